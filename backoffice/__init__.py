@@ -1,0 +1,71 @@
+"""The learning-review back-office. `create_app` reads as the table of contents."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from pathlib import Path
+
+from flask import Flask, redirect, url_for
+
+from config import Config, load_config
+
+
+def create_app(config: Config | str | None = None, overrides: Mapping | None = None) -> Flask:
+    """Build the app from a configuration (object or name; the `APP_ENV` one by default)."""
+    app = Flask(__name__, instance_path=str(Config.INSTANCE_DIR))
+    app.config.from_object(config if isinstance(config, Config) else load_config(config))
+    app.config.update(overrides or {})
+    register_extensions(app)
+    register_domain_events()
+    register_views(app)
+    register_routes(app)
+    register_cli(app)
+    register_errorhandlers(app)
+    return app
+
+
+def register_extensions(app: Flask) -> None:
+    """Bind the database, migrations, CSRF protection and Flask-Security to `app`."""
+    from flask_security import SQLAlchemyUserDatastore
+
+    from backoffice.extensions import csrf, db, enable_sqlite_foreign_keys, migrate, security
+    from backoffice.models import Role, User
+
+    db.init_app(app)
+    enable_sqlite_foreign_keys()
+    migrate.init_app(app, db, directory=str(Path(__file__).parent.parent / "migrations"))
+    csrf.init_app(app)
+    security.init_app(app, SQLAlchemyUserDatastore(db, User, Role))
+
+
+def register_domain_events() -> None:
+    """Import the modules whose SQLAlchemy events enforce domain rules on every write path."""
+    import backoffice.domain.files  # noqa: F401  stored files follow their transaction
+    import backoffice.domain.references  # noqa: F401  case references on insert
+
+
+def register_views(app: Flask) -> None:
+    """The Flask-Admin interface and the document downloads."""
+    from backoffice.views import register_views as register
+
+    register(app)
+
+
+def register_routes(app: Flask) -> None:
+    """The site root leads to the back-office home page."""
+    app.add_url_rule("/", "index", lambda: redirect(url_for("admin.index")))
+
+
+def register_cli(app: Flask) -> None:
+    """`flask users ...` and `flask demo ...` (`flask db ...` comes from Flask-Migrate)."""
+    from backoffice.cli import demo_cli, users_cli
+
+    app.cli.add_command(users_cli)
+    app.cli.add_command(demo_cli)
+
+
+def register_errorhandlers(app: Flask) -> None:
+    """Friendly error pages without stack traces."""
+    from backoffice.errors import register
+
+    register(app)

@@ -1,0 +1,79 @@
+"""Command-line tools: `flask --app wsgi users ...` and `flask --app wsgi demo ...`."""
+
+from __future__ import annotations
+
+import sys
+
+import click
+from flask.cli import AppGroup
+from flask_security import hash_password
+from sqlalchemy import func, select
+
+from backoffice.extensions import db
+from backoffice.models import Role, User
+from backoffice.policy import RoleName, Stream
+
+users_cli = AppGroup("users", help="Manage user accounts.")
+demo_cli = AppGroup("demo", help="Fictional demonstration data.")
+
+MIN_PASSWORD = 12
+
+
+def create_user(email: str, password: str, roles, streams, full_name: str | None = None) -> User:
+    """Create an active user with the given roles and streams (the caller commits)."""
+    email = email.strip().lower()
+    if db.session.execute(select(User.id).where(func.lower(User.email) == email)).first():
+        raise click.ClickException(f"A user with email {email} already exists.")
+    if len(password) < MIN_PASSWORD:
+        raise click.ClickException(f"The password must have at least {MIN_PASSWORD} characters.")
+    role_rows = db.session.scalars(select(Role).where(Role.name.in_([str(r) for r in roles]))).all()
+    user = User(email=email, full_name=full_name, password=hash_password(password), active=True)
+    user.roles = list(role_rows)
+    user.streams = streams
+    db.session.add(user)
+    return user
+
+
+@users_cli.command("create")
+@click.argument("email")
+@click.option("--role", "roles", multiple=True, required=True, type=click.Choice([r.value for r in RoleName]))
+@click.option("--stream", "streams", multiple=True, type=click.Choice([s.value for s in Stream]))
+@click.option("--name", "full_name", help="The person's full name.")
+@click.option("--password-stdin", is_flag=True, help="Read the password from standard input.")
+def users_create(email: str, roles, streams, full_name: str | None, password_stdin: bool) -> None:
+    """Create a user with one or more roles and review streams."""
+    if password_stdin:
+        password = sys.stdin.readline().rstrip("\n")
+    else:
+        password = click.prompt("Password", hide_input=True, confirmation_prompt=True)
+    create_user(email, password, roles, streams, full_name)
+    db.session.commit()
+    click.echo(f"Created {email.strip().lower()} with roles {', '.join(roles)}.")
+
+
+@users_cli.command("list")
+def users_list() -> None:
+    """List users with their roles, streams and status."""
+    for user in db.session.scalars(select(User).order_by(User.email)):
+        status = "active" if user.active else "inactive"
+        click.echo(
+            f"{user.email}\t{','.join(user.role_names) or '-'}\t"
+            f"{','.join(s.value for s in user.streams) or '-'}\t{status}"
+        )
+
+
+@demo_cli.command("load")
+@click.option("--if-empty", is_flag=True, help="Do nothing (quietly) if the database already has cases or users.")
+def demo_load(if_empty: bool) -> None:
+    """Load the fictional demo data set and one demo user per role."""
+    from backoffice.demo import DemoAlreadyLoaded, load_demo
+
+    try:
+        passwords = load_demo()
+    except DemoAlreadyLoaded as exc:
+        if if_empty:
+            return
+        raise click.ClickException(str(exc)) from None
+    click.echo("Demo data loaded. Demo users (these passwords are shown once only):")
+    for email, (role, password) in passwords.items():
+        click.echo(f"  {role:<17} {email:<36} {password}")

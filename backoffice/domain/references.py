@@ -1,0 +1,40 @@
+"""Case references: `<TYPE>-<YEAR>-<NNN>`, numbered per review type and referral year.
+
+The reference is assigned as the row is inserted, whatever path creates the case (form, CLI, demo),
+and never changes afterwards. Two cases inserted at the same instant can pick the same number; the
+unique constraint refuses the second and the user is asked to save again.
+"""
+
+from __future__ import annotations
+
+from sqlalchemy import event, func, select
+
+from backoffice.models.base import utcnow
+from backoffice.models.case import Case
+
+
+def reference_prefix(case: Case) -> str:
+    """`CSPR-2026-` for a CSPR referred in 2026."""
+    year = case.referral_date.year if case.referral_date else utcnow().year
+    return f"{case.review_type.value}-{year}-"
+
+
+def format_reference(prefix: str, number: int) -> str:
+    return f"{prefix}{number:03d}"
+
+
+@event.listens_for(Case, "before_insert")
+def _assign_reference(mapper, connection, case: Case) -> None:
+    if case.reference:
+        return
+    prefix = reference_prefix(case)
+    table = Case.__table__
+    # Longest first, so that 1000 sorts after 999.
+    highest = connection.execute(
+        select(table.c.reference)
+        .where(table.c.reference.like(prefix + "%"))
+        .order_by(func.length(table.c.reference).desc(), table.c.reference.desc())
+        .limit(1)
+    ).scalar()
+    number = int(highest.rsplit("-", 1)[1]) + 1 if highest else 1
+    case.reference = format_reference(prefix, number)

@@ -1,0 +1,96 @@
+"""Validation rules for the records staff enter. Each returns {field name: message}; empty means valid.
+
+Views show the messages beside the fields and write nothing; the CLI and the demo loader call the
+same functions, so no path stores a record these rules refuse.
+"""
+
+from __future__ import annotations
+
+from datetime import date
+
+from backoffice.domain.lifecycle import ReviewType
+from backoffice.models.decision import DecisionOutcome, LegalMandate
+
+# Who a review type is about: (youngest age at the incident, oldest age at the incident or None).
+SUBJECT_AGE_RANGE = {
+    ReviewType.CSPR: (0, 17),  # a child: under 18
+    ReviewType.SAR: (18, None),  # an adult with care and support needs
+    ReviewType.DHR: (16, None),  # DVCVA 2004 s9: a person aged 16 or over
+}
+
+
+def _not_future(errors: dict[str, str], field: str, value: date | None, today: date, what: str) -> None:
+    if value is not None and value > today:
+        errors[field] = f"The {what} cannot be in the future."
+
+
+def age_on(dob: date, day: date) -> int:
+    """Whole years between `dob` and `day`."""
+    return day.year - dob.year - ((day.month, day.day) < (dob.month, dob.day))
+
+
+def case_errors(
+    *,
+    review_type: ReviewType | None,
+    incident_date: date | None,
+    aware_date: date | None,
+    referral_date: date | None,
+    subject_dob: date | None,
+    today: date,
+) -> dict[str, str]:
+    """Dates of a case must be in the past and in order; the subject's age must fit the review type."""
+    errors: dict[str, str] = {}
+    _not_future(errors, "incident_date", incident_date, today, "date of incident")
+    _not_future(errors, "aware_date", aware_date, today, "date the partnership became aware")
+    _not_future(errors, "referral_date", referral_date, today, "referral date")
+    _not_future(errors, "subject_dob", subject_dob, today, "date of birth")
+    if incident_date and aware_date and aware_date < incident_date and "aware_date" not in errors:
+        errors["aware_date"] = "The partnership cannot have become aware before the incident."
+    if incident_date and referral_date and referral_date < incident_date and "referral_date" not in errors:
+        errors["referral_date"] = "The referral cannot predate the incident."
+    if subject_dob and incident_date and "subject_dob" not in errors:
+        if subject_dob > incident_date:
+            errors["subject_dob"] = "The date of birth is after the date of incident."
+        elif review_type is not None:
+            youngest, oldest = SUBJECT_AGE_RANGE[ReviewType(review_type)]
+            age = age_on(subject_dob, incident_date)
+            if age < youngest or (oldest is not None and age > oldest):
+                errors["subject_dob"] = (
+                    f"A {ReviewType(review_type).value} is about someone aged {youngest}"
+                    f"{'-' + str(oldest) if oldest is not None else ' or over'} at the incident; "
+                    f"this date of birth gives {age}."
+                )
+    return errors
+
+
+def decision_errors(
+    *,
+    review_type: ReviewType | None,
+    outcome: DecisionOutcome | None,
+    legal_mandate: LegalMandate | None,
+    rationale: str | None,
+    meeting_date: date | None,
+    referral_date: date | None,
+    today: date,
+) -> dict[str, str]:
+    """A decision needs its reasons recorded, and a SAR that is commissioned needs its legal mandate."""
+    errors: dict[str, str] = {}
+    if not (rationale or "").strip():
+        errors["rationale"] = "Record the rationale for the decision: reasons must be recorded."
+    _not_future(errors, "meeting_date", meeting_date, today, "meeting date")
+    if meeting_date and referral_date and meeting_date < referral_date and "meeting_date" not in errors:
+        errors["meeting_date"] = "The panel cannot have met on this case before it was referred."
+    if review_type is not None and ReviewType(review_type) is ReviewType.SAR:
+        if outcome == DecisionOutcome.REVIEW_COMMISSIONED and legal_mandate is None:
+            errors["legal_mandate"] = (
+                "A commissioned SAR needs its legal mandate: mandatory s44(1)-(3) or discretionary s44(4)."
+            )
+    elif legal_mandate is not None:
+        errors["legal_mandate"] = "A Care Act s44 mandate applies only to Safeguarding Adult Reviews."
+    return errors
+
+
+def family_errors(*, invited_date: date | None, today: date) -> dict[str, str]:
+    errors: dict[str, str] = {}
+    _not_future(errors, "invited_date", invited_date, today, "invitation date")
+    return errors

@@ -1,0 +1,49 @@
+"""Error pages: a plain explanation, never a stack trace, SQL or framework name."""
+
+from __future__ import annotations
+
+import logging
+
+from flask import Flask, render_template
+from flask_wtf.csrf import CSRFError
+from werkzeug.exceptions import HTTPException, InternalServerError
+
+from backoffice.extensions import db
+
+log = logging.getLogger(__name__)
+
+MESSAGES = {
+    400: ("Bad request", "The request could not be understood. Please go back and try again."),
+    403: ("Not allowed", "Your role does not allow this. Ask an administrator if you think it should."),
+    404: ("Not found", "There is nothing here, or you do not have access to it."),
+    405: ("Not allowed", "This address cannot be used that way."),
+    413: ("File too large", "The upload is larger than the limit. Nothing was saved."),
+    429: ("Too many requests", "Please wait a moment and try again."),
+    500: ("Something went wrong", "Nothing was saved. The error has been logged; please try again."),
+    503: ("Service unavailable", "The service is temporarily unavailable. Nothing was saved."),
+}
+
+
+def render_error(code: int, detail: str | None = None):
+    title, message = MESSAGES.get(code, MESSAGES[500])
+    return render_template("errors/error.html", code=code, title=title, message=detail or message), code
+
+
+def register(app: Flask) -> None:
+    """Install the handlers on `app`."""
+
+    @app.errorhandler(CSRFError)
+    def csrf_error(error: CSRFError):
+        return render_error(400, "Your form has expired or was not sent from this site. Please reload the page and try again.")
+
+    @app.errorhandler(HTTPException)
+    def http_error(error: HTTPException):
+        return render_error(error.code or 500)
+
+    @app.errorhandler(Exception)
+    def unexpected_error(error: Exception):
+        if isinstance(error, HTTPException):  # pragma: no cover - handled above
+            return http_error(error)
+        log.exception("Unhandled error", exc_info=error)
+        db.session.rollback()
+        return render_error(InternalServerError.code)

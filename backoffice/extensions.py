@@ -1,0 +1,45 @@
+"""Every Flask extension, created unbound; `create_app` binds them.
+
+Flask-Admin keeps a reference to its app, so each app gets its own `Admin` from `make_admin()`.
+"""
+
+from flask_admin import Admin
+from flask_admin.theme import Bootstrap4Theme
+from flask_migrate import Migrate
+from flask_security import Security
+from flask_sqlalchemy import SQLAlchemy
+from flask_wtf.csrf import CSRFProtect
+
+from backoffice.models.base import Base
+
+db = SQLAlchemy(model_class=Base)
+migrate = Migrate()
+csrf = CSRFProtect()
+security = Security()
+
+
+def make_admin(index_view) -> Admin:
+    """A new Flask-Admin interface (one per app) with the Bootstrap 4 theme."""
+    return Admin(
+        name="Learning reviews",
+        index_view=index_view,
+        theme=Bootstrap4Theme(swatch="default", fluid=True),
+    )
+
+
+def enable_sqlite_foreign_keys() -> None:
+    """SQLite ignores foreign keys unless each connection asks for them."""
+    from sqlalchemy import event
+    from sqlalchemy.engine import Engine
+
+    if not event.contains(Engine, "connect", _sqlite_foreign_keys):
+        event.listen(Engine, "connect", _sqlite_foreign_keys)
+
+
+def _sqlite_foreign_keys(dbapi_connection, connection_record) -> None:
+    import sqlite3
+
+    if isinstance(dbapi_connection, sqlite3.Connection):
+        cursor = dbapi_connection.cursor()
+        cursor.execute("PRAGMA foreign_keys=ON")
+        cursor.close()

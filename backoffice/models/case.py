@@ -1,0 +1,117 @@
+"""A case: one statutory review (or a referral that may become one), and what it involves."""
+
+from __future__ import annotations
+
+from datetime import date
+from enum import StrEnum
+
+from sqlalchemy import Column, ForeignKey, Index, String, Table, Text, UniqueConstraint
+from sqlalchemy.orm import Mapped, mapped_column, relationship, validates
+
+from backoffice.domain.lifecycle import ReviewType, initial_state, state_label
+from backoffice.models.agency import Agency
+from backoffice.models.base import Archivable, Base, Tracked, enum_type
+
+case_abuse_categories = Table(
+    "case_abuse_category",
+    Base.metadata,
+    Column("case_id", ForeignKey("case.id", ondelete="CASCADE"), primary_key=True),
+    Column("category_id", ForeignKey("abuse_category.id"), primary_key=True),
+)
+
+
+class AbuseCategory(Tracked, Base):
+    """Reference data kept by admins: the kinds of abuse or neglect a case concerns."""
+
+    __tablename__ = "abuse_category"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    name: Mapped[str] = mapped_column(String(100), unique=True)
+    active: Mapped[bool] = mapped_column(default=True)
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class AgencyRole(StrEnum):
+    LEAD = "lead"
+    CONTRIBUTING = "contributing"
+    REFERRING = "referring"
+    INFORMATION_ONLY = "information_only"
+
+    @property
+    def label(self) -> str:
+        return self.value.replace("_", " ").capitalize()
+
+
+class Case(Tracked, Archivable, Base):
+    """One review. Its reference is generated on creation and never changes."""
+
+    __tablename__ = "case"
+    __table_args__ = (
+        Index("ix_case_type_state", "review_type", "state"),
+        UniqueConstraint("review_type", "external_reference"),
+    )
+    # Shown only to roles the policy allows to see restricted data; never listed or exported.
+    RESTRICTED = ("subject_legal_name", "subject_dob")
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    reference: Mapped[str] = mapped_column(String(20), unique=True)
+    review_type: Mapped[ReviewType] = mapped_column(enum_type(ReviewType, 10))
+    state: Mapped[str] = mapped_column(String(60))
+    external_reference: Mapped[str | None] = mapped_column(String(60))
+    subject_pseudonym: Mapped[str] = mapped_column(String(100))
+    subject_legal_name: Mapped[str | None] = mapped_column(String(200))
+    subject_dob: Mapped[date | None]
+    incident_date: Mapped[date]
+    aware_date: Mapped[date]
+    referral_date: Mapped[date]
+    referrer_name: Mapped[str | None] = mapped_column(String(200))
+    referrer_role: Mapped[str | None] = mapped_column(String(200))
+    referrer_agency_id: Mapped[int | None] = mapped_column(ForeignKey("agency.id"))
+    concerns: Mapped[str | None] = mapped_column(Text)
+    is_restricted: Mapped[bool] = mapped_column(default=False)
+
+    referrer_agency: Mapped[Agency | None] = relationship(lazy="joined")
+    abuse_categories: Mapped[list[AbuseCategory]] = relationship(
+        secondary=case_abuse_categories, lazy="selectin", order_by=AbuseCategory.name
+    )
+    agency_links: Mapped[list[CaseAgency]] = relationship(
+        back_populates="case", cascade="all, delete-orphan", lazy="selectin"
+    )
+
+    def __init__(self, **kwargs) -> None:
+        super().__init__(**kwargs)
+        if self.review_type is not None and self.state is None:
+            self.state = initial_state(self.review_type)
+
+    @validates("reference")
+    def _reference_is_permanent(self, key: str, value: str) -> str:
+        if self.reference is not None and value != self.reference:
+            raise ValueError("A case reference never changes.")
+        return value
+
+    @property
+    def state_label(self) -> str:
+        return state_label(self.review_type, self.state)
+
+    def __str__(self) -> str:
+        return f"{self.reference} {self.subject_pseudonym}" if self.reference else self.subject_pseudonym
+
+
+class CaseAgency(Base):
+    """An agency involved in a case, and its role in it."""
+
+    __tablename__ = "case_agency"
+    __table_args__ = (UniqueConstraint("case_id", "agency_id"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    case_id: Mapped[int] = mapped_column(ForeignKey("case.id", ondelete="CASCADE"), index=True)
+    agency_id: Mapped[int] = mapped_column(ForeignKey("agency.id"), index=True)
+    role: Mapped[AgencyRole] = mapped_column(enum_type(AgencyRole, 20), default=AgencyRole.CONTRIBUTING)
+
+    case: Mapped[Case] = relationship(back_populates="agency_links")
+    agency: Mapped[Agency] = relationship(lazy="joined")
+
+    def __str__(self) -> str:
+        return f"{self.agency} ({AgencyRole(self.role).label.lower()})"

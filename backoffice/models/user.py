@@ -1,0 +1,83 @@
+"""Users, roles and the review streams each user works in."""
+
+from __future__ import annotations
+
+import uuid
+from datetime import datetime
+
+from flask_security import RoleMixin, UserMixin
+from sqlalchemy import Column, ForeignKey, String, Table, UniqueConstraint
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from backoffice.models.base import Base, enum_type, utcnow
+from backoffice.policy import RoleName, Stream
+
+user_roles = Table(
+    "user_role",
+    Base.metadata,
+    Column("user_id", ForeignKey("user.id", ondelete="CASCADE"), primary_key=True),
+    Column("role_id", ForeignKey("role.id", ondelete="CASCADE"), primary_key=True),
+)
+
+
+class Role(Base, RoleMixin):
+    """One of the five fixed roles (seeded by the first migration)."""
+
+    __tablename__ = "role"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    name: Mapped[str] = mapped_column(String(40), unique=True)
+    description: Mapped[str | None]
+
+    def __str__(self) -> str:
+        return RoleName(self.name).replace("_", " ").capitalize()
+
+
+class UserStream(Base):
+    """A review stream (children, adults, domestic abuse) a user works in."""
+
+    __tablename__ = "user_stream"
+    __table_args__ = (UniqueConstraint("user_id", "stream"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("user.id", ondelete="CASCADE"), index=True)
+    stream: Mapped[Stream] = mapped_column(enum_type(Stream, 20))
+
+
+class User(Base, UserMixin):
+    """A person who signs in. Never deleted: deactivated instead."""
+
+    __tablename__ = "user"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    email: Mapped[str] = mapped_column(String(254), unique=True)
+    full_name: Mapped[str | None] = mapped_column(String(120))
+    password: Mapped[str | None]
+    active: Mapped[bool] = mapped_column(default=True)
+    fs_uniquifier: Mapped[str] = mapped_column(String(64), unique=True, default=lambda: uuid.uuid4().hex)
+    confirmed_at: Mapped[datetime | None]
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    updated_at: Mapped[datetime] = mapped_column(default=utcnow, onupdate=utcnow)
+
+    roles: Mapped[list[Role]] = relationship(secondary=user_roles, lazy="selectin")
+    stream_links: Mapped[list[UserStream]] = relationship(
+        lazy="selectin", cascade="all, delete-orphan", order_by=UserStream.stream
+    )
+
+    @property
+    def streams(self) -> list[Stream]:
+        return [link.stream for link in self.stream_links]
+
+    @streams.setter
+    def streams(self, streams) -> None:
+        wanted = {Stream(s) for s in streams}
+        self.stream_links = [link for link in self.stream_links if link.stream in wanted]
+        have = {link.stream for link in self.stream_links}
+        self.stream_links.extend(UserStream(stream=s) for s in sorted(wanted - have))
+
+    @property
+    def role_names(self) -> list[str]:
+        return sorted(r.name for r in self.roles)
+
+    def __str__(self) -> str:
+        return self.full_name or self.email

@@ -1,0 +1,80 @@
+"""Agencies and the reference data admins keep (abuse and neglect categories)."""
+
+from __future__ import annotations
+
+from sqlalchemy import func, select
+
+from backoffice.models import AbuseCategory, Agency, AgencyType
+from backoffice.views.base import SecureModelView, label_formatter
+
+
+class UniqueNameView(SecureModelView):
+    """A view over records whose names must be unique; a duplicate gets a message, not an error page."""
+
+    def domain_errors(self, model, is_created: bool) -> dict[str, str]:
+        model.name = (model.name or "").strip()
+        query = select(type(model).id).where(func.lower(type(model).name) == model.name.lower())
+        if model.id is not None:
+            query = query.where(type(model).id != model.id)
+        if self.session.execute(query.limit(1)).first() is not None:
+            return {"name": f"There is already a record named '{model.name}'."}
+        return {}
+
+
+class AgencyView(UniqueNameView):
+    resource = "agency"
+    name = "Agencies"
+
+    column_list = ["name", "agency_type", "parent", "is_statutory_partner", "active"]
+    column_details_list = [
+        "name",
+        "agency_type",
+        "parent",
+        "is_statutory_partner",
+        "safeguarding_lead",
+        "safeguarding_lead_contact",
+        "active",
+        "created_at",
+        "updated_at",
+    ]
+    column_export_list = ["name", "agency_type", "parent", "is_statutory_partner", "safeguarding_lead", "active"]
+    column_default_sort = "name"
+    column_sortable_list = ["name", "agency_type", "is_statutory_partner", "active"]
+    column_searchable_list = ["name"]
+    column_filters = ["agency_type", "is_statutory_partner", "active"]
+    column_labels = {
+        "agency_type": "Type",
+        "parent": "Parent agency",
+        "is_statutory_partner": "Statutory partner",
+        "safeguarding_lead_contact": "Safeguarding lead's contact details",
+    }
+    column_formatters = {"agency_type": label_formatter}
+    inline_edit_columns = ["active"]
+    form_columns = [
+        "name",
+        "agency_type",
+        "parent",
+        "is_statutory_partner",
+        "safeguarding_lead",
+        "safeguarding_lead_contact",
+        "active",
+    ]
+    form_choices = {"agency_type": [(t.value, t.label) for t in AgencyType]}
+    form_args = {"active": {"description": "Inactive agencies stay on old cases but cannot be chosen for new ones."}}
+
+    def __init__(self, *args, **kwargs) -> None:
+        self.form_ajax_refs = {
+            "parent": self.create_scoped_loader("parent", Agency, lambda q: q, ["name"], placeholder="Parent agency")
+        }
+        super().__init__(*args, **kwargs)
+
+
+class AbuseCategoryView(UniqueNameView):
+    resource = "reference_data"
+    name = "Abuse categories"
+
+    column_list = ["name", "active"]
+    column_details_list = ["name", "active", "created_at", "updated_at"]
+    column_default_sort = "name"
+    column_searchable_list = ["name"]
+    form_columns = ["name", "active"]

@@ -1,0 +1,324 @@
+"""The one secure base view every Flask-Admin model view derives from.
+
+Every permission Flask-Admin knows (list, details, create, edit, delete, export, actions, inline
+edit, ajax lookup) is derived here, per request, from `backoffice.policy.POLICY`; nothing mutates
+the shared view instance. Row-level scoping (review streams, archived records) is applied to every
+query the view makes: lists, counts, single records, exports and lookups.
+"""
+
+from __future__ import annotations
+
+import logging
+from datetime import date
+from typing import Any, ClassVar
+
+from flask import abort, current_app, flash, redirect, request, url_for
+from flask_admin import expose
+from flask_admin.contrib.sqla import ModelView
+from flask_admin.contrib.sqla.ajax import QueryAjaxModelLoader
+from flask_admin.helpers import get_redirect_target
+from flask_admin.model.template import EndpointLinkRowAction
+from flask_login import current_user
+from flask_wtf import FlaskForm
+from markupsafe import Markup, escape
+from sqlalchemy.exc import IntegrityError
+from wtforms import TextAreaField
+from wtforms.validators import DataRequired, Length, ValidationError
+
+from backoffice.extensions import db
+from backoffice.models.base import Archivable, current_actor_id
+from backoffice.policy import may
+
+log = logging.getLogger(__name__)
+
+# Which policy actions each Flask-Admin endpoint needs (any one of them suffices). An endpoint
+# not listed here is refused: new endpoints fail closed until someone decides who may use them.
+ENDPOINT_ACTIONS: dict[str, tuple[str, ...]] = {
+    "index_view": ("read",),
+    "details_view": ("read",),
+    "create_view": ("create",),
+    "edit_view": ("edit",),
+    "delete_view": ("delete",),  # nobody: records are archived, never deleted
+    "action_view": ("read",),  # each action is then checked by is_action_allowed
+    "export": ("export",),
+    "ajax_lookup": ("create", "edit"),
+    "ajax_update": ("edit",),
+    "archive_view": ("archive",),
+}
+
+LOOKUP_LIMIT = 20
+FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r")
+
+
+class ArchiveForm(FlaskForm):
+    reason = TextAreaField(
+        "Reason for archiving",
+        validators=[DataRequired("Give a reason for archiving."), Length(max=2000)],
+        description="Archived records leave the lists but are kept, with this reason, for auditors.",
+    )
+
+
+def today() -> date:
+    """Today's date for validation (the partnership works in England)."""
+    return date.today()
+
+
+def label_formatter(view, context, model, name) -> str:
+    """Show an enum member's label instead of its stored value."""
+    value = getattr(model, name)
+    return getattr(value, "label", value) if value is not None else ""
+
+
+def neutralise_formula(value: Any) -> Any:
+    """Stop spreadsheet programs treating an exported cell as a formula."""
+    if isinstance(value, str) and value.startswith(FORMULA_PREFIXES):
+        return "'" + value
+    return value
+
+
+class ScopedAjaxLoader(QueryAjaxModelLoader):
+    """An ajax lookup that only finds rows the current user may see, and never too many at once."""
+
+    def __init__(self, name: str, model, scope, **options) -> None:
+        super().__init__(name, db, model, **options)
+        self._scope = scope
+
+    def get_query(self):
+        return self._scope(super().get_query())
+
+    def get_one(self, pk):
+        try:
+            pk = int(pk)
+        except (TypeError, ValueError):
+            return None
+        return self.get_query().filter(self.model.id == pk).one_or_none()
+
+    def get_list(self, term, offset=0, limit=LOOKUP_LIMIT):
+        limit = max(1, min(int(limit or LOOKUP_LIMIT), LOOKUP_LIMIT))
+        offset = max(0, int(offset or 0))
+        return super().get_list(term, offset, limit)
+
+
+class SecureModelView(ModelView):
+    """A model view whose every permission comes from the policy table for `resource`."""
+
+    resource: ClassVar[str]
+    # Model fields holding restricted data (legal names, contact details): shown only to roles with
+    # the "restricted" permission; never in lists or exports.
+    restricted_columns: ClassVar[tuple[str, ...]] = ()
+    extra_endpoint_actions: ClassVar[dict[str, tuple[str, ...]]] = {}
+    inline_edit_columns: ClassVar[list[str]] = []
+    action_permissions: ClassVar[dict[str, str]] = {}
+
+    form_base_class = FlaskForm
+    page_size = 25
+    can_set_page_size = True
+    page_size_options = (10, 25, 50, 100)
+    export_types = ["csv"]
+    column_display_pk = False
+    fast_mass_delete = False
+    named_filter_urls = True
+
+    # --- permissions, per request -------------------------------------------------------------
+
+    @property
+    def can_create(self) -> bool:
+        return may(self.resource, "create")
+
+    @property
+    def can_edit(self) -> bool:
+        return may(self.resource, "edit")
+
+    @property
+    def can_delete(self) -> bool:
+        return may(self.resource, "delete")
+
+    @property
+    def can_export(self) -> bool:
+        return may(self.resource, "export")
+
+    @property
+    def can_view_details(self) -> bool:
+        return may(self.resource, "read")
+
+    @property
+    def can_archive(self) -> bool:
+        return issubclass(self.model, Archivable) and may(self.resource, "archive")
+
+    @property
+    def can_see_restricted(self) -> bool:
+        return may(self.resource, "restricted")
+
+    @property
+    def column_editable_list(self) -> list[str]:
+        # Flask-Admin builds its inline-edit form class once, outside any request.
+        if not _in_request() or may(self.resource, "edit"):
+            return self.inline_edit_columns
+        return []
+
+    @column_editable_list.setter
+    def column_editable_list(self, value) -> None:  # Flask-Admin assigns the class default
+        pass
+
+    @property
+    def export_max_rows(self) -> int:
+        return current_app.config["EXPORT_MAX_ROWS"]
+
+    @export_max_rows.setter
+    def export_max_rows(self, value) -> None:
+        pass
+
+    def required_actions(self, endpoint: str) -> tuple[str, ...]:
+        """The policy actions an endpoint of this view needs; empty means nobody may use it."""
+        return {**ENDPOINT_ACTIONS, **self.extra_endpoint_actions}.get(endpoint, ())
+
+    def is_accessible(self) -> bool:
+        return may(self.resource, "read")
+
+    def is_action_allowed(self, name: str) -> bool:
+        return may(self.resource, self.action_permissions.get(name, name))
+
+    def _handle_view(self, name: str, **kwargs: Any):
+        """The gate in front of every endpoint: sign-in first, then the policy for this endpoint."""
+        if not current_user.is_authenticated:
+            return redirect(url_for("security.login", next=request.full_path))
+        if not any(may(self.resource, action) for action in self.required_actions(name)):
+            abort(403)
+        return None
+
+    # --- columns ------------------------------------------------------------------------------
+
+    @property
+    def _details_columns(self):
+        columns = self.__dict__.get("_all_details_columns", [])
+        if self.can_see_restricted:
+            return columns
+        return [(name, label) for name, label in columns if name not in self.restricted_columns]
+
+    @_details_columns.setter
+    def _details_columns(self, value) -> None:
+        self.__dict__["_all_details_columns"] = value
+
+    def get_export_value(self, model, name):
+        return neutralise_formula(super().get_export_value(model, name))
+
+    def get_list_row_actions(self):
+        actions = super().get_list_row_actions()
+        if self.can_archive:
+            actions.append(EndpointLinkRowAction("fa fa-archive", ".archive_view", title="Archive"))
+        return actions
+
+    # --- row-level scope ----------------------------------------------------------------------
+
+    def scope(self, query):
+        """Restrict `query` to the rows the current user may see. Views add stream scoping."""
+        if issubclass(self.model, Archivable) and not may(self.resource, "read_archived"):
+            query = query.filter(self.model.archived_at.is_(None))
+        return query
+
+    def get_query(self):
+        return self.scope(super().get_query())
+
+    def get_count_query(self):
+        return self.scope(super().get_count_query())
+
+    def get_one(self, id):
+        try:
+            pk = int(id)
+        except (TypeError, ValueError):
+            return None
+        return self.get_query().filter(self.model.id == pk).one_or_none()
+
+    # --- forms and validation -----------------------------------------------------------------
+
+    def create_form(self, obj=None):
+        return self._restrict_form(super().create_form(obj))
+
+    def edit_form(self, obj=None):
+        return self._restrict_form(super().edit_form(obj))
+
+    def _restrict_form(self, form):
+        """Drop fields the role may not see, so posted values for them are ignored too."""
+        if not self.can_see_restricted:
+            for name in self.restricted_columns:
+                if name in form:
+                    del form[name]
+        return form
+
+    def domain_errors(self, model, is_created: bool) -> dict[str, str]:
+        """The domain rules' complaints about `model`, by field. Views override this."""
+        return {}
+
+    def check_editable(self, model) -> None:
+        """Raise ValidationError if `model` may no longer be changed (e.g. once approved)."""
+        if isinstance(model, Archivable) and model.is_archived:
+            raise ValidationError("This record is archived and cannot be changed.")
+
+    def on_model_change(self, form, model, is_created: bool) -> None:
+        if not is_created:
+            self.check_editable(model)
+        with self.session.no_autoflush:
+            errors = self.domain_errors(model, is_created)
+        if errors:
+            for field_name, message in errors.items():
+                field = getattr(form, field_name, None)
+                if field is not None:
+                    field.errors = [*field.errors, message]
+            raise ValidationError(
+                "Nothing was saved. Please correct: " + " ".join(errors.values())
+            )
+
+    def handle_view_exception(self, exc: Exception) -> bool:
+        """Turn every failure into a clear message; never show SQL or a stack trace."""
+        if isinstance(exc, ValidationError):
+            flash(str(exc), "error")
+        elif isinstance(exc, IntegrityError):
+            flash(
+                "Nothing was saved: this conflicts with an existing record "
+                "(for example a duplicate name or reference). Please check and try again.",
+                "error",
+            )
+        else:
+            log.exception("Unexpected error saving %s", self.model.__name__)
+            flash("Nothing was saved because of an unexpected error. Please try again.", "error")
+        return True
+
+    def create_scoped_loader(self, name: str, model, scope, fields: list[str], **options):
+        return ScopedAjaxLoader(name, model, scope, fields=fields, page_size=LOOKUP_LIMIT, **options)
+
+    # --- archive ------------------------------------------------------------------------------
+
+    @expose("/archive/", methods=("GET", "POST"))
+    def archive_view(self):
+        """Archive one record with a reason: it leaves the lists, and stays for auditors."""
+        return_url = get_redirect_target() or self.get_url(".index_view")
+        if not self.can_archive:
+            abort(403)
+        model = self.get_one(request.args.get("id"))
+        if model is None:
+            abort(404)
+        form = ArchiveForm()
+        if form.validate_on_submit():
+            try:
+                model.archive(form.reason.data, current_actor_id(self.session))
+                self.session.commit()
+            except ValueError as exc:
+                self.session.rollback()
+                flash(str(exc), "error")
+            else:
+                flash(f"Archived {model}.", "success")
+                return redirect(return_url)
+        return self.render(
+            "admin/archive.html", model=model, form=form, return_url=return_url
+        )
+
+
+def _in_request() -> bool:
+    from flask import has_request_context
+
+    return has_request_context()
+
+
+def escaped_join(values, separator: str = ", ") -> Markup:
+    """Join values for display, escaping each one."""
+    return Markup(escape(separator)).join(escape(str(v)) for v in values)

@@ -1,0 +1,194 @@
+"""Cases, and the base for records that belong to a case (decisions, family, documents)."""
+
+from __future__ import annotations
+
+from flask import request
+from flask_admin.contrib.sqla.filters import FilterEqual
+
+from backoffice.domain.lifecycle import ALL_STATES, ReviewType, initial_state, types_in_streams
+from backoffice.domain.rules import case_errors
+from backoffice.models import Agency, AgencyRole, Case, CaseAgency
+from backoffice.policy import user_streams
+from backoffice.views.base import SecureModelView, escaped_join, label_formatter, today
+from backoffice.views.scope import visible_case_records, visible_cases
+
+
+def agency_loader(view: SecureModelView, name: str):
+    """Look agencies up by name as the user types (active ones only), instead of one huge select."""
+    return view.create_scoped_loader(
+        name, Agency, lambda q: q.filter(Agency.active.is_(True)), ["name"], placeholder="Start typing an agency"
+    )
+
+
+class CaseView(SecureModelView):
+    resource = "case"
+    restricted_columns = Case.RESTRICTED
+
+    column_list = [
+        "reference",
+        "review_type",
+        "subject_pseudonym",
+        "state",
+        "incident_date",
+        "referral_date",
+        "referrer_agency",
+        "is_restricted",
+    ]
+    column_details_list = [
+        "reference",
+        "review_type",
+        "state",
+        "external_reference",
+        "subject_pseudonym",
+        "subject_legal_name",
+        "subject_dob",
+        "incident_date",
+        "aware_date",
+        "referral_date",
+        "referrer_name",
+        "referrer_role",
+        "referrer_agency",
+        "concerns",
+        "abuse_categories",
+        "agency_links",
+        "is_restricted",
+        "created_at",
+        "updated_at",
+        "archived_at",
+        "archive_reason",
+    ]
+    column_export_list = [
+        "reference",
+        "review_type",
+        "state",
+        "subject_pseudonym",
+        "incident_date",
+        "aware_date",
+        "referral_date",
+        "referrer_agency",
+    ]
+    column_sortable_list = ["reference", "review_type", "state", "incident_date", "referral_date"]
+    column_default_sort = ("referral_date", True)
+    column_searchable_list = ["reference", "subject_pseudonym", "external_reference"]
+    column_filters = [
+        "review_type",
+        FilterEqual(Case.state, "State", options=sorted(ALL_STATES.items(), key=lambda kv: kv[1])),
+        "incident_date",
+        "referral_date",
+        "is_restricted",
+    ]
+    column_labels = {
+        "review_type": "Type",
+        "subject_pseudonym": "Subject (pseudonym)",
+        "subject_legal_name": "Subject's legal name",
+        "subject_dob": "Subject's date of birth",
+        "aware_date": "Partnership aware",
+        "external_reference": "External reference (SIN / Home Office / StEIS)",
+        "is_restricted": "Restricted case",
+        "agency_links": "Agencies involved",
+        "abuse_categories": "Abuse / neglect categories",
+    }
+    column_formatters = {
+        "review_type": label_formatter,
+        "state": lambda v, c, m, n: m.state_label,
+        "agency_links": lambda v, c, m, n: escaped_join(m.agency_links),
+        "abuse_categories": lambda v, c, m, n: escaped_join(m.abuse_categories),
+    }
+    column_descriptions = {
+        "is_restricted": "Restricted cases are never exported.",
+        "subject_pseudonym": "The anonymised name used in reports, e.g. 'Child Q'.",
+    }
+
+    form_columns = [
+        "review_type",
+        "external_reference",
+        "subject_pseudonym",
+        "subject_legal_name",
+        "subject_dob",
+        "incident_date",
+        "aware_date",
+        "referral_date",
+        "referrer_name",
+        "referrer_role",
+        "referrer_agency",
+        "concerns",
+        "abuse_categories",
+        "is_restricted",
+        "agency_links",
+    ]
+    form_choices = {"review_type": [(t.value, t.label) for t in ReviewType]}
+    form_args = {
+        "subject_pseudonym": {"description": "The anonymised name used in reports, e.g. 'Child Q'."},
+        "abuse_categories": {"query_factory": lambda: _active_categories()},
+    }
+    inline_models = [
+        (
+            CaseAgency,
+            {
+                "form_columns": ["id", "agency", "role"],
+                "form_choices": {"role": [(r.value, r.label) for r in AgencyRole]},
+                "form_label": "Agency involved",
+            },
+        )
+    ]
+
+    def __init__(self, *args, **kwargs) -> None:
+        self.form_ajax_refs = {"referrer_agency": agency_loader(self, "referrer_agency")}
+        super().__init__(*args, **kwargs)
+
+    def scope(self, query):
+        query = visible_cases(super().scope(query))
+        if request.endpoint == f"{self.endpoint}.export":
+            query = query.filter(Case.is_restricted.is_(False))
+        return query
+
+    def create_form(self, obj=None):
+        form = super().create_form(obj)
+        form.review_type.choices = [(t.value, t.label) for t in types_in_streams(user_streams())]
+        return form
+
+    def edit_form(self, obj=None):
+        form = super().edit_form(obj)
+        del form.review_type  # the type fixes the reference and the stream; it never changes
+        return form
+
+    def domain_errors(self, model: Case, is_created: bool) -> dict[str, str]:
+        return case_errors(
+            review_type=model.review_type,
+            incident_date=model.incident_date,
+            aware_date=model.aware_date,
+            referral_date=model.referral_date,
+            subject_dob=model.subject_dob,
+            today=today(),
+        )
+
+    def on_model_change(self, form, model: Case, is_created: bool) -> None:
+        if is_created and model.state is None:  # Flask-Admin builds models without __init__
+            model.state = initial_state(model.review_type)
+        super().on_model_change(form, model, is_created)
+
+
+def _active_categories():
+    from backoffice.extensions import db
+    from backoffice.models import AbuseCategory
+
+    return db.session.query(AbuseCategory).filter(AbuseCategory.active.is_(True)).order_by(AbuseCategory.name)
+
+
+class CaseRecordView(SecureModelView):
+    """A record that belongs to a case: scoped through its case, chosen by an ajax lookup."""
+
+    column_sortable_list = [("case", "case.reference")]
+    column_searchable_list = ["case.reference", "case.subject_pseudonym"]
+
+    def __init__(self, *args, **kwargs) -> None:
+        self.form_ajax_refs = {
+            "case": self.create_scoped_loader(
+                "case", Case, visible_cases, ["reference", "subject_pseudonym"], placeholder="Case reference or pseudonym"
+            ),
+            **getattr(self, "extra_ajax_refs", {}),
+        }
+        super().__init__(*args, **kwargs)
+
+    def scope(self, query):
+        return visible_case_records(super().scope(query), self.model, self.resource)

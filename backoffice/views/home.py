@@ -1,0 +1,56 @@
+"""The admin home page: what the signed-in user can see and act on."""
+
+from __future__ import annotations
+
+from flask import redirect, request, url_for
+from flask_admin import AdminIndexView, expose
+from flask_login import current_user
+from sqlalchemy import func, select
+
+from backoffice.domain.lifecycle import state_label, types_in_streams
+from backoffice.extensions import db
+from backoffice.models import ApprovalStatus, Case, PanelDecision
+from backoffice.policy import may, user_roles, user_streams
+from backoffice.views.scope import visible_case_records, visible_cases
+
+
+class HomeView(AdminIndexView):
+    """Cases by type and state, and decisions waiting for the board, each linking to its list."""
+
+    def is_accessible(self) -> bool:
+        return current_user.is_authenticated
+
+    def _handle_view(self, name, **kwargs):
+        if not current_user.is_authenticated:
+            return redirect(url_for("security.login", next=request.full_path))
+        return None
+
+    @expose("/")
+    def index(self):
+        return self.render(
+            "admin/index.html",
+            case_counts=self._case_counts() if may("case", "read") else None,
+            awaiting_approval=self._awaiting_approval() if may("decision", "approve") else None,
+            roles=sorted(user_roles()),
+            streams=[t for t in types_in_streams(user_streams())],
+        )
+
+    def _case_counts(self) -> list[tuple[str, str, str, int]]:
+        """(type, state, state label, count) for the cases the user may see, in one query."""
+        query = visible_cases(
+            select(Case.review_type, Case.state, func.count()).group_by(Case.review_type, Case.state)
+        ).order_by(Case.review_type, Case.state)
+        return [
+            (review_type, state, state_label(review_type, state), count)
+            for review_type, state, count in db.session.execute(query)
+        ]
+
+    def _awaiting_approval(self) -> int:
+        query = visible_case_records(
+            select(func.count()).select_from(PanelDecision), PanelDecision, "decision"
+        ).where(
+            PanelDecision.approval_status == ApprovalStatus.PENDING,
+            PanelDecision.archived_at.is_(None),
+            PanelDecision.recorded_by_id != current_user.id,
+        )
+        return db.session.execute(query).scalar_one()

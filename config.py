@@ -1,0 +1,166 @@
+"""Configuration classes, read from the environment.
+
+`APP_ENV` picks the class: `development` (the default, for local runs), `production` or `test`.
+Production refuses to start without an explicit `SECRET_KEY` and `DATABASE_URL`; local runs keep a
+generated secret key in the instance folder so that sessions survive a restart.
+"""
+
+from __future__ import annotations
+
+import os
+import secrets
+from datetime import timedelta
+from pathlib import Path
+
+INSTANCE_DIR = Path(os.environ.get("INSTANCE_PATH", Path(__file__).parent / "instance")).resolve()
+
+
+class ConfigurationError(RuntimeError):
+    """A required setting is missing; the app must not start."""
+
+
+def _local_secret_key() -> str:
+    """Read, or create once, the secret key kept in the instance folder for local runs."""
+    INSTANCE_DIR.mkdir(parents=True, exist_ok=True)
+    key_file = INSTANCE_DIR / "secret_key"
+    if not key_file.exists():
+        key_file.write_text(secrets.token_hex(32))
+        key_file.chmod(0o600)
+    return key_file.read_text().strip()
+
+
+def _database_url(default: str | None) -> str | None:
+    """The database URL from the environment; `postgres://` is normalised to psycopg 3."""
+    url = os.environ.get("DATABASE_URL", default)
+    if url and url.startswith(("postgres://", "postgresql://")):
+        url = "postgresql+psycopg://" + url.split("://", 1)[1]
+    return url
+
+
+class Config:
+    """Settings shared by every environment."""
+
+    ENV_NAME = "base"
+    INSTANCE_DIR = INSTANCE_DIR
+    UPLOAD_DIR = Path(os.environ.get("UPLOAD_DIR", INSTANCE_DIR / "uploads"))
+    # A document larger than this is refused with a form error; the request limit sits a little
+    # above it so an oversized upload still reaches the form, and anything far larger gets a 413.
+    DOCUMENT_MAX_BYTES = int(os.environ.get("DOCUMENT_MAX_BYTES", 20 * 1024 * 1024))
+    MAX_CONTENT_LENGTH = DOCUMENT_MAX_BYTES + 1024 * 1024
+
+    SQLALCHEMY_ENGINE_OPTIONS = {"pool_pre_ping": True}
+    SQLALCHEMY_RECORD_QUERIES = False
+
+    WTF_CSRF_ENABLED = True
+    WTF_CSRF_TIME_LIMIT = 8 * 3600
+
+    SESSION_COOKIE_HTTPONLY = True
+    SESSION_COOKIE_SAMESITE = "Lax"
+    SESSION_COOKIE_SECURE = True
+    REMEMBER_COOKIE_SECURE = True
+    PERMANENT_SESSION_LIFETIME = timedelta(minutes=30)
+
+    # Flask-Security-Too: login only; accounts are created by admins or the CLI.
+    SECURITY_PASSWORD_HASH = "argon2"
+    SECURITY_PASSWORD_LENGTH_MIN = 12
+    SECURITY_REGISTERABLE = False
+    SECURITY_RECOVERABLE = False
+    SECURITY_CONFIRMABLE = False
+    SECURITY_CHANGEABLE = True
+    SECURITY_SEND_PASSWORD_CHANGE_EMAIL = False
+    SECURITY_TRACKABLE = False
+    SECURITY_POST_LOGIN_VIEW = "/admin/"
+    SECURITY_POST_LOGOUT_VIEW = "/login"
+    SECURITY_LOGOUT_METHODS = ["POST"]
+    SECURITY_RETURN_GENERIC_RESPONSES = True
+    SECURITY_USERNAME_ENABLE = False
+    SECURITY_MSG_LOGIN = ("Please sign in to continue.", "info")
+
+    FLASK_ADMIN_SWATCH = "default"
+    FLASK_ADMIN_RAISE_ON_VIEW_EXCEPTION = False
+    LIST_PAGE_SIZE = 25
+    EXPORT_MAX_ROWS = 5000
+
+    def __init__(self) -> None:
+        self.SQLALCHEMY_DATABASE_URI = _database_url(self.default_database_url())
+        self.SECRET_KEY = os.environ.get("SECRET_KEY") or self.default_secret_key()
+        self.SECURITY_PASSWORD_SALT = os.environ.get("SECURITY_PASSWORD_SALT") or self.SECRET_KEY
+
+    def default_database_url(self) -> str | None:
+        """The embedded SQLite database in the instance folder."""
+        return f"sqlite:///{INSTANCE_DIR / 'backoffice.sqlite3'}"
+
+    def default_secret_key(self) -> str | None:
+        """A generated key kept in the instance folder."""
+        return _local_secret_key()
+
+
+class DevelopmentConfig(Config):
+    """Local runs: plain HTTP on 127.0.0.1, so cookies cannot be Secure."""
+
+    ENV_NAME = "development"
+    SESSION_COOKIE_SECURE = False
+    REMEMBER_COOKIE_SECURE = False
+
+
+class ProductionConfig(Config):
+    """Production: every secret and the database must be given explicitly."""
+
+    ENV_NAME = "production"
+
+    def default_database_url(self) -> str | None:
+        return None
+
+    def default_secret_key(self) -> str | None:
+        return None
+
+    def __init__(self) -> None:
+        super().__init__()
+        missing = [
+            name
+            for name, value in (
+                ("SECRET_KEY", self.SECRET_KEY),
+                ("DATABASE_URL", self.SQLALCHEMY_DATABASE_URI),
+            )
+            if not value
+        ]
+        if missing:
+            raise ConfigurationError(
+                f"Production needs {' and '.join(missing)} set in the environment; refusing to start."
+            )
+
+
+class TestConfig(Config):
+    """Tests: CSRF stays on; a fixed key; a small upload limit so the limit itself is tested."""
+
+    ENV_NAME = "test"
+    TESTING = True
+    SESSION_COOKIE_SECURE = False
+    REMEMBER_COOKIE_SECURE = False
+    DOCUMENT_MAX_BYTES = 64 * 1024
+    MAX_CONTENT_LENGTH = DOCUMENT_MAX_BYTES + 16 * 1024
+    # Argon2 at its default cost would dominate the test run; tests check behaviour, not cost.
+    SECURITY_PASSWORD_HASH_PASSLIB_OPTIONS = {
+        "argon2__time_cost": 1,
+        "argon2__memory_cost": 8,
+        "argon2__parallelism": 1,
+    }
+
+    def default_secret_key(self) -> str | None:
+        return "test-secret-key-not-for-production"
+
+
+CONFIGS: dict[str, type[Config]] = {
+    "development": DevelopmentConfig,
+    "production": ProductionConfig,
+    "test": TestConfig,
+}
+
+
+def load_config(name: str | None = None) -> Config:
+    """Instantiate the configuration named by `name` or by the `APP_ENV` variable."""
+    name = name or os.environ.get("APP_ENV", "development")
+    try:
+        return CONFIGS[name]()
+    except KeyError:
+        raise ConfigurationError(f"APP_ENV must be one of {', '.join(CONFIGS)}; got {name!r}.") from None
