@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from sqlalchemy import func, select
 
+from backoffice.extensions import db
 from backoffice.models import AbuseCategory, Agency, AgencyType
 from backoffice.views.base import SecureModelView, label_formatter
 
@@ -16,7 +17,7 @@ class UniqueNameView(SecureModelView):
         query = select(type(model).id).where(func.lower(type(model).name) == model.name.lower())
         if model.id is not None:
             query = query.where(type(model).id != model.id)
-        if self.session.execute(query.limit(1)).first() is not None:
+        if db.session.execute(query.limit(1)).first() is not None:
             return {"name": f"There is already a record named '{model.name}'."}
         return {}
 

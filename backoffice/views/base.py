@@ -257,7 +257,7 @@ class SecureModelView(ModelView):
     def on_model_change(self, form, model, is_created: bool) -> None:
         if not is_created:
             self.check_editable(model)
-        with self.session.no_autoflush:
+        with db.session.no_autoflush:
             errors = self.domain_errors(model, is_created)
         if errors:
             for field_name, message in errors.items():
@@ -300,10 +300,10 @@ class SecureModelView(ModelView):
         form = ArchiveForm()
         if form.validate_on_submit():
             try:
-                model.archive(form.reason.data, current_actor_id(self.session))
-                self.session.commit()
+                model.archive(form.reason.data, current_actor_id(db.session))
+                db.session.commit()
             except ValueError as exc:
-                self.session.rollback()
+                db.session.rollback()
                 flash(str(exc), "error")
             else:
                 flash(f"Archived {model}.", "success")

@@ -7,7 +7,8 @@ from flask_admin.contrib.sqla.filters import FilterEqual
 
 from backoffice.domain.lifecycle import ALL_STATES, ReviewType, initial_state, types_in_streams
 from backoffice.domain.rules import case_errors
-from backoffice.models import Agency, AgencyRole, Case, CaseAgency
+from backoffice.extensions import db
+from backoffice.models import AbuseCategory, Agency, AgencyRole, Case, CaseAgency
 from backoffice.policy import user_streams
 from backoffice.views.base import SecureModelView, escaped_join, label_formatter, today
 from backoffice.views.scope import visible_case_records, visible_cases
@@ -18,6 +19,11 @@ def agency_loader(view: SecureModelView, name: str):
     return view.create_scoped_loader(
         name, Agency, lambda q: q.filter(Agency.active.is_(True)), ["name"], placeholder="Start typing an agency"
     )
+
+
+def _active_categories():
+    """Categories offered on the case form: the active ones."""
+    return db.session.query(AbuseCategory).filter(AbuseCategory.active.is_(True)).order_by(AbuseCategory.name)
 
 
 class CaseView(SecureModelView):
@@ -119,7 +125,7 @@ class CaseView(SecureModelView):
     form_choices = {"review_type": [(t.value, t.label) for t in ReviewType]}
     form_args = {
         "subject_pseudonym": {"description": "The anonymised name used in reports, e.g. 'Child Q'."},
-        "abuse_categories": {"query_factory": lambda: _active_categories()},
+        "abuse_categories": {"query_factory": _active_categories},
     }
     inline_models = [
         (
@@ -149,7 +155,7 @@ class CaseView(SecureModelView):
 
     def edit_form(self, obj=None):
         form = super().edit_form(obj)
-        del form.review_type  # the type fixes the reference and the stream; it never changes
+        del form["review_type"]  # the type fixes the reference and the stream; it never changes
         return form
 
     def domain_errors(self, model: Case, is_created: bool) -> dict[str, str]:
@@ -166,13 +172,6 @@ class CaseView(SecureModelView):
         if is_created and model.state is None:  # Flask-Admin builds models without __init__
             model.state = initial_state(model.review_type)
         super().on_model_change(form, model, is_created)
-
-
-def _active_categories():
-    from backoffice.extensions import db
-    from backoffice.models import AbuseCategory
-
-    return db.session.query(AbuseCategory).filter(AbuseCategory.active.is_(True)).order_by(AbuseCategory.name)
 
 
 class CaseRecordView(SecureModelView):

@@ -11,6 +11,7 @@ from flask_wtf import FlaskForm
 from wtforms import RadioField, TextAreaField
 from wtforms.validators import DataRequired, Length, ValidationError
 
+from backoffice.extensions import db
 from backoffice.domain.approval import ApprovalRefused, record_approval
 from backoffice.domain.rules import decision_errors
 from backoffice.models import ApprovalStatus, DecisionOutcome, LegalMandate, PanelDecision
@@ -138,9 +139,9 @@ class DecisionView(CaseRecordView):
         if form.validate_on_submit():
             try:
                 record_approval(decision, current_user.id, form.outcome.data, form.comment.data)
-                self.session.commit()
+                db.session.commit()
             except ApprovalRefused as exc:
-                self.session.rollback()
+                db.session.rollback()
                 flash(str(exc), "error")
             else:
                 flash(f"Decision {ApprovalStatus(decision.approval_status).label.lower()}.", "success")

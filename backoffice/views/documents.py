@@ -8,6 +8,7 @@ from flask_wtf.file import FileField, FileRequired
 from markupsafe import Markup, escape
 from wtforms.validators import ValidationError
 
+from backoffice.extensions import db
 from backoffice.domain import files, publication
 from backoffice.models import DocumentStatus, DocumentType, PublishedDocument
 from backoffice.views.base import label_formatter, today
@@ -49,7 +50,7 @@ class DocumentView(CaseRecordView):
         "status": label_formatter,
         "original_filename": _download_link,
     }
-    form_columns = ["case", "title", "document_type"]
+    form_columns = ["case", "title", "document_type", "upload"]
     form_choices = {"document_type": [(t.value, t.label) for t in DocumentType]}
     form_extra_fields = {
         "upload": FileField(
@@ -62,7 +63,7 @@ class DocumentView(CaseRecordView):
 
     def edit_form(self, obj=None):
         form = super().edit_form(obj)
-        del form.upload  # a stored file is never replaced in place
+        del form["upload"]  # a stored file is never replaced in place
         return form
 
     def check_editable(self, model: PublishedDocument) -> None:
@@ -88,7 +89,7 @@ class DocumentView(CaseRecordView):
             form.upload.errors = [*form.upload.errors, str(exc)]
             raise ValidationError(f"Nothing was saved. {exc}") from None
         stored = files.store(data, kind, current_app.config["UPLOAD_DIR"])
-        files.discard_on_rollback(self.session, stored.stored_name, current_app.config["UPLOAD_DIR"])
+        files.discard_on_rollback(db.session, stored.stored_name, current_app.config["UPLOAD_DIR"])
         model.stored_name = stored.stored_name
         model.content_type = stored.content_type
         model.size_bytes = stored.size_bytes
@@ -104,7 +105,7 @@ class DocumentView(CaseRecordView):
                 moved.append(document.title)
             except publication.TransitionRefused as exc:
                 refused.append(str(exc))
-        self.session.commit()
+        db.session.commit()
         if moved:
             flash(f"{action_name.capitalize()}: {', '.join(moved)}.", "success")
         for reason in refused:

@@ -7,6 +7,7 @@ from sqlalchemy import func, select
 from wtforms import PasswordField, SelectMultipleField
 from wtforms.validators import Email, Optional, ValidationError
 
+from backoffice.extensions import db
 from backoffice.models import User
 from backoffice.policy import Stream
 from backoffice.views.base import SecureModelView, escaped_join
@@ -33,7 +34,7 @@ class UserView(SecureModelView):
         "roles": lambda v, c, m, n: escaped_join(m.roles),
         "stream_links": lambda v, c, m, n: escaped_join(dict(STREAM_CHOICES)[s] for s in m.streams),
     }
-    form_columns = ["email", "full_name", "roles", "active"]
+    form_columns = ["email", "full_name", "roles", "streams", "active", "new_password"]
     form_args = {
         "email": {"validators": [Email("Enter a valid email address.")], "filters": [lambda s: (s or "").strip().lower()]},
         "active": {"description": "Deactivated users cannot sign in. Accounts are never deleted."},
@@ -57,7 +58,7 @@ class UserView(SecureModelView):
         taken = select(User.id).where(func.lower(User.email) == (model.email or "").lower())
         if model.id is not None:
             taken = taken.where(User.id != model.id)
-        if self.session.execute(taken.limit(1)).first():
+        if db.session.execute(taken.limit(1)).first():
             errors["email"] = "There is already a user with this email address."
         return errors
 

@@ -1,0 +1,177 @@
+"""Shared fixtures: the app on each database, a plain session for factories, signed-in clients.
+
+Every test runs on SQLite and, when TEST_DATABASE_URL is set, on PostgreSQL too. In CI the
+PostgreSQL run is required: a missing TEST_DATABASE_URL stops the run instead of skipping.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
+
+import pytest
+from flask import Flask
+from flask.testing import FlaskClient
+from flask_migrate import upgrade
+from sqlalchemy import event, text
+from sqlalchemy.engine import Engine
+from sqlalchemy.orm import Session
+
+from backoffice import create_app
+from backoffice.extensions import db as flask_db
+from backoffice.models import Base
+from config import TestConfig
+from tests import factories
+
+PASSWORD = "correct horse battery staple"
+ALL_STREAMS = ("children", "adults", "domestic_abuse")
+KEPT_TABLES = {"role", "alembic_version"}  # seeded by the migration and never changed by tests
+
+
+def _backends() -> list[str]:
+    backends = ["sqlite"]
+    if os.environ.get("TEST_DATABASE_URL"):
+        backends.append("postgresql")
+    elif os.environ.get("CI"):
+        raise pytest.UsageError("CI must run the suite on PostgreSQL too: set TEST_DATABASE_URL.")
+    return backends
+
+
+def _postgres_url() -> str:
+    url = os.environ["TEST_DATABASE_URL"]
+    return "postgresql+psycopg://" + url.split("://", 1)[1]
+
+
+def _reset_postgres(url: str) -> None:
+    from sqlalchemy import create_engine
+
+    engine = create_engine(url)
+    with engine.begin() as conn:
+        conn.execute(text("DROP SCHEMA public CASCADE"))
+        conn.execute(text("CREATE SCHEMA public"))
+    engine.dispose()
+
+
+@pytest.fixture(scope="session", params=_backends())
+def app(request, tmp_path_factory) -> Iterator[Flask]:
+    """The application on one database, migrated from empty by the real migrations."""
+    workdir = tmp_path_factory.mktemp(request.param)
+    if request.param == "postgresql":
+        url = _postgres_url()
+        _reset_postgres(url)
+    else:
+        url = f"sqlite:///{workdir / 'test.sqlite3'}"
+    app = create_app(TestConfig(), overrides={"SQLALCHEMY_DATABASE_URI": url, "UPLOAD_DIR": workdir / "uploads"})
+    with app.app_context():
+        upgrade()
+        app.extensions["seeded_categories"] = flask_db.session.execute(
+            text("SELECT name, active FROM abuse_category ORDER BY id")
+        ).all()
+        flask_db.session.remove()
+    yield app
+    with app.app_context():
+        flask_db.engine.dispose()
+
+
+@pytest.fixture
+def engine(app) -> Engine:
+    with app.app_context():
+        return flask_db.engine
+
+
+@pytest.fixture
+def session(app, engine) -> Iterator[Session]:
+    """A session of the test's own (requests use theirs), emptied of data after the test."""
+    with Session(engine, expire_on_commit=True) as sess:
+        factories.bind(sess, app)
+        yield sess
+        sess.rollback()
+    _empty_tables(engine, app.extensions["seeded_categories"])
+
+
+def _empty_tables(engine: Engine, categories) -> None:
+    tables = [t for t in reversed(Base.metadata.sorted_tables) if t.name not in KEPT_TABLES]
+    with engine.begin() as conn:
+        if engine.dialect.name == "postgresql":
+            conn.execute(text("TRUNCATE " + ", ".join(f'"{t.name}"' for t in tables) + " RESTART IDENTITY CASCADE"))
+        else:
+            for table in tables:
+                conn.execute(table.delete())
+        conn.execute(
+            text("INSERT INTO abuse_category (name, active, created_at, updated_at) VALUES (:n, :a, :t, :t)"),
+            [{"n": name, "a": active, "t": factories.NOW} for name, active in categories],
+        )
+
+
+@pytest.fixture
+def client(app, session) -> FlaskClient:
+    return app.test_client()
+
+
+def csrf_token(client: FlaskClient, path: str = "/login") -> str:
+    """A valid CSRF token for the client's session, read from a real page."""
+    page = client.get(path).get_data(as_text=True)
+    match = re.search(r'name="csrf-token" content="([^"]+)"', page) or re.search(
+        r'name="csrf_token" type="hidden" value="([^"]+)"', page
+    )
+    assert match, f"no CSRF token on {path}"
+    return match.group(1)
+
+
+def sign_in(client: FlaskClient, email: str, password: str = PASSWORD):
+    """Sign in through the real login form."""
+    return client.post("/login", data={"email": email, "password": password, "csrf_token": csrf_token(client)})
+
+
+@dataclass
+class SignedIn:
+    client: FlaskClient
+    user: object
+
+    def csrf(self) -> str:
+        return csrf_token(self.client, "/admin/")
+
+    def post(self, path: str, data: dict | None = None, **kwargs):
+        """POST with a valid CSRF token, as a browser form would."""
+        return self.client.post(path, data={"csrf_token": self.csrf(), **(data or {})}, **kwargs)
+
+    def get(self, path: str, **kwargs):
+        return self.client.get(path, **kwargs)
+
+
+@pytest.fixture
+def login_as(app, session) -> Callable[..., SignedIn]:
+    """login_as("panel") or login_as("panel", "board", streams=["children"]): a signed-in client."""
+
+    def _login(*roles: str, streams=ALL_STREAMS, **user_fields) -> SignedIn:
+        user = factories.UserFactory(roles=roles, streams=streams, **user_fields)
+        client = app.test_client()
+        response = sign_in(client, user.email)
+        assert response.status_code == 302, response.get_data(as_text=True)[:500]
+        return SignedIn(client, user)
+
+    return _login
+
+
+@pytest.fixture
+def count_queries(engine) -> Callable:
+    """with count_queries() as counter: ...; counter.count is the SQL statements run."""
+
+    @contextmanager
+    def _count():
+        counter = type("Counter", (), {"count": 0, "statements": []})()
+
+        def before(conn, cursor, statement, parameters, context, executemany):
+            counter.count += 1
+            counter.statements.append(statement)
+
+        event.listen(engine, "before_cursor_execute", before)
+        try:
+            yield counter
+        finally:
+            event.remove(engine, "before_cursor_execute", before)
+
+    return _count

@@ -1,0 +1,226 @@
+"""factory_boy factories, one per model, writing through the test's own session."""
+
+from __future__ import annotations
+
+import io
+import zipfile
+from datetime import date, datetime, timedelta, timezone
+
+import factory
+from factory.alchemy import SQLAlchemyModelFactory
+from sqlalchemy import select
+
+from backoffice.domain import files
+from backoffice.domain.lifecycle import ReviewType
+from backoffice.models import (
+    Agency,
+    AgencyType,
+    ApprovalStatus,
+    Case,
+    DecisionOutcome,
+    DocumentStatus,
+    DocumentType,
+    EngagementStatus,
+    FamilyInvolvement,
+    PanelDecision,
+    PublishedDocument,
+    Role,
+    User,
+)
+
+NOW = datetime(2026, 1, 5, 9, 0, tzinfo=timezone.utc)
+_state: dict = {}
+
+
+def bind(session, app) -> None:
+    """Point every factory at `session`; hashes and file storage use `app`'s settings."""
+    _state["session"] = session
+    _state["app"] = app
+
+
+def _session():
+    return _state["session"]
+
+
+def password_hash(password: str) -> str:
+    """A real Flask-Security hash (cheap argon2 settings in tests), computed once per app."""
+    from flask_security import hash_password
+
+    app = _state["app"]
+    cache = app.extensions.setdefault("test_password_hashes", {})
+    if password not in cache:
+        with app.app_context():
+            cache[password] = hash_password(password)
+    return cache[password]
+
+
+class BaseFactory(SQLAlchemyModelFactory):
+    class Meta:
+        abstract = True
+        sqlalchemy_session_factory = _session
+        sqlalchemy_session_persistence = "commit"
+
+
+class UserFactory(BaseFactory):
+    class Meta:
+        model = User
+        exclude = ("roles_named",)
+
+    email = factory.Sequence(lambda n: f"user{n}@example.org")
+    full_name = factory.Sequence(lambda n: f"Test User {n}")
+    active = True
+    password = factory.LazyFunction(lambda: password_hash("correct horse battery staple"))
+
+    @factory.post_generation
+    def roles(user, create, names, **kwargs):
+        names = [str(n) for n in (names or ())]
+        user.roles = list(_session().scalars(select(Role).where(Role.name.in_(names))))
+
+    @factory.post_generation
+    def streams(user, create, streams, **kwargs):
+        user.streams = list(streams if streams is not None else ("children", "adults", "domestic_abuse"))
+        if create:
+            _session().commit()
+
+
+class AgencyFactory(BaseFactory):
+    class Meta:
+        model = Agency
+
+    name = factory.Sequence(lambda n: f"Agency {n}")
+    agency_type = AgencyType.POLICE
+    is_statutory_partner = False
+    active = True
+
+
+class CaseFactory(BaseFactory):
+    class Meta:
+        model = Case
+
+    review_type = ReviewType.CSPR
+    subject_pseudonym = factory.Sequence(lambda n: f"Child {n}")
+    subject_legal_name = factory.Sequence(lambda n: f"Legal Name {n}")
+    subject_dob = date(2015, 6, 1)
+    incident_date = date(2025, 11, 3)
+    aware_date = date(2025, 11, 4)
+    referral_date = date(2025, 11, 5)
+    referrer_name = "A Referrer"
+    referrer_role = "Social worker"
+    concerns = "Concerns about how agencies worked together."
+
+
+class DecisionFactory(BaseFactory):
+    class Meta:
+        model = PanelDecision
+
+    case = factory.SubFactory(CaseFactory)
+    meeting_date = date(2025, 12, 1)
+    outcome = DecisionOutcome.CRITERIA_NOT_MET_LEARNING_RETAINED
+    rationale = "Criteria not met; learning retained by the partnership."
+    approval_status = ApprovalStatus.PENDING
+
+
+class FamilyFactory(BaseFactory):
+    class Meta:
+        model = FamilyInvolvement
+
+    case = factory.SubFactory(CaseFactory)
+    relationship_to_subject = "Mother"
+    name = factory.Sequence(lambda n: f"Family Member {n}")
+    contact_details = "07700 900123"
+    engagement_status = EngagementStatus.INVITED
+    invited_date = date(2025, 12, 2)
+
+
+def pdf_bytes(text: str = "Learning review") -> bytes:
+    """A small, valid one-page PDF."""
+    stream = f"BT /F1 12 Tf 72 720 Td ({text}) Tj ET".encode()
+    objects = [
+        b"<< /Type /Catalog /Pages 2 0 R >>",
+        b"<< /Type /Pages /Kids [3 0 R] /Count 1 >>",
+        b"<< /Type /Page /Parent 2 0 R /MediaBox [0 0 612 792] /Contents 4 0 R "
+        b"/Resources << /Font << /F1 5 0 R >> >> >>",
+        b"<< /Length %d >>\nstream\n" % len(stream) + stream + b"\nendstream",
+        b"<< /Type /Font /Subtype /Type1 /BaseFont /Helvetica >>",
+    ]
+    out = io.BytesIO()
+    out.write(b"%PDF-1.4\n")
+    offsets = []
+    for number, body in enumerate(objects, start=1):
+        offsets.append(out.tell())
+        out.write(b"%d 0 obj\n" % number + body + b"\nendobj\n")
+    xref = out.tell()
+    out.write(b"xref\n0 %d\n0000000000 65535 f \n" % (len(objects) + 1))
+    for offset in offsets:
+        out.write(b"%010d 00000 n \n" % offset)
+    out.write(b"trailer\n<< /Size %d /Root 1 0 R >>\nstartxref\n%d\n%%%%EOF\n" % (len(objects) + 1, xref))
+    return out.getvalue()
+
+
+def docx_bytes(text: str = "Learning review") -> bytes:
+    """A small, valid Word document."""
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as package:
+        package.writestr(
+            "[Content_Types].xml",
+            '<?xml version="1.0" encoding="UTF-8"?><Types xmlns="http://schemas.openxmlformats.org/package/2006/content-types">'
+            '<Default Extension="rels" ContentType="application/vnd.openxmlformats-package.relationships+xml"/>'
+            '<Default Extension="xml" ContentType="application/xml"/>'
+            '<Override PartName="/word/document.xml" ContentType="application/vnd.openxmlformats-officedocument.wordprocessingml.document.main+xml"/></Types>',
+        )
+        package.writestr(
+            "_rels/.rels",
+            '<?xml version="1.0" encoding="UTF-8"?><Relationships xmlns="http://schemas.openxmlformats.org/package/2006/relationships">'
+            '<Relationship Id="rId1" Type="http://schemas.openxmlformats.org/officeDocument/2006/relationships/officeDocument" Target="word/document.xml"/></Relationships>',
+        )
+        package.writestr(
+            "word/document.xml",
+            '<?xml version="1.0" encoding="UTF-8"?><w:document xmlns:w="http://schemas.openxmlformats.org/wordprocessingml/2006/main">'
+            f"<w:body><w:p><w:r><w:t>{text}</w:t></w:r></w:p></w:body></w:document>",
+        )
+    return buffer.getvalue()
+
+
+def odt_bytes(text: str = "Learning review") -> bytes:
+    """A small OpenDocument text file (the mimetype member first and stored, as the format requires)."""
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w") as package:
+        package.writestr(zipfile.ZipInfo("mimetype"), files.ODT)
+        package.writestr(
+            "content.xml",
+            '<?xml version="1.0" encoding="UTF-8"?><office:document-content '
+            'xmlns:office="urn:oasis:names:tc:opendocument:xmlns:office:1.0" '
+            'xmlns:text="urn:oasis:names:tc:opendocument:xmlns:text:1.0">'
+            f"<office:body><office:text><text:p>{text}</text:p></office:text></office:body></office:document-content>",
+        )
+        package.writestr("META-INF/manifest.xml", '<?xml version="1.0" encoding="UTF-8"?><manifest:manifest xmlns:manifest="urn:oasis:names:tc:opendocument:xmlns:manifest:1.0"/>')
+    return buffer.getvalue()
+
+
+class DocumentFactory(BaseFactory):
+    class Meta:
+        model = PublishedDocument
+        exclude = ("content",)
+
+    case = factory.SubFactory(CaseFactory)
+    title = factory.Sequence(lambda n: f"Overview report {n}")
+    document_type = DocumentType.OVERVIEW_REPORT
+    status = DocumentStatus.DRAFT
+    content = factory.LazyFunction(pdf_bytes)
+    original_filename = "overview-report.pdf"
+
+    @classmethod
+    def _create(cls, model_class, *args, **kwargs):
+        content = kwargs.pop("content", None) or pdf_bytes()
+        stored = files.store(content, files.sniff(content), _state["app"].config["UPLOAD_DIR"])
+        kwargs.update(
+            stored_name=stored.stored_name,
+            content_type=stored.content_type,
+            size_bytes=stored.size_bytes,
+            sha256=stored.sha256,
+        )
+        return super()._create(model_class, *args, **kwargs)
+
+
+def days_ago(n: int) -> date:
+    return date.today() - timedelta(days=n)

@@ -1,0 +1,165 @@
+"""Every route, for every role and for anonymous visitors, answers as the policy table says.
+
+The routes come from `app.url_map`, so a new endpoint is covered the moment it exists; one the
+policy does not mention fails this test. CSRF stays on: POSTs carry a real token. A refused POST
+must leave the database exactly as it was.
+"""
+
+from __future__ import annotations
+
+import pytest
+from sqlalchemy import func, select
+
+from backoffice.models import Base
+from backoffice.policy import PUBLIC, ROUTES, SIGNED_IN, RoleName, roles_allowed
+from tests import factories
+from tests.conftest import SignedIn, csrf_token
+
+ROLES = [r.value for r in RoleName]
+
+
+def admin_views(app) -> dict:
+    return {view.endpoint: view for view in app.extensions["admin"][0]._views}
+
+
+def expected_roles(app, endpoint: str) -> str | frozenset:
+    """PUBLIC, SIGNED_IN, or the roles allowed to use `endpoint`; fails for an unlisted endpoint."""
+    if endpoint in ROUTES:
+        rule = ROUTES[endpoint]
+        return rule if isinstance(rule, str) else roles_allowed(*rule)
+    view_endpoint, _, method = endpoint.partition(".")
+    view = admin_views(app).get(view_endpoint)
+    assert view is not None, f"{endpoint} is in no policy: add it to policy.ROUTES or a secure view"
+    actions = view.required_actions(method)
+    return frozenset().union(*(roles_allowed(view.resource, a) for a in actions)) if actions else frozenset()
+
+
+@pytest.fixture
+def records(session):
+    """One record of every kind, in a stream every test user works in."""
+    recorder = factories.UserFactory(roles=["panel"])
+    decision = factories.DecisionFactory(recorded_by_id=recorder.id)
+    return {
+        "case": decision.case,
+        "decision": decision,
+        "family": factories.FamilyFactory(case=decision.case),
+        "document": factories.DocumentFactory(case=decision.case),
+        "agency": factories.AgencyFactory(),
+        "user": recorder,
+        "abuse_category": None,
+    }
+
+
+def requests_for(app, rule, records) -> list[tuple[str, str, dict]]:
+    """The (method, url, form data) to try for one rule: every method it accepts."""
+    endpoint = rule.endpoint
+    view_endpoint, _, method_name = endpoint.partition(".")
+    record = records.get(view_endpoint)
+    record_id = getattr(record, "id", 1)
+    args: dict = {}
+    data: dict = {}
+    if "filename" in rule.arguments:
+        args["filename"] = "missing.css"
+    if "export_type" in rule.arguments:
+        args["export_type"] = "csv"
+    if "document_id" in rule.arguments:
+        args["document_id"] = records["document"].id
+    view = admin_views(app).get(view_endpoint)
+    if method_name in {"details_view", "edit_view", "archive_view", "approve_view"}:
+        args["id"] = record_id
+    if method_name == "ajax_lookup":
+        args.update(name=next(iter(getattr(view, "_form_ajax_refs", {}) or {"none": 0})), query="a")
+    if method_name == "delete_view":
+        data["id"] = record_id
+    if method_name == "action_view":
+        actions = list(getattr(view, "_actions_data", {}) or ["none"])
+        data.update(action=actions[0], rowid=record_id)
+    if method_name == "ajax_update":
+        data["list_form_pk"] = record_id
+        for column in view.inline_edit_columns:
+            data[column] = "y"
+    with app.test_request_context():
+        from flask import url_for
+
+        url = url_for(endpoint, **args)
+    return [(m, url, data) for m in sorted(rule.methods - {"HEAD", "OPTIONS"})]
+
+
+def fingerprint(session) -> dict:
+    """Row counts and latest change per table: any write a refused request made shows here."""
+    session.expire_all()
+    result = {}
+    for table in Base.metadata.sorted_tables:
+        count = session.execute(select(func.count()).select_from(table)).scalar_one()
+        latest = (
+            session.execute(select(func.max(table.c.updated_at))).scalar_one() if "updated_at" in table.c else None
+        )
+        result[table.name] = (count, latest)
+    session.commit()
+    return result
+
+
+def is_login_redirect(response) -> bool:
+    return response.status_code == 302 and "/login" in response.headers.get("Location", "")
+
+
+@pytest.mark.parametrize("role", ["anonymous", *ROLES])
+def test_every_route_answers_as_the_policy_says(app, session, login_as, records, role):
+    if role == "anonymous":
+        client = app.test_client()
+        signed_in = SignedIn(client, None)
+        token = csrf_token(client)
+    else:
+        signed_in = login_as(role)
+        token = signed_in.csrf()
+    rules = sorted(app.url_map.iter_rules(), key=lambda r: (r.endpoint == "security.logout", r.endpoint))
+    problems = []
+    for rule in rules:
+        expected = expected_roles(app, rule.endpoint)
+        for method, url, data in requests_for(app, rule, records):
+            before = fingerprint(session) if method == "POST" else None
+            if method == "POST":
+                response = signed_in.client.post(url, data={"csrf_token": token, **data})
+            else:
+                response = signed_in.client.get(url)
+            status = response.status_code
+            where = f"{method} {url} ({rule.endpoint}) as {role}: {status}"
+            if status >= 500:
+                problems.append(f"{where}: server error")
+            elif expected == PUBLIC:
+                if status in (401, 403) or is_login_redirect(response) and rule.endpoint != "security.logout":
+                    problems.append(f"{where}: a public page refused")
+            elif role == "anonymous":
+                if not is_login_redirect(response):
+                    problems.append(f"{where}: anonymous visitors must be sent to sign in")
+            elif expected == SIGNED_IN or role in expected:
+                signed_out = rule.endpoint == "security.logout"  # it signs out, then shows the login page
+                if status in (401, 403) or is_login_redirect(response) and not signed_out:
+                    problems.append(f"{where}: the policy allows {role}")
+            else:
+                if status != 403:
+                    problems.append(f"{where}: the policy refuses {role}, expected 403")
+                if before is not None and fingerprint(session) != before:
+                    problems.append(f"{where}: a refused request changed the database")
+    assert not problems, "\n".join(problems)
+
+
+def test_every_route_is_in_the_policy(app):
+    missing = []
+    for rule in app.url_map.iter_rules():
+        try:
+            expected_roles(app, rule.endpoint)
+        except AssertionError as exc:
+            missing.append(str(exc))
+    assert not missing, "\n".join(missing)
+
+
+def test_nobody_may_hard_delete_anything():
+    from backoffice.policy import POLICY
+
+    assert all(not actions.get("delete") for actions in POLICY.values())
+
+
+def test_admin_alone_does_not_read_case_data():
+    for resource in ("case", "decision", "family", "document"):
+        assert RoleName.ADMIN not in roles_allowed(resource, "read")
