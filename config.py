@@ -1,8 +1,9 @@
 """Configuration classes, read from the environment.
 
 `APP_ENV` picks the class: `development` (the default, for local runs), `production` or `test`.
-Production refuses to start without an explicit `SECRET_KEY` and `DATABASE_URL`; local runs keep a
-generated secret key in the instance folder so that sessions survive a restart.
+Production refuses to start without explicit `SECRET_KEY`, `SECURITY_PASSWORD_SALT` and
+`DATABASE_URL`; local runs keep generated secrets in the instance folder so that sessions and
+passwords survive a restart.
 """
 
 from __future__ import annotations
@@ -19,14 +20,14 @@ class ConfigurationError(RuntimeError):
     """A required setting is missing; the app must not start."""
 
 
-def _local_secret_key() -> str:
-    """Read, or create once, the secret key kept in the instance folder for local runs."""
+def _local_secret(name: str) -> str:
+    """Read, or create once, a secret kept in the instance folder for local runs."""
     INSTANCE_DIR.mkdir(parents=True, exist_ok=True)
-    key_file = INSTANCE_DIR / "secret_key"
-    if not key_file.exists():
-        key_file.write_text(secrets.token_hex(32))
-        key_file.chmod(0o600)
-    return key_file.read_text().strip()
+    secret_file = INSTANCE_DIR / name
+    if not secret_file.exists():
+        secret_file.write_text(secrets.token_hex(32))
+        secret_file.chmod(0o600)
+    return secret_file.read_text().strip()
 
 
 def _database_url(default: str | None) -> str | None:
@@ -83,16 +84,20 @@ class Config:
 
     def __init__(self) -> None:
         self.SQLALCHEMY_DATABASE_URI = _database_url(self.default_database_url())
-        self.SECRET_KEY = os.environ.get("SECRET_KEY") or self.default_secret_key()
-        self.SECURITY_PASSWORD_SALT = os.environ.get("SECURITY_PASSWORD_SALT") or self.SECRET_KEY
+        self.SECRET_KEY = os.environ.get("SECRET_KEY") or self.default_secret("secret_key")
+        # Flask-Security mixes this pepper into every password hash, so it is kept apart from the
+        # session key: rotating a leaked SECRET_KEY must not lock every user out.
+        self.SECURITY_PASSWORD_SALT = os.environ.get("SECURITY_PASSWORD_SALT") or self.default_secret(
+            "password_salt"
+        )
 
     def default_database_url(self) -> str | None:
         """The embedded SQLite database in the instance folder."""
         return f"sqlite:///{INSTANCE_DIR / 'backoffice.sqlite3'}"
 
-    def default_secret_key(self) -> str | None:
-        """A generated key kept in the instance folder."""
-        return _local_secret_key()
+    def default_secret(self, name: str) -> str | None:
+        """A generated secret kept in the instance folder."""
+        return _local_secret(name)
 
 
 class DevelopmentConfig(Config):
@@ -111,7 +116,7 @@ class ProductionConfig(Config):
     def default_database_url(self) -> str | None:
         return None
 
-    def default_secret_key(self) -> str | None:
+    def default_secret(self, name: str) -> str | None:
         return None
 
     def __init__(self) -> None:
@@ -120,13 +125,14 @@ class ProductionConfig(Config):
             name
             for name, value in (
                 ("SECRET_KEY", self.SECRET_KEY),
+                ("SECURITY_PASSWORD_SALT", self.SECURITY_PASSWORD_SALT),
                 ("DATABASE_URL", self.SQLALCHEMY_DATABASE_URI),
             )
             if not value
         ]
         if missing:
             raise ConfigurationError(
-                f"Production needs {' and '.join(missing)} set in the environment; refusing to start."
+                f"Production needs {', '.join(missing)} set in the environment; refusing to start."
             )
 
 
@@ -146,8 +152,8 @@ class TestConfig(Config):
         "argon2__parallelism": 1,
     }
 
-    def default_secret_key(self) -> str | None:
-        return "test-secret-key-not-for-production"
+    def default_secret(self, name: str) -> str | None:
+        return f"test-{name}-not-for-production"
 
 
 CONFIGS: dict[str, type[Config]] = {

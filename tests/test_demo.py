@@ -1,0 +1,47 @@
+"""`flask demo load`: a realistic fictional data set, loaded once into an empty database."""
+
+from __future__ import annotations
+
+from collections import Counter
+
+from sqlalchemy import func, select
+
+from backoffice.domain.lifecycle import ReviewType
+from backoffice.models import Case, PanelDecision, PublishedDocument, User
+from backoffice.policy import RoleName
+from tests.conftest import sign_in
+
+
+def run(app, *args):
+    return app.test_cli_runner().invoke(args=["demo", *args])
+
+
+def test_demo_load_fills_an_empty_database_and_prints_each_password_once(app, session):
+    result = run(app, "load")
+    assert result.exit_code == 0, result.output
+    by_type = Counter(session.scalars(select(Case.review_type)))
+    assert set(by_type) == set(ReviewType) and 25 <= sum(by_type.values()) <= 40
+    assert len(set(session.scalars(select(Case.state)))) >= 15
+    roles = {role for user in session.scalars(select(User)) for role in user.role_names}
+    assert roles == {r.value for r in RoleName}
+    assert session.scalar(select(func.count()).select_from(PanelDecision)) > 0
+    assert session.scalar(select(func.count()).select_from(PublishedDocument)) > 0
+    email, password = next(
+        (line.split()[1], line.split()[2]) for line in result.output.splitlines() if "business_support" in line
+    )
+    assert sign_in(app.test_client(), email, password).headers["Location"].endswith("/admin/")
+
+
+def test_demo_load_refuses_a_second_time_with_a_clear_message(app, session):
+    run(app, "load")
+    cases = session.scalar(select(func.count()).select_from(Case))
+    again = run(app, "load")
+    assert again.exit_code != 0
+    assert "already has cases or users" in again.output
+    assert session.scalar(select(func.count()).select_from(Case)) == cases
+
+
+def test_demo_load_if_empty_is_quiet_when_data_exists(app, session):
+    run(app, "load")
+    quiet = run(app, "load", "--if-empty")
+    assert quiet.exit_code == 0 and quiet.output == ""
