@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from sqlalchemy import event, func, select
 
+from backoffice.domain.lifecycle import ReviewType
 from backoffice.models.base import utcnow
 from backoffice.models.case import Case
 
@@ -16,7 +17,8 @@ from backoffice.models.case import Case
 def reference_prefix(case: Case) -> str:
     """`CSPR-2026-` for a CSPR referred in 2026."""
     year = case.referral_date.year if case.referral_date else utcnow().year
-    return f"{case.review_type.value}-{year}-"
+    # A form sets the type as its plain string value ("CSPR"); the factories and CLI set the enum.
+    return f"{ReviewType(case.review_type).value}-{year}-"
 
 
 def format_reference(prefix: str, number: int) -> str:

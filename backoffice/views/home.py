@@ -5,7 +5,7 @@ from __future__ import annotations
 from flask import redirect, request, url_for
 from flask_admin import AdminIndexView, expose
 from flask_login import current_user
-from sqlalchemy import func, select
+from sqlalchemy import func, or_, select
 
 from backoffice.domain.lifecycle import state_label, types_in_streams
 from backoffice.extensions import db
@@ -51,6 +51,6 @@ class HomeView(AdminIndexView):
         ).where(
             PanelDecision.approval_status == ApprovalStatus.PENDING,
             PanelDecision.archived_at.is_(None),
-            PanelDecision.recorded_by_id != current_user.id,
+            or_(PanelDecision.recorded_by_id.is_(None), PanelDecision.recorded_by_id != current_user.id),
         )
         return db.session.execute(query).scalar_one()

@@ -1,0 +1,426 @@
+"""Panel decisions through the real admin screens: recording, validating, board approval.
+
+The panel records what it decided and why; another board member approves or rejects it. Refused
+requests must leave the decision exactly as it was.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import re
+from datetime import date, timedelta
+
+import pytest
+from markupsafe import escape
+from sqlalchemy import func, select
+
+from backoffice.models import ApprovalStatus, PanelDecision
+from tests import factories
+
+# --- helpers -----------------------------------------------------------------------------------
+
+
+def decision_form(case, **overrides) -> dict:
+    """A valid new-decision form for `case` (referred 2025-11-05 by the factory)."""
+    data = {
+        "case": str(case.id),
+        "meeting_date": "2025-12-01",
+        "outcome": "criteria_not_met_learning_retained",
+        "legal_mandate": "__None",
+        "rationale": "The criteria are not met; the partnership keeps the learning.",
+        "conflicts_declared": "",
+        "delay_reasons": "",
+    }
+    data.update(overrides)
+    return data
+
+
+def decision_count(session) -> int:
+    session.expire_all()
+    count = session.execute(select(func.count()).select_from(PanelDecision)).scalar_one()
+    session.commit()
+    return count
+
+
+def reload(session, model):
+    session.expire_all()
+    return session.get(type(model), model.id)
+
+
+def text(response) -> str:
+    return response.get_data(as_text=True)
+
+
+def shows(response, message: str) -> bool:
+    return str(escape(message)) in text(response)
+
+
+def sar_case(**fields):
+    return factories.CaseFactory(review_type="SAR", subject_dob=date(1950, 1, 1), **fields)
+
+
+def approval_snapshot(decision) -> tuple:
+    return (decision.approval_status, decision.approved_by_id, decision.approved_at, decision.approval_comment)
+
+
+@pytest.fixture
+def recorder(session):
+    """The panel member who recorded the decisions the board is asked to approve."""
+    return factories.UserFactory(roles=["panel"])
+
+
+@pytest.fixture
+def pending(session, recorder):
+    """A pending decision on a CSPR, recorded by another panel member."""
+    return factories.DecisionFactory(recorded_by_id=recorder.id)
+
+
+# --- recording a decision ----------------------------------------------------------------------
+
+
+def test_panel_records_a_decision_through_the_form(session, login_as):
+    case = factories.CaseFactory()
+    signed_in = login_as("panel")
+
+    response = signed_in.post(
+        "/admin/decision/new/",
+        decision_form(case, conflicts_declared="None declared.", delay_reasons="Awaiting police records."),
+    )
+
+    assert response.status_code == 302, text(response)[:3000]
+    decision = session.scalars(select(PanelDecision)).one()
+    assert decision.case_id == case.id
+    assert decision.meeting_date == date(2025, 12, 1)
+    assert decision.outcome == "criteria_not_met_learning_retained"
+    assert decision.legal_mandate is None
+    assert decision.rationale == "The criteria are not met; the partnership keeps the learning."
+    assert decision.conflicts_declared == "None declared."
+    assert decision.recorded_by_id == signed_in.user.id
+    assert decision.approval_status == ApprovalStatus.PENDING
+    assert decision.approved_by_id is None
+    assert decision.approved_at is None
+
+
+def test_posted_approval_and_recorder_fields_are_ignored(session, login_as):
+    case = factories.CaseFactory()
+    board_member = factories.UserFactory(roles=["board"])
+    signed_in = login_as("panel")
+
+    response = signed_in.post(
+        "/admin/decision/new/",
+        decision_form(
+            case,
+            approval_status="approved",
+            approved_by=str(board_member.id),
+            approved_by_id=str(board_member.id),
+            recorded_by=str(board_member.id),
+            recorded_by_id=str(board_member.id),
+            approved_at="2025-12-02 10:00:00",
+        ),
+    )
+
+    assert response.status_code == 302, text(response)[:3000]
+    decision = session.scalars(select(PanelDecision)).one()
+    assert decision.recorded_by_id == signed_in.user.id
+    assert decision.approval_status == ApprovalStatus.PENDING
+    assert decision.approved_by_id is None
+    assert decision.approved_at is None
+
+
+def test_a_commissioned_sar_with_its_legal_mandate_is_recorded(session, login_as):
+    case = sar_case()
+    signed_in = login_as("panel")
+
+    response = signed_in.post(
+        "/admin/decision/new/", decision_form(case, outcome="review_commissioned", legal_mandate="s44_4")
+    )
+
+    assert response.status_code == 302, text(response)[:3000]
+    decision = session.scalars(select(PanelDecision)).one()
+    assert decision.legal_mandate == "s44_4"
+
+
+@pytest.mark.parametrize(
+    "review_type, overrides, message",
+    [
+        pytest.param(
+            "CSPR", {"rationale": ""}, "Record the rationale for the decision.", id="missing-rationale"
+        ),
+        pytest.param(
+            "CSPR", {"rationale": "   "}, "Record the rationale for the decision.", id="blank-rationale"
+        ),
+        pytest.param(
+            "CSPR",
+            {"meeting_date": None},  # filled in below: tomorrow
+            "The meeting date cannot be in the future.",
+            id="meeting-in-the-future",
+        ),
+        pytest.param(
+            "CSPR",
+            {"meeting_date": "2025-11-01"},
+            "The panel cannot have met on this case before it was referred.",
+            id="meeting-before-referral",
+        ),
+        pytest.param(
+            "SAR",
+            {"outcome": "review_commissioned", "legal_mandate": "__None"},
+            "A commissioned SAR needs its legal mandate: mandatory s44(1)-(3) or discretionary s44(4).",
+            id="sar-commissioned-without-mandate",
+        ),
+        pytest.param(
+            "CSPR",
+            {"outcome": "review_commissioned", "legal_mandate": "s44_1_3"},
+            "A Care Act s44 mandate applies only to Safeguarding Adult Reviews.",
+            id="cspr-with-s44-mandate",
+        ),
+    ],
+)
+def test_bad_decision_input_is_refused_with_a_message_and_nothing_is_saved(
+    session, login_as, review_type, overrides, message
+):
+    if overrides.get("meeting_date", "") is None:
+        overrides = {"meeting_date": (date.today() + timedelta(days=1)).isoformat()}
+    case = sar_case() if review_type == "SAR" else factories.CaseFactory()
+    signed_in = login_as("panel")
+    before = decision_count(session)
+
+    response = signed_in.post("/admin/decision/new/", decision_form(case, **overrides))
+
+    assert response.status_code == 200
+    assert shows(response, message), text(response)[:3000]
+    assert decision_count(session) == before
+
+
+def test_panel_cannot_record_a_decision_on_a_case_outside_their_streams(session, login_as):
+    case = sar_case(subject_pseudonym="Adult Hidden")
+    signed_in = login_as("panel", streams=["children"])
+    before = decision_count(session)
+
+    response = signed_in.post("/admin/decision/new/", decision_form(case))
+
+    assert response.status_code == 200
+    assert shows(response, "Not a valid choice")
+    assert decision_count(session) == before
+    assert "Adult Hidden" not in text(response)
+
+
+# --- board approval ----------------------------------------------------------------------------
+
+
+def test_another_board_member_approves_a_pending_decision(session, login_as, pending):
+    board = login_as("board")
+
+    page = board.get(f"/admin/decision/approve/?id={pending.id}")
+    assert page.status_code == 200
+    assert 'name="outcome"' in text(page)
+
+    response = board.post(
+        f"/admin/decision/approve/?id={pending.id}", {"outcome": "approved", "comment": "  Agreed by the board. "}
+    )
+
+    assert response.status_code == 302, text(response)[:3000]
+    decision = reload(session, pending)
+    assert decision.approval_status == ApprovalStatus.APPROVED
+    assert decision.approved_by_id == board.user.id
+    assert decision.approved_at is not None
+    assert decision.approval_comment == "Agreed by the board."
+
+
+def test_a_board_member_rejects_a_decision_with_a_reason(session, login_as, pending):
+    board = login_as("board")
+
+    response = board.post(
+        f"/admin/decision/approve/?id={pending.id}", {"outcome": "rejected", "comment": "Rationale too thin."}
+    )
+
+    assert response.status_code == 302, text(response)[:3000]
+    decision = reload(session, pending)
+    assert decision.approval_status == ApprovalStatus.REJECTED
+    assert decision.approved_by_id == board.user.id
+    assert decision.approval_comment == "Rationale too thin."
+
+
+def test_the_board_member_who_recorded_a_decision_cannot_approve_it(session, login_as):
+    case = factories.CaseFactory()
+    both = login_as("panel", "board")
+    assert both.post("/admin/decision/new/", decision_form(case)).status_code == 302
+    decision = session.scalars(select(PanelDecision)).one()
+    assert decision.recorded_by_id == both.user.id
+    before = approval_snapshot(decision)
+
+    response = both.post(f"/admin/decision/approve/?id={decision.id}", {"outcome": "approved", "comment": "Fine."})
+
+    assert response.status_code == 200
+    assert shows(response, "You recorded this decision, so another board member must approve it.")
+    assert approval_snapshot(reload(session, decision)) == before
+
+
+@pytest.mark.parametrize("comment", ["", "   "])
+def test_rejecting_without_a_comment_is_refused(session, login_as, pending, comment):
+    before = approval_snapshot(pending)
+    board = login_as("board")
+
+    response = board.post(f"/admin/decision/approve/?id={pending.id}", {"outcome": "rejected", "comment": comment})
+
+    assert response.status_code == 200
+    assert shows(response, "Say why the decision is rejected.")
+    assert approval_snapshot(reload(session, pending)) == before
+
+
+def test_choosing_neither_approve_nor_reject_is_refused(session, login_as, pending):
+    before = approval_snapshot(pending)
+    board = login_as("board")
+
+    response = board.post(f"/admin/decision/approve/?id={pending.id}", {"comment": "Hmm."})
+
+    assert response.status_code == 200
+    assert shows(response, "Choose approve or reject.")
+    assert approval_snapshot(reload(session, pending)) == before
+
+
+def test_an_approved_decision_cannot_be_approved_again(session, login_as, pending):
+    first = login_as("board")
+    assert first.post(f"/admin/decision/approve/?id={pending.id}", {"outcome": "approved"}).status_code == 302
+    before = approval_snapshot(reload(session, pending))
+    assert before[0] == ApprovalStatus.APPROVED
+
+    second = login_as("board")
+    response = second.post(
+        f"/admin/decision/approve/?id={pending.id}", {"outcome": "rejected", "comment": "I disagree."}
+    )
+
+    assert response.status_code == 200
+    assert shows(response, "This decision was already approved.")
+    assert approval_snapshot(reload(session, pending)) == before
+
+
+@pytest.mark.parametrize("role", ["business_support", "panel", "auditor"])
+def test_only_the_board_may_use_the_approval_page(session, login_as, pending, role):
+    before = approval_snapshot(pending)
+    signed_in = login_as(role)
+
+    assert signed_in.get(f"/admin/decision/approve/?id={pending.id}").status_code == 403
+    response = signed_in.post(f"/admin/decision/approve/?id={pending.id}", {"outcome": "approved"})
+
+    assert response.status_code == 403
+    assert approval_snapshot(reload(session, pending)) == before
+
+
+def test_the_board_cannot_approve_a_decision_outside_their_streams(session, login_as, recorder):
+    decision = factories.DecisionFactory(case=sar_case(), recorded_by_id=recorder.id)
+    before = approval_snapshot(decision)
+    board = login_as("board", streams=["children"])
+
+    response = board.post(f"/admin/decision/approve/?id={decision.id}", {"outcome": "approved"})
+
+    assert response.status_code == 404
+    assert approval_snapshot(reload(session, decision)) == before
+
+
+def test_an_archived_decision_cannot_be_approved(session, login_as, pending):
+    pending.archive("Recorded against the wrong case.", None)
+    session.commit()
+    before = approval_snapshot(pending)
+    board = login_as("board")
+
+    response = board.post(f"/admin/decision/approve/?id={pending.id}", {"outcome": "approved"})
+
+    assert response.status_code == 404
+    assert approval_snapshot(reload(session, pending)) == before
+
+
+# --- editing after the board has decided -------------------------------------------------------
+
+
+def test_panel_edits_a_pending_decision(session, login_as, pending):
+    panel = login_as("panel")
+
+    response = panel.post(
+        f"/admin/decision/edit/?id={pending.id}", decision_form(pending.case, rationale="A fuller rationale.")
+    )
+
+    assert response.status_code == 302, text(response)[:3000]
+    assert reload(session, pending).rationale == "A fuller rationale."
+
+
+@pytest.mark.parametrize("status", [ApprovalStatus.APPROVED, ApprovalStatus.REJECTED])
+def test_a_decision_the_board_has_decided_on_cannot_be_edited_by_the_panel(session, login_as, recorder, status):
+    board_member = factories.UserFactory(roles=["board"])
+    decision = factories.DecisionFactory(
+        recorded_by_id=recorder.id,
+        approval_status=status,
+        approved_by_id=board_member.id,
+        approval_comment="Board's view.",
+    )
+    original_rationale = decision.rationale
+    panel = login_as("panel")
+
+    response = panel.post(
+        f"/admin/decision/edit/?id={decision.id}", decision_form(decision.case, rationale="Rewritten afterwards.")
+    )
+
+    assert response.status_code == 200
+    assert shows(response, "The board has already decided on this decision, so it cannot be changed.")
+    after = reload(session, decision)
+    assert after.rationale == original_rationale
+    assert after.approval_status == status
+
+
+# --- the home page -----------------------------------------------------------------------------
+
+
+def awaiting_approval(response) -> int:
+    match = re.search(r'data-testid="awaiting-approval">\s*(\d+) decisions? awaiting approval', text(response))
+    assert match, text(response)[:3000]
+    return int(match.group(1))
+
+
+def test_the_home_page_shows_a_board_member_how_many_decisions_await_their_approval(session, login_as, recorder):
+    board = login_as("panel", "board", streams=["children"])
+    other_board_member = factories.UserFactory(roles=["board"])
+    factories.DecisionFactory(recorded_by_id=recorder.id)  # awaiting
+    factories.DecisionFactory(recorded_by_id=recorder.id)  # awaiting
+    factories.DecisionFactory(recorded_by_id=board.user.id)  # their own: someone else approves it
+    factories.DecisionFactory(
+        recorded_by_id=recorder.id, approval_status=ApprovalStatus.APPROVED, approved_by_id=other_board_member.id
+    )
+    factories.DecisionFactory(case=sar_case(), recorded_by_id=recorder.id)  # not their stream
+    archived = factories.DecisionFactory(recorded_by_id=recorder.id)
+    archived.archive("Wrong case.", None)
+    session.commit()
+
+    assert awaiting_approval(board.get("/admin/")) == 2
+
+
+def test_the_home_page_count_falls_when_a_decision_is_approved(session, login_as, pending):
+    board = login_as("board")
+    assert awaiting_approval(board.get("/admin/")) == 1
+    assert board.post(f"/admin/decision/approve/?id={pending.id}", {"outcome": "approved"}).status_code == 302
+    assert awaiting_approval(board.get("/admin/")) == 0
+
+
+@pytest.mark.parametrize("role", ["business_support", "panel", "auditor"])
+def test_the_home_page_shows_no_approval_count_to_other_roles(session, login_as, pending, role):
+    page = login_as(role).get("/admin/")
+    assert page.status_code == 200
+    assert 'data-testid="awaiting-approval"' not in text(page)
+
+
+# --- export ------------------------------------------------------------------------------------
+
+
+def test_decisions_on_restricted_cases_are_never_exported(session, login_as, recorder):
+    factories.DecisionFactory(case=factories.CaseFactory(subject_pseudonym="Child Open"), recorded_by_id=recorder.id)
+    factories.DecisionFactory(
+        case=factories.CaseFactory(subject_pseudonym="Child Restricted", is_restricted=True),
+        recorded_by_id=recorder.id,
+    )
+
+    response = login_as("auditor").get("/admin/decision/export/csv/")
+
+    assert response.status_code == 200
+    rows = list(csv.DictReader(io.StringIO(text(response))))
+    assert len(rows) == 1
+    assert "Child Open" in text(response)
+    assert "Child Restricted" not in text(response)
