@@ -8,6 +8,7 @@ unique constraint refuses the second and the user is asked to save again.
 from __future__ import annotations
 
 from sqlalchemy import event, func, select
+from sqlalchemy.orm import Session, object_session
 
 from backoffice.domain.lifecycle import ReviewType
 from backoffice.models.base import utcnow
@@ -25,11 +26,10 @@ def format_reference(prefix: str, number: int) -> str:
     return f"{prefix}{number:03d}"
 
 
-@event.listens_for(Case, "before_insert")
-def _assign_reference(mapper, connection, case: Case) -> None:
-    if case.reference:
-        return
-    prefix = reference_prefix(case)
+_ISSUED = "case_references_issued_this_flush"
+
+
+def _highest_stored(connection, prefix: str) -> int:
     table = Case.__table__
     # Longest first, so that 1000 sorts after 999.
     highest = connection.execute(
@@ -38,5 +38,22 @@ def _assign_reference(mapper, connection, case: Case) -> None:
         .order_by(func.length(table.c.reference).desc(), table.c.reference.desc())
         .limit(1)
     ).scalar()
-    number = int(highest.rsplit("-", 1)[1]) + 1 if highest else 1
+    return int(highest.rsplit("-", 1)[1]) if highest else 0
+
+
+@event.listens_for(Case, "before_insert")
+def _assign_reference(mapper, connection, case: Case) -> None:
+    if case.reference:
+        return
+    prefix = reference_prefix(case)
+    # SQLAlchemy runs this hook for every new case of a flush before inserting any of them, so the
+    # numbers issued in this flush are remembered until it ends.
+    issued = object_session(case).info.setdefault(_ISSUED, {})
+    number = max(_highest_stored(connection, prefix), issued.get(prefix, 0)) + 1
+    issued[prefix] = number
     case.reference = format_reference(prefix, number)
+
+
+@event.listens_for(Session, "after_flush_postexec")
+def _forget_issued_references(session, flush_context) -> None:
+    session.info.pop(_ISSUED, None)

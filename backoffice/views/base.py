@@ -169,6 +169,11 @@ class SecureModelView(ModelView):
     def export_max_rows(self, value) -> None:
         pass
 
+    @property
+    def exporting(self) -> bool:
+        """Whether the current request is this view's CSV export."""
+        return _in_request() and request.endpoint == f"{self.endpoint}.export"
+
     def required_actions(self, endpoint: str) -> tuple[str, ...]:
         """The policy actions an endpoint of this view needs; empty means nobody may use it."""
         return {**ENDPOINT_ACTIONS, **self.extra_endpoint_actions}.get(endpoint, ())

@@ -2,9 +2,7 @@
 
 from __future__ import annotations
 
-from flask import request
 from flask_admin.contrib.sqla.filters import FilterEqual
-from sqlalchemy import select
 
 from backoffice.domain.lifecycle import ALL_STATES, ReviewType, initial_state, types_in_streams
 from backoffice.domain.rules import case_errors
@@ -144,10 +142,7 @@ class CaseView(SecureModelView):
         super().__init__(*args, **kwargs)
 
     def scope(self, query):
-        query = visible_cases(super().scope(query))
-        if request.endpoint == f"{self.endpoint}.export":
-            query = query.filter(Case.is_restricted.is_(False))
-        return query
+        return visible_cases(super().scope(query), exporting=self.exporting)
 
     def create_form(self, obj=None):
         form = super().create_form(obj)
@@ -191,7 +186,4 @@ class CaseRecordView(SecureModelView):
         super().__init__(*args, **kwargs)
 
     def scope(self, query):
-        query = visible_case_records(super().scope(query), self.model, self.resource)
-        if request.endpoint == f"{self.endpoint}.export":  # restricted cases are never exported
-            query = query.filter(self.model.case_id.in_(select(Case.id).where(Case.is_restricted.is_(False))))
-        return query
+        return visible_case_records(super().scope(query), self.model, self.resource, exporting=self.exporting)

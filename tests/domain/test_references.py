@@ -108,3 +108,20 @@ def test_a_saved_reference_cannot_be_changed(session):
     session.commit()
     session.expire_all()
     assert session.scalars(select(Case.reference)).all() == ["CSPR-2025-001"]
+
+
+def test_cases_saved_together_get_consecutive_references(session):
+
+    cases = [
+        Case(
+            review_type=ReviewType.SAR,
+            subject_pseudonym=f"Adult {n}",
+            incident_date=date(2025, 3, 1),
+            aware_date=date(2025, 3, 2),
+            referral_date=date(2025, 3, 3),
+        )
+        for n in range(3)
+    ]
+    session.add_all(cases)
+    session.commit()
+    assert [c.reference for c in cases] == ["SAR-2025-001", "SAR-2025-002", "SAR-2025-003"]
