@@ -7,7 +7,7 @@ BIN := $(VENV)/bin
 INSTALLED := $(VENV)/.installed
 export FLASK_APP := wsgi
 
-.PHONY: run test install clean
+.PHONY: run test install browser clean
 
 install: $(INSTALLED)
 
@@ -22,8 +22,14 @@ run: $(INSTALLED)
 	$(BIN)/flask demo load --if-empty
 	$(BIN)/flask run --host 127.0.0.1 --port 5000
 
-test: $(INSTALLED)
+test: $(INSTALLED) browser
 	$(BIN)/python -m pytest
+
+# The browser tests drive Debian's Chromium (Playwright cannot download its own browser here).
+browser:
+	@command -v chromium >/dev/null 2>&1 || { [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null \
+	  && (apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null); } \
+	  || echo "Chromium is not installed and cannot be installed here: the browser tests will be skipped."
 
 clean:
 	rm -rf $(VENV) .pytest_cache

@@ -200,7 +200,6 @@ def odt_bytes(text: str = "Learning review") -> bytes:
 class DocumentFactory(BaseFactory):
     class Meta:
         model = PublishedDocument
-        exclude = ("content",)
 
     case = factory.SubFactory(CaseFactory)
     title = factory.Sequence(lambda n: f"Overview report {n}")

@@ -55,14 +55,21 @@ def sniff(data: bytes) -> str | None:
     return None
 
 
+def describe_size(n: int) -> str:
+    """A byte count as people read it: "20 MB", "64 KB", "512 bytes"."""
+    for unit, size in (("MB", 1_048_576), ("KB", 1024)):
+        if n >= size:
+            return f"{n / size:.1f}".removesuffix(".0") + f" {unit}"
+    return f"{n} bytes"
+
+
 def check_document(data: bytes, max_bytes: int) -> str:
     """The MIME type of an acceptable document; raises FileRejected with a reason otherwise."""
     if not data:
         raise FileRejected("The file is empty.")
     if len(data) > max_bytes:
-        raise FileRejected(
-            f"The file is {len(data) / 1_048_576:.1f} MB; the limit is {max_bytes / 1_048_576:.1f} MB."
-        )
+        # Callers may read only max_bytes + 1 bytes, so the file's own size is not known here.
+        raise FileRejected(f"The file is larger than the limit of {describe_size(max_bytes)}.")
     kind = sniff(data)
     if kind is None:
         raise FileRejected(f"The file's content is not {ALLOWED_DESCRIPTION}, whatever its name says.")
@@ -114,5 +121,7 @@ def _keep_committed_files(session) -> None:
 
 @event.listens_for(Session, "after_soft_rollback")
 def _discard_uncommitted_files(session, previous_transaction) -> None:
+    if previous_transaction.nested:
+        return  # a savepoint: the outer transaction may still commit the file's record
     for stored_name, folder in session.info.pop(_PENDING, []):
         discard(stored_name, folder)

@@ -12,8 +12,10 @@ from backoffice.views.base import SecureModelView, label_formatter
 class UniqueNameView(SecureModelView):
     """A view over records whose names must be unique; a duplicate gets a message, not an error page."""
 
+    own_unique_checks = ("name",)
+
     def domain_errors(self, model, is_created: bool) -> dict[str, str]:
-        model.name = (model.name or "").strip()
+        model.name = " ".join((model.name or "").split())  # "West  Marches Police " is a duplicate too
         query = select(type(model).id).where(func.lower(type(model).name) == model.name.lower())
         if model.id is not None:
             query = query.where(type(model).id != model.id)

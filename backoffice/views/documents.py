@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from pathlib import PurePath
+
 from flask import current_app, flash, url_for
 from flask_admin.actions import action
 from flask_wtf.file import FileField, FileRequired
@@ -94,7 +96,8 @@ class DocumentView(CaseRecordView):
         model.content_type = stored.content_type
         model.size_bytes = stored.size_bytes
         model.sha256 = stored.sha256
-        model.original_filename = (upload.filename or "document")[-255:]
+        # Only the last part of the name is kept (for display and the download name), never a path.
+        model.original_filename = PurePath((upload.filename or "").replace("\\", "/")).name[-255:] or "document"
 
     def _transition(self, action_name: str, ids: list[str]) -> None:
         documents = self.get_query().filter(PublishedDocument.id.in_(_int_ids(ids))).all()

@@ -48,6 +48,8 @@ class UserView(SecureModelView):
         ),
     }
 
+    own_unique_checks = ("email",)
+
     def on_form_prefill(self, form, id) -> None:
         user = self.get_one(id)
         if user is not None:

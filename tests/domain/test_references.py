@@ -111,7 +111,6 @@ def test_a_saved_reference_cannot_be_changed(session):
 
 
 def test_cases_saved_together_get_consecutive_references(session):
-
     cases = [
         Case(
             review_type=ReviewType.SAR,
