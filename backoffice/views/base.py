@@ -9,7 +9,7 @@ query the view makes: lists, counts, single records, exports and lookups.
 from __future__ import annotations
 
 import logging
-from datetime import date
+from datetime import date, datetime, timezone
 from typing import Any, ClassVar
 
 from flask import abort, current_app, flash, redirect, request, url_for
@@ -18,6 +18,7 @@ from flask_admin.contrib.sqla import ModelView
 from flask_admin.contrib.sqla.ajax import QueryAjaxModelLoader
 from flask_admin.contrib.sqla.validators import Unique
 from flask_admin.helpers import get_redirect_target
+from flask_admin.model import typefmt
 from flask_admin.model.template import EndpointLinkRowAction
 from flask_login import current_user
 from flask_wtf import FlaskForm
@@ -80,6 +81,24 @@ def label_formatter(view, context, model, name) -> str:
     return getattr(value, "label", value) if value is not None else ""
 
 
+def _when(view, value: datetime, name=None) -> str:
+    return value.astimezone(timezone.utc).strftime("%d %b %Y %H:%M UTC")
+
+
+def _day(view, value: date, name=None) -> str:
+    return value.strftime("%d %b %Y")
+
+
+def _yes_no(view, value: bool, name=None) -> str:
+    return "Yes" if value else "No"
+
+
+# Dates as people in England read them; timestamps to the minute, in UTC as stored.
+LIST_FORMATTERS = {**typefmt.BASE_FORMATTERS, datetime: _when, date: _day}
+DETAIL_FORMATTERS = {**typefmt.DETAIL_FORMATTERS, datetime: _when, date: _day, bool: _yes_no}
+EXPORT_FORMATTERS = {**typefmt.EXPORT_FORMATTERS, datetime: lambda v, value, name=None: value.isoformat()}
+
+
 def neutralise_formula(value: Any) -> Any:
     """Stop spreadsheet programs treating an exported cell as a formula."""
     if isinstance(value, str) and value.startswith(FORMULA_PREFIXES):
@@ -132,6 +151,9 @@ class SecureModelView(ModelView):
     column_display_pk = False
     fast_mass_delete = False
     named_filter_urls = True
+    column_type_formatters = LIST_FORMATTERS
+    column_type_formatters_detail = DETAIL_FORMATTERS
+    column_type_formatters_export = EXPORT_FORMATTERS
 
     # --- permissions, per request -------------------------------------------------------------
 

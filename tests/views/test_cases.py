@@ -6,6 +6,8 @@ the test's own session. Refused requests must write nothing.
 
 from __future__ import annotations
 
+import re
+
 import csv
 import io
 from datetime import date, timedelta
@@ -364,13 +366,15 @@ def test_the_decision_forms_case_lookup_finds_only_cases_in_the_users_streams(se
 
 # --- restricted data ---------------------------------------------------------------------------
 
+DATE_OF_BIRTH = r"2014-02-03|03 Feb 2014"  # as stored or as displayed
+
 
 def test_business_support_sees_the_legal_name_and_date_of_birth_on_the_details_page(session, login_as):
     case = factories.CaseFactory(subject_legal_name="Quinn Legalname", subject_dob=date(2014, 2, 3))
     page = login_as("business_support").get(f"/admin/case/details/?id={case.id}")
     assert page.status_code == 200
     assert "Quinn Legalname" in text(page)
-    assert "2014-02-03" in text(page)
+    assert "03 Feb 2014" in text(page)
 
 
 @pytest.mark.parametrize("role", ["panel", "board", "auditor"])
@@ -380,7 +384,7 @@ def test_other_roles_do_not_see_the_legal_name_or_date_of_birth(session, login_a
     assert page.status_code == 200
     assert case.subject_pseudonym in text(page)
     assert "Quinn Legalname" not in text(page)
-    assert "2014-02-03" not in text(page)
+    assert not re.search(DATE_OF_BIRTH, text(page))
     assert "legal name" not in text(page)
 
 
@@ -391,7 +395,7 @@ def test_the_case_list_never_shows_the_legal_name_or_date_of_birth(session, logi
     assert page.status_code == 200
     assert case.subject_pseudonym in text(page)
     assert "Quinn Legalname" not in text(page)
-    assert "2014-02-03" not in text(page)
+    assert not re.search(DATE_OF_BIRTH, text(page))
 
 
 @pytest.mark.parametrize("role", ["business_support", "auditor"])
@@ -401,7 +405,7 @@ def test_the_csv_export_never_holds_the_legal_name_or_date_of_birth(session, log
     rows = csv_rows(response)
     assert [row["Reference"] for row in rows] == [case.reference]
     assert "Quinn Legalname" not in text(response)
-    assert "2014-02-03" not in text(response)
+    assert not re.search(DATE_OF_BIRTH, text(response))
 
 
 @pytest.mark.parametrize("role", ["business_support", "auditor"])
