@@ -139,6 +139,7 @@ class ProductionConfig(Config):
 class TestConfig(Config):
     """Tests: CSRF stays on; a fixed key; a small upload limit so the limit itself is tested."""
 
+    __test__ = False  # not a pytest test class, despite the name
     ENV_NAME = "test"
     TESTING = True
     SESSION_COOKIE_SECURE = False
