@@ -77,6 +77,15 @@ class Config:
     SECURITY_USERNAME_ENABLE = False
     SECURITY_MSG_LOGIN = ("Please sign in to continue.", "info")
 
+    # Board approvals a panel decision needs, per review type (e.g. the three safeguarding partners).
+    DECISION_APPROVALS_REQUIRED = {
+        "CSPR": int(os.environ.get("CSPR_APPROVALS_REQUIRED", 1)),
+        "SAR": int(os.environ.get("SAR_APPROVALS_REQUIRED", 1)),
+        "DHR": int(os.environ.get("DHR_APPROVALS_REQUIRED", 1)),
+    }
+    # "Due soon" on the dashboard: within this many working days.
+    DUE_SOON_WORKING_DAYS = 10
+
     FLASK_ADMIN_SWATCH = "default"
     FLASK_ADMIN_RAISE_ON_VIEW_EXCEPTION = False
     LIST_PAGE_SIZE = 25

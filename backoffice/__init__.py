@@ -40,6 +40,7 @@ def register_extensions(app: Flask) -> None:
 
 def register_domain_events() -> None:
     """Import the modules whose SQLAlchemy events enforce domain rules on every write path."""
+    import backoffice.domain.deadlines  # noqa: F401  deadlines follow every change of a case's dates
     import backoffice.domain.files  # noqa: F401  stored files follow their transaction
     import backoffice.domain.references  # noqa: F401  case references on insert
 

@@ -43,7 +43,8 @@ NOBODY: frozenset[RoleName] = frozenset()
 
 # Actions: read (list and details), create, edit (forms and inline edit), archive (the only way a
 # record leaves the lists: nothing is hard-deleted), export (CSV), approve (board sign-off),
-# publish, restricted (see legal names and contact details), read_archived (see archived records).
+# publish, restricted (see legal names and contact details), read_archived (see archived records),
+# transition (move a case through its lifecycle), waive (set a deadline aside, with a reason).
 POLICY: dict[str, dict[str, frozenset[RoleName]]] = {
     "case": {
         "read": CASE_READERS,
@@ -53,6 +54,8 @@ POLICY: dict[str, dict[str, frozenset[RoleName]]] = {
         "export": frozenset({BS, AUDITOR}),
         "restricted": frozenset({BS}),
         "read_archived": frozenset({AUDITOR}),
+        # Each lifecycle step also names the roles that may take it (domain/lifecycle.py).
+        "transition": frozenset({BS, PANEL, BOARD}),
     },
     "decision": {
         "read": CASE_READERS,
@@ -81,6 +84,31 @@ POLICY: dict[str, dict[str, frozenset[RoleName]]] = {
         "publish": frozenset({BOARD}),
         "export": frozenset({AUDITOR}),
         "read_archived": frozenset({AUDITOR}),
+    },
+    "notification": {
+        "read": CASE_READERS,
+        "create": frozenset({BS}),
+        "edit": frozenset({BS}),
+        "archive": frozenset({BS}),
+        "export": frozenset({AUDITOR}),
+        "read_archived": frozenset({AUDITOR}),
+    },
+    "hold": {
+        "read": CASE_READERS,
+        "create": frozenset({BS}),
+        "edit": frozenset({BS}),
+        "archive": frozenset({BS}),
+        "read_archived": frozenset({AUDITOR}),
+    },
+    "deadline": {
+        "read": CASE_READERS,
+        "waive": frozenset({BOARD}),
+        "export": frozenset({AUDITOR}),
+    },
+    "deadline_rule": {
+        "read": frozenset({ADMIN, AUDITOR}),
+        "create": frozenset({ADMIN}),
+        "edit": frozenset({ADMIN}),
     },
     "agency": {
         "read": frozenset({BS, PANEL, BOARD, AUDITOR, ADMIN}),

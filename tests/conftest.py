@@ -28,7 +28,8 @@ from tests import factories
 
 PASSWORD = "correct horse battery staple"
 ALL_STREAMS = ("children", "adults", "domestic_abuse")
-KEPT_TABLES = {"role", "alembic_version"}  # seeded by the migration and never changed by tests
+KEPT_TABLES = {"role", "alembic_version"}  # seeded by the migrations and never changed by tests
+SEEDED_TABLES = ("abuse_category", "deadline_rule")  # seeded by the migrations; tests may change them
 
 
 def _backends() -> list[str]:
@@ -67,9 +68,11 @@ def app(request, tmp_path_factory) -> Iterator[Flask]:
     app = create_app(TestConfig(), overrides={"SQLALCHEMY_DATABASE_URI": url, "UPLOAD_DIR": workdir / "uploads"})
     with app.app_context():
         upgrade()
-        app.extensions["seeded_categories"] = flask_db.session.execute(
-            text("SELECT name, active FROM abuse_category ORDER BY id")
-        ).all()
+        with flask_db.engine.connect() as conn:
+            app.extensions["seeded_rows"] = {
+                name: [dict(row._mapping) for row in conn.execute(Base.metadata.tables[name].select())]
+                for name in SEEDED_TABLES
+            }
         flask_db.session.remove()
     yield app
     with app.app_context():
@@ -89,10 +92,11 @@ def session(app, engine) -> Iterator[Session]:
         factories.bind(sess, app)
         yield sess
         sess.rollback()
-    _empty_tables(engine, app.extensions["seeded_categories"])
+    _empty_tables(engine, app.extensions["seeded_rows"])
 
 
-def _empty_tables(engine: Engine, categories) -> None:
+def _empty_tables(engine: Engine, seeded_rows: dict) -> None:
+    """Remove every test's data; put the migrations' reference data back as it was."""
     tables = [t for t in reversed(Base.metadata.sorted_tables) if t.name not in KEPT_TABLES]
     with engine.begin() as conn:
         if engine.dialect.name == "postgresql":
@@ -100,10 +104,10 @@ def _empty_tables(engine: Engine, categories) -> None:
         else:
             for table in tables:
                 conn.execute(table.delete())
-        conn.execute(
-            text("INSERT INTO abuse_category (name, active, created_at, updated_at) VALUES (:n, :a, :t, :t)"),
-            [{"n": name, "a": active, "t": factories.NOW} for name, active in categories],
-        )
+        for name, rows in seeded_rows.items():
+            conn.execute(Base.metadata.tables[name].insert(), rows)
+            if engine.dialect.name == "postgresql":
+                conn.execute(text(f"SELECT setval(pg_get_serial_sequence('{name}', 'id'), (SELECT max(id) FROM {name}))"))
 
 
 @pytest.fixture

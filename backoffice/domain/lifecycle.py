@@ -1,15 +1,15 @@
-"""Review types and the states each review passes through (domain-reference section 5).
-
-The states are data: a label per state, in the order a review usually meets them. Guarded
-transitions between them arrive with the lifecycle work; until then a case starts in its type's
-initial state.
+"""Review types, the states each review passes through and the transitions between them
+(domain-reference section 5), as data: who may take each step, what it asks for, what it records
+and which guards must hold. `backoffice.domain.transitions` applies them.
 """
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from enum import StrEnum
+from typing import Callable
 
-from backoffice.policy import Stream
+from backoffice.policy import RoleName, Stream
 
 
 class ReviewType(StrEnum):
@@ -119,6 +119,10 @@ STATES: dict[ReviewType, dict[str, str]] = {
 }
 
 
+# A local CSPR converted from a rapid review starts here, as a new case linked to the rapid review.
+CONVERTED_LOCAL_REVIEW_STATE = "LCSPR_IN_PROGRESS"
+
+
 def initial_state(review_type: ReviewType) -> str:
     """The state a new case of `review_type` starts in."""
     return next(iter(STATES[ReviewType(review_type)]))
@@ -132,3 +136,279 @@ def state_label(review_type: ReviewType, state: str) -> str:
 ALL_STATES: dict[str, str] = {
     code: label for states in STATES.values() for code, label in states.items()
 }
+
+
+# --- Transitions ---------------------------------------------------------------------------------
+#
+# Each transition says which states it leaves, the state it reaches, which roles may take it, what
+# it asks for (dates, text, a choice), which external bodies it records as notified, and the guards
+# that must hold. `backoffice.domain.transitions` applies them; nothing else changes a case's state.
+
+BS, PANEL, BOARD = RoleName.BUSINESS_SUPPORT, RoleName.PANEL, RoleName.BOARD
+
+
+@dataclass(frozen=True)
+class Field:
+    """Something a transition asks for. `name` is a case attribute, `note`, or `notification_*`."""
+
+    name: str
+    label: str
+    kind: str = "date"  # date | text | choice
+    required: bool = True
+    choices: tuple[tuple[str, str], ...] = ()
+
+
+@dataclass(frozen=True)
+class Transition:
+    name: str
+    label: str
+    sources: tuple[str, ...]
+    target: str
+    roles: frozenset[RoleName]
+    fields: tuple[Field, ...] = ()
+    notify: tuple[str, ...] = ()  # "recipient:purpose" recorded as sent, with the date and reference
+    guards: tuple[Callable, ...] = ()  # each returns None, or the reason the transition is refused
+    effects: tuple[str, ...] = ()  # named effects applied after the state changes (see transitions.py)
+
+
+NOTE = Field("note", "Note for the timeline", "text", required=False)
+RATIONALE = Field("note", "Rationale", "text")
+SENT = Field("notification_sent_date", "Date sent")
+SENT_REFERENCE = Field("notification_reference", "Reference given (e.g. CINS or Home Office reference)", "text", required=False)
+LEARNING = Field("learning_retained", "Learning retained by the partnership", "text")
+REFERRER_TOLD = Field("referrer_informed_date", "Date the referrer was told the decision and the reasons")
+PUBLISHED_ON = Field("publication_date", "Publication date")
+REPORT_DONE = Field("report_completed_date", "Date the report was completed")
+
+
+# Guards -----------------------------------------------------------------------------------------
+
+
+def _approved_decisions(case):
+    return [d for d in case.decisions if d.archived_at is None and str(d.approval_status) == "approved"]
+
+
+def notified(event: str, what: str) -> Callable:
+    """The notification `recipient:purpose` must have been sent."""
+    recipient, purpose = event.split(":")
+
+    def guard(case) -> str | None:
+        if not any(
+            str(n.recipient) == recipient and n.purpose == purpose and n.sent_date and n.archived_at is None
+            for n in case.notifications
+        ):
+            return f"Record the date {what} was sent first."
+        return None
+
+    guard.needs = ("notified", event)
+    return guard
+
+
+def approved_decision(*outcomes: str, mandate: str | None = None) -> Callable:
+    """The board must have approved a panel decision with this outcome (and mandate, for a SAR)."""
+
+    def guard(case) -> str | None:
+        for decision in reversed(_approved_decisions(case)):
+            if str(decision.outcome) in outcomes and (mandate is None or str(decision.legal_mandate) == mandate):
+                return None
+        wanted = " or ".join(o.replace("_", " ") for o in outcomes)
+        return (
+            f"This needs a panel decision ({wanted}{', mandate ' + mandate if mandate else ''}) "
+            "approved by the board."
+        )
+
+    guard.needs = ("approved_decision", outcomes, mandate)
+    return guard
+
+
+def rapid_review_may_start(case) -> str | None:
+    """A notified incident needs the notification sent; a local referral (not notifiable) does not."""
+    if case.state == "NOT_NOTIFIABLE_LOCAL_REFERRAL":
+        return None
+    return notified("national_panel:serious_incident", "the serious incident notification")(case)
+
+
+rapid_review_may_start.needs = ("notified", "national_panel:serious_incident")
+
+
+def panel_holds_national_review(case) -> str | None:
+    if str(case.panel_response) != "national_review":
+        return "Only when the National Panel said it will hold a national review."
+    return None
+
+
+panel_holds_national_review.needs = ("panel_response", "national_review")
+
+
+def decision_recorded(case) -> str | None:
+    if not any(d.archived_at is None for d in case.decisions):
+        return "The panel has not recorded a recommendation yet."
+    return None
+
+
+def ho_qa_approved(case) -> str | None:
+    if str(case.ho_qa_outcome) != "approved":
+        return "A DHR is published only after the Home Office quality assurance panel has approved it."
+    return None
+
+
+def document_approved(case) -> str | None:
+    if not any(str(d.status) in ("approved", "published") and d.archived_at is None for d in case.documents):
+        return "Publishing needs a report or summary the board has approved (see Documents)."
+    return None
+
+
+# What each guard needs, so that tests and tools can say (and set up) what would satisfy it.
+decision_recorded.needs = ("decision_recorded",)
+ho_qa_approved.needs = ("ho_qa_outcome", "approved")
+document_approved.needs = ("document_approved",)
+
+
+COMMISSIONED = "review_commissioned"
+NOT_MET = "criteria_not_met_learning_retained"
+ALTERNATIVE = "alternative_learning"
+ELSEWHERE = "referred_to_other_process"
+
+
+def T(name, label, sources, target, roles, *fields, notify=(), guards=(), effects=()) -> Transition:  # noqa: N802
+    sources = (sources,) if isinstance(sources, str) else tuple(sources)
+    return Transition(name, label, sources, target, frozenset(roles), tuple(fields), tuple(notify), tuple(guards), tuple(effects))
+
+
+TRANSITIONS: dict[ReviewType, tuple[Transition, ...]] = {
+    ReviewType.CSPR: (
+        T("submit_sin", "Record the serious incident notification", "INCIDENT_REPORTED", "SIN_SUBMITTED", {BS},
+          SENT, SENT_REFERENCE, NOTE, notify=("national_panel:serious_incident", "ofsted:serious_incident")),
+        T("not_notifiable_local", "Not notifiable: take it as a local referral", "INCIDENT_REPORTED",
+          "NOT_NOTIFIABLE_LOCAL_REFERRAL", {PANEL}, RATIONALE),
+        T("close_not_notifiable", "Close: not notifiable, learning retained", "INCIDENT_REPORTED",
+          "CLOSED_NOT_NOTIFIABLE", {PANEL}, LEARNING, REFERRER_TOLD, RATIONALE),
+        T("start_rapid_review", "Start the rapid review", ("SIN_SUBMITTED", "NOT_NOTIFIABLE_LOCAL_REFERRAL"),
+          "RAPID_REVIEW_IN_PROGRESS", {BS}, NOTE,
+          guards=(rapid_review_may_start,)),
+        T("rapid_review_to_partners", "Send the rapid review to the safeguarding partners", "RAPID_REVIEW_IN_PROGRESS",
+          "RAPID_REVIEW_AWAITING_PARTNER_SIGNOFF", {BS}, NOTE),
+        T("send_rapid_review", "Partners signed off: send the rapid review to the National Panel",
+          "RAPID_REVIEW_AWAITING_PARTNER_SIGNOFF", "RAPID_REVIEW_SENT_TO_PANEL", {BOARD},
+          Field("rr_sent_date", "Date sent to the National Panel"), NOTE),
+        T("await_panel", "Awaiting the National Panel's response", "RAPID_REVIEW_SENT_TO_PANEL",
+          "AWAITING_PANEL_RESPONSE", {BS}, NOTE),
+        T("panel_responded", "Record the National Panel's response", ("RAPID_REVIEW_SENT_TO_PANEL", "AWAITING_PANEL_RESPONSE"),
+          "PANEL_RESPONSE_RECEIVED", {BS}, Field("panel_response_date", "Date of the response"),
+          Field("panel_response", "The Panel's response", "choice", choices=(
+              ("agrees", "Agrees with the local decision"), ("disagrees", "Disagrees with the local decision"),
+              ("national_review", "Will hold a national review"))), NOTE),
+        T("no_further_review", "No further review: learning retained", "PANEL_RESPONSE_RECEIVED",
+          "NO_FURTHER_REVIEW_LEARNING_RETAINED", {PANEL}, LEARNING, REFERRER_TOLD, NOTE,
+          guards=(approved_decision(NOT_MET),), effects=("take_decision_date",)),
+        T("alternative_learning", "Alternative learning activity", "PANEL_RESPONSE_RECEIVED",
+          "ALTERNATIVE_LEARNING_ACTIVITY", {PANEL}, LEARNING, REFERRER_TOLD, NOTE,
+          guards=(approved_decision(ALTERNATIVE),), effects=("take_decision_date",)),
+        T("national_review", "The National Panel holds a national review", "PANEL_RESPONSE_RECEIVED",
+          "NATIONAL_REVIEW", {PANEL}, NOTE,
+          guards=(panel_holds_national_review,)),
+        T("commission_lcspr", "Commission a local CSPR (converts the rapid review)", "PANEL_RESPONSE_RECEIVED",
+          "LCSPR_COMMISSIONED", {PANEL}, NOTE,
+          guards=(approved_decision(COMMISSIONED),), effects=("take_decision_date", "convert_to_local_review")),
+        T("draft_report", "Draft report received", "LCSPR_IN_PROGRESS", "DRAFT_REPORT", {BS}, NOTE),
+        T("family_preview", "Share the draft with the family", "DRAFT_REPORT", "FAMILY_PREVIEW", {BS}, NOTE),
+        T("partner_signoff", "Send for partner sign-off", "FAMILY_PREVIEW", "PARTNER_SIGNOFF", {BS},
+          REPORT_DONE, NOTE),
+        T("pre_publication_notice", "Send the final report to the Panel and the Secretary of State",
+          "PARTNER_SIGNOFF", "PRE_PUBLICATION_NOTIFIED", {BS},
+          Field("planned_publication_date", "Planned publication date"), SENT, SENT_REFERENCE, NOTE,
+          notify=("national_panel:pre_publication", "secretary_of_state:pre_publication")),
+        T("publish", "Publish the report", ("PRE_PUBLICATION_NOTIFIED", "EMBARGOED"), "PUBLISHED", {BOARD},
+          PUBLISHED_ON, NOTE, guards=(document_approved,)),
+        T("publish_improvements", "Publish the improvements only", ("PRE_PUBLICATION_NOTIFIED", "EMBARGOED"),
+          "PUBLISHED_IMPROVEMENTS_ONLY", {BOARD}, PUBLISHED_ON, RATIONALE, guards=(document_approved,)),
+        T("embargo", "Embargo publication (e.g. until a trial ends)", "PRE_PUBLICATION_NOTIFIED", "EMBARGOED",
+          {BOARD}, RATIONALE),
+        T("monitor_actions", "Monitor the action plan",
+          ("PUBLISHED", "PUBLISHED_IMPROVEMENTS_ONLY", "NO_FURTHER_REVIEW_LEARNING_RETAINED",
+           "ALTERNATIVE_LEARNING_ACTIVITY", "NATIONAL_REVIEW", "LCSPR_COMMISSIONED"),
+          "ACTION_PLAN_MONITORING", {BS}, NOTE),
+        T("close", "Close the case", ("ACTION_PLAN_MONITORING",), "CLOSED", {BOARD}, RATIONALE),
+    ),
+    ReviewType.SAR: (
+        T("acknowledge", "Acknowledge the referral", "REFERRAL_RECEIVED", "ACKNOWLEDGED", {BS},
+          Field("acknowledged_date", "Date acknowledged"), NOTE),
+        T("gather_information", "Request initial chronologies", "ACKNOWLEDGED", "INFORMATION_GATHERING", {BS}, NOTE),
+        T("ready_for_decision", "Information gathered: ready for the SAR panel", "INFORMATION_GATHERING",
+          "DECISION_PENDING", {BS}, NOTE),
+        T("recommend", "SAR panel recommendation made: to the chair", "DECISION_PENDING", "CHAIR_DECISION", {PANEL},
+          NOTE, guards=(decision_recorded,)),
+        T("not_met_no_action", "Criteria not met: no further action, learning retained", "CHAIR_DECISION",
+          "NOT_MET_NO_FURTHER_ACTION", {BOARD}, LEARNING, REFERRER_TOLD, NOTE,
+          guards=(approved_decision(NOT_MET),), effects=("take_decision_date",)),
+        T("not_met_alternative", "Criteria not met: alternative learning", "CHAIR_DECISION",
+          "NOT_MET_ALTERNATIVE_LEARNING", {BOARD}, LEARNING, REFERRER_TOLD, NOTE,
+          guards=(approved_decision(ALTERNATIVE),), effects=("take_decision_date",)),
+        T("commission_mandatory", "Commission a mandatory SAR (s44(1)-(3))", "CHAIR_DECISION",
+          "SAR_MANDATORY_COMMISSIONED", {BOARD}, REFERRER_TOLD, NOTE,
+          guards=(approved_decision(COMMISSIONED, mandate="s44_1_3"),), effects=("take_decision_date",)),
+        T("commission_discretionary", "Commission a discretionary SAR (s44(4))", "CHAIR_DECISION",
+          "SAR_DISCRETIONARY_COMMISSIONED", {BOARD}, REFERRER_TOLD, NOTE,
+          guards=(approved_decision(COMMISSIONED, mandate="s44_4"),), effects=("take_decision_date",)),
+        T("refer_elsewhere", "Refer to another process (e.g. a joint DHR)", "CHAIR_DECISION",
+          "REFERRED_TO_OTHER_PROCESS", {BOARD}, REFERRER_TOLD, RATIONALE,
+          guards=(approved_decision(ELSEWHERE),), effects=("take_decision_date",)),
+        T("start_review", "Start the review", ("SAR_MANDATORY_COMMISSIONED", "SAR_DISCRETIONARY_COMMISSIONED"),
+          "IN_PROGRESS", {BS}, NOTE),
+        T("draft_report", "Draft report received", "IN_PROGRESS", "DRAFT_REPORT", {BS}, NOTE),
+        T("family_preview", "Share the draft with the family", "DRAFT_REPORT", "FAMILY_PREVIEW", {BS}, NOTE),
+        T("to_board", "Send to the board for approval", "FAMILY_PREVIEW", "SAB_APPROVAL", {BS}, REPORT_DONE, NOTE),
+        T("publish", "Publish the summary report", ("SAB_APPROVAL", "EMBARGOED"), "PUBLISHED", {BOARD},
+          PUBLISHED_ON, NOTE, guards=(document_approved,)),
+        T("do_not_publish", "Do not publish, with reasons", "SAB_APPROVAL", "NOT_PUBLISHED_WITH_REASONS", {BOARD},
+          RATIONALE),
+        T("embargo", "Embargo publication", "SAB_APPROVAL", "EMBARGOED", {BOARD}, RATIONALE),
+        T("monitor_actions", "Monitor the action plan",
+          ("PUBLISHED", "NOT_PUBLISHED_WITH_REASONS", "NOT_MET_ALTERNATIVE_LEARNING"),
+          "ACTION_PLAN_MONITORING", {BS}, NOTE),
+        T("close", "Close the case",
+          ("ACTION_PLAN_MONITORING", "NOT_MET_NO_FURTHER_ACTION", "REFERRED_TO_OTHER_PROCESS"),
+          "CLOSED", {BOARD}, RATIONALE),
+    ),
+    ReviewType.DHR: (
+        T("scope", "Start scoping (agency scoping letters)", "NOTIFIED_BY_POLICE", "SCOPING", {BS}, NOTE),
+        T("ready_for_decision", "Scoping done: ready for the CSP's decision", "SCOPING", "DECISION_PENDING", {BS}, NOTE),
+        T("decide", "Record the CSP's decision", "DECISION_PENDING", "DECISION_MADE", {BOARD}, NOTE,
+          guards=(approved_decision(COMMISSIONED, NOT_MET, ALTERNATIVE, ELSEWHERE),), effects=("take_decision_date",)),
+        T("notify_home_office", "Tell the Home Office the decision (and reasons if not holding a review)",
+          "DECISION_MADE", "HOME_OFFICE_NOTIFIED", {BS}, SENT, SENT_REFERENCE, NOTE, notify=("home_office:decision",)),
+        T("establish_panel", "Establish the review panel (chair appointed, terms of reference)",
+          "HOME_OFFICE_NOTIFIED", "PANEL_ESTABLISHED", {BS}, NOTE, guards=(approved_decision(COMMISSIONED),)),
+        T("request_imrs", "Request IMRs", "PANEL_ESTABLISHED", "IMRS_REQUESTED", {BS}, NOTE),
+        T("imrs_received", "IMRs received", "IMRS_REQUESTED", "IMRS_RECEIVED", {BS}, NOTE),
+        T("draft_overview", "Draft overview report", "IMRS_RECEIVED", "DRAFT_OVERVIEW_REPORT", {BS}, NOTE),
+        T("csp_signoff", "Send for CSP sign-off", "DRAFT_OVERVIEW_REPORT", "CSP_SIGNOFF", {BS}, REPORT_DONE, NOTE),
+        T("submit_to_ho", "Submit to the Home Office QA panel", ("CSP_SIGNOFF", "HO_QA_RESUBMIT_REQUIRED"),
+          "SUBMITTED_TO_HO_QA", {BS}, Field("ho_qa_submitted_date", "Date submitted"), NOTE),
+        T("ho_resubmit", "Home Office QA: resubmission required", "SUBMITTED_TO_HO_QA", "HO_QA_RESUBMIT_REQUIRED",
+          {BS}, Field("ho_qa_letter_date", "Date of the feedback letter"), NOTE, effects=("qa_resubmit",)),
+        T("ho_approved", "Home Office QA: approved", "SUBMITTED_TO_HO_QA", "HO_QA_APPROVED", {BS},
+          Field("ho_qa_letter_date", "Date of the feedback letter"), NOTE, effects=("qa_approved",)),
+        T("plan_publication", "Plan publication (family told the date)", "HO_QA_APPROVED", "PUBLICATION_PENDING",
+          {BS}, Field("planned_publication_date", "Planned publication date", required=True), NOTE),
+        T("publish", "Publish the report", "PUBLICATION_PENDING", "PUBLISHED", {BOARD}, PUBLISHED_ON, NOTE,
+          guards=(ho_qa_approved, document_approved)),
+        T("monitor_actions", "Monitor the action plan", "PUBLISHED", "ACTION_PLAN_MONITORING", {BS}, NOTE),
+        T("close", "Close the case", ("ACTION_PLAN_MONITORING",), "CLOSED", {BOARD}, RATIONALE),
+        T("close_no_review", "Close: no review held, learning retained", "HOME_OFFICE_NOTIFIED", "CLOSED",
+          {BOARD}, LEARNING, REFERRER_TOLD, RATIONALE, guards=(approved_decision(NOT_MET, ALTERNATIVE, ELSEWHERE),)),
+    ),
+}
+
+
+def transitions_for(review_type: ReviewType) -> tuple[Transition, ...]:
+    return TRANSITIONS[ReviewType(review_type)]
+
+
+def transition(review_type: ReviewType, name: str) -> Transition | None:
+    return next((t for t in transitions_for(review_type) if t.name == name), None)
+
+
+def available(review_type: ReviewType, state: str) -> list[Transition]:
+    """The transitions that leave `state` (before checking roles and guards)."""
+    return [t for t in transitions_for(review_type) if state in t.sources]

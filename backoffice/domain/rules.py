@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from datetime import date
 
+from backoffice.domain.criteria import CRITERIA, mandatory_sar_met
 from backoffice.domain.lifecycle import ReviewType
 from backoffice.models.decision import DecisionOutcome, LegalMandate
 
@@ -72,9 +73,21 @@ def decision_errors(
     meeting_date: date | None,
     referral_date: date | None,
     today: date,
+    criteria: dict[str, str] | None = None,
+    criteria_count: int = 0,
 ) -> dict[str, str]:
-    """A decision needs its reasons recorded, and a SAR that is commissioned needs its legal mandate."""
+    """A decision needs its reasons recorded, criteria of its review type, and a commissioned SAR its
+    legal mandate, which the criteria must support."""
     errors: dict[str, str] = {}
+    criteria = criteria or {}
+    if criteria_count > len(criteria):
+        errors["criteria"] = "Assess each criterion once."
+    if review_type is not None:
+        foreign = set(criteria) - set(CRITERIA[ReviewType(review_type)])
+        if foreign:
+            errors["criteria"] = (
+                f"{', '.join(sorted(foreign))} do not apply to a {ReviewType(review_type).value}."
+            )
     if not (rationale or "").strip():
         errors["rationale"] = "Record the rationale for the decision: reasons must be recorded."
     _not_future(errors, "meeting_date", meeting_date, today, "meeting date")
@@ -84,6 +97,11 @@ def decision_errors(
         if outcome == DecisionOutcome.REVIEW_COMMISSIONED and legal_mandate is None:
             errors["legal_mandate"] = (
                 "A commissioned SAR needs its legal mandate: mandatory s44(1)-(3) or discretionary s44(4)."
+            )
+        elif legal_mandate == LegalMandate.SAR_MANDATORY and criteria and not mandatory_sar_met(criteria):
+            errors["legal_mandate"] = (
+                "The criteria recorded do not meet s44(1)-(3) (care and support needs, concern about how "
+                "agencies worked together, and condition 1 or 2): consider a discretionary SAR under s44(4)."
             )
     elif legal_mandate is not None:
         errors["legal_mandate"] = "A Care Act s44 mandate applies only to Safeguarding Adult Reviews."

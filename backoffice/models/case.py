@@ -44,6 +44,33 @@ class AgencyRole(StrEnum):
         return self.value.replace("_", " ").capitalize()
 
 
+class PanelResponse(StrEnum):
+    """The Child Safeguarding Practice Review Panel's answer to a rapid review."""
+
+    AGREES = "agrees"
+    DISAGREES = "disagrees"
+    NATIONAL_REVIEW = "national_review"
+
+    @property
+    def label(self) -> str:
+        return {
+            "agrees": "Agrees with the local decision",
+            "disagrees": "Disagrees with the local decision",
+            "national_review": "Will hold a national review",
+        }[self.value]
+
+
+class QaOutcome(StrEnum):
+    """The Home Office quality assurance panel's outcome on a DHR overview report."""
+
+    APPROVED = "approved"
+    RESUBMIT = "resubmit"
+
+    @property
+    def label(self) -> str:
+        return {"approved": "Approved for publication", "resubmit": "Resubmission required"}[self.value]
+
+
 class Case(Tracked, Archivable, Base):
     """One review. Its reference is generated on creation and never changes."""
 
@@ -71,6 +98,23 @@ class Case(Tracked, Archivable, Base):
     referrer_agency_id: Mapped[int | None] = mapped_column(ForeignKey("agency.id"))
     concerns: Mapped[str | None] = mapped_column(Text)
     is_restricted: Mapped[bool] = mapped_column(default=False)
+    # A rapid review converted into a local review: the local review's parent is the rapid review.
+    parent_id: Mapped[int | None] = mapped_column(ForeignKey("case.id"), index=True)
+
+    # Dates and outcomes the lifecycle records; the statutory clock counts from them.
+    acknowledged_date: Mapped[date | None]
+    rr_sent_date: Mapped[date | None]
+    panel_response_date: Mapped[date | None]
+    panel_response: Mapped[PanelResponse | None] = mapped_column(enum_type(PanelResponse, 20))
+    decision_date: Mapped[date | None]
+    referrer_informed_date: Mapped[date | None]
+    learning_retained: Mapped[str | None] = mapped_column(Text)
+    report_completed_date: Mapped[date | None]
+    ho_qa_submitted_date: Mapped[date | None]
+    ho_qa_outcome: Mapped[QaOutcome | None] = mapped_column(enum_type(QaOutcome, 10))
+    ho_qa_letter_date: Mapped[date | None]
+    planned_publication_date: Mapped[date | None]
+    publication_date: Mapped[date | None]
 
     referrer_agency: Mapped[Agency | None] = relationship(lazy="joined")
     abuse_categories: Mapped[list[AbuseCategory]] = relationship(
@@ -78,6 +122,22 @@ class Case(Tracked, Archivable, Base):
     )
     agency_links: Mapped[list[CaseAgency]] = relationship(
         back_populates="case", cascade="all, delete-orphan", lazy="selectin"
+    )
+    parent: Mapped[Case | None] = relationship(remote_side=[id], back_populates="children", lazy="select")
+    children: Mapped[list[Case]] = relationship(back_populates="parent", lazy="select")
+    timeline: Mapped[list["TransitionLog"]] = relationship(  # noqa: F821
+        back_populates="case", order_by="TransitionLog.at", lazy="select"
+    )
+    notifications: Mapped[list["Notification"]] = relationship(  # noqa: F821
+        back_populates="case", order_by="Notification.id", lazy="select"
+    )
+    holds: Mapped[list["Hold"]] = relationship(back_populates="case", order_by="Hold.start_date", lazy="select")  # noqa: F821
+    decisions: Mapped[list["PanelDecision"]] = relationship(  # noqa: F821
+        back_populates="case", order_by="PanelDecision.meeting_date", lazy="select"
+    )
+    documents: Mapped[list["PublishedDocument"]] = relationship(back_populates="case", lazy="select")  # noqa: F821
+    deadlines: Mapped[list["Deadline"]] = relationship(  # noqa: F821
+        back_populates="case", order_by="Deadline.due_date", lazy="select", cascade="all, delete-orphan"
     )
 
     def __init__(self, **kwargs) -> None:
@@ -90,6 +150,13 @@ class Case(Tracked, Archivable, Base):
         if self.reference is not None and value != self.reference:
             raise ValueError("A case reference never changes.")
         return value
+
+    @property
+    def stage(self) -> str | None:
+        """For a CSPR, which review it is: the rapid review, or a local review converted from one."""
+        if ReviewType(self.review_type) is not ReviewType.CSPR:
+            return None
+        return "local_review" if (self.parent_id or self.parent is not None) else "rapid_review"
 
     @property
     def state_label(self) -> str:

@@ -5,10 +5,10 @@ from __future__ import annotations
 from datetime import date, datetime
 from enum import StrEnum
 
-from sqlalchemy import ForeignKey, Text
+from sqlalchemy import ForeignKey, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from backoffice.models.base import Archivable, Base, Tracked, enum_type
+from backoffice.models.base import Archivable, Base, Tracked, enum_type, utcnow
 from backoffice.models.case import Case
 from backoffice.models.user import User
 
@@ -44,13 +44,38 @@ class LegalMandate(StrEnum):
 
 
 class ApprovalStatus(StrEnum):
+    """Where a decision stands with the board, derived from the approvals of the current round."""
+
     PENDING = "pending"
     APPROVED = "approved"
     REJECTED = "rejected"
+    INFO_REQUESTED = "info_requested"
 
     @property
     def label(self) -> str:
-        return self.value.capitalize()
+        return {"info_requested": "More information requested"}.get(self.value, self.value.capitalize())
+
+
+class ApprovalOutcome(StrEnum):
+    """One board member's answer."""
+
+    APPROVE = "approve"
+    REJECT = "reject"
+    REQUEST_INFO = "request_info"
+
+    @property
+    def label(self) -> str:
+        return {"approve": "Approve", "reject": "Reject", "request_info": "Ask for more information"}[self.value]
+
+
+class CriterionValue(StrEnum):
+    MET = "met"
+    NOT_MET = "not_met"
+    UNKNOWN = "unknown"
+
+    @property
+    def label(self) -> str:
+        return {"met": "Met", "not_met": "Not met", "unknown": "Unknown"}[self.value]
 
 
 class PanelDecision(Tracked, Archivable, Base):
@@ -68,15 +93,64 @@ class PanelDecision(Tracked, Archivable, Base):
     delay_reasons: Mapped[str | None] = mapped_column(Text)
     recorded_by_id: Mapped[int | None] = mapped_column(ForeignKey("user.id"))
     approval_status: Mapped[ApprovalStatus] = mapped_column(
-        enum_type(ApprovalStatus, 10), default=ApprovalStatus.PENDING
+        enum_type(ApprovalStatus, 20), default=ApprovalStatus.PENDING
     )
-    approved_by_id: Mapped[int | None] = mapped_column(ForeignKey("user.id"))
+    # Amending a decision after the board asked for more information starts a new round of approvals.
+    approval_round: Mapped[int] = mapped_column(default=1)
     approved_at: Mapped[datetime | None]
-    approval_comment: Mapped[str | None] = mapped_column(Text)
 
-    case: Mapped[Case] = relationship(lazy="joined")
+    case: Mapped[Case] = relationship(lazy="joined", back_populates="decisions")
     recorded_by: Mapped[User | None] = relationship(foreign_keys=[recorded_by_id], lazy="joined")
-    approved_by: Mapped[User | None] = relationship(foreign_keys=[approved_by_id], lazy="joined")
+    criteria: Mapped[list[CriterionAssessment]] = relationship(
+        back_populates="decision", cascade="all, delete-orphan", lazy="selectin"
+    )
+    approvals: Mapped[list[DecisionApproval]] = relationship(
+        back_populates="decision", order_by="DecisionApproval.at", lazy="selectin"
+    )
+
+    def current_approvals(self) -> list[DecisionApproval]:
+        return [a for a in self.approvals if a.round == self.approval_round]
 
     def __str__(self) -> str:
         return f"{self.case.reference if self.case else ''} {DecisionOutcome(self.outcome).label}".strip()
+
+
+class CriterionAssessment(Base):
+    """One statutory criterion, assessed: met, not met or unknown, with the evidence."""
+
+    __tablename__ = "criterion_assessment"
+    __table_args__ = (UniqueConstraint("decision_id", "criterion"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    decision_id: Mapped[int] = mapped_column(ForeignKey("panel_decision.id", ondelete="CASCADE"), index=True)
+    criterion: Mapped[str] = mapped_column(String(40))
+    value: Mapped[CriterionValue] = mapped_column(enum_type(CriterionValue, 10), default=CriterionValue.UNKNOWN)
+    evidence: Mapped[str | None] = mapped_column(Text)
+
+    decision: Mapped[PanelDecision] = relationship(back_populates="criteria")
+
+    def __str__(self) -> str:
+        from backoffice.domain.criteria import criterion_label
+
+        return f"{criterion_label(self.criterion)}: {CriterionValue(self.value).label}"
+
+
+class DecisionApproval(Base):
+    """A board member's approval, rejection or request for information, with their comment."""
+
+    __tablename__ = "decision_approval"
+    __table_args__ = (UniqueConstraint("decision_id", "approver_id", "round"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    decision_id: Mapped[int] = mapped_column(ForeignKey("panel_decision.id"), index=True)
+    approver_id: Mapped[int] = mapped_column(ForeignKey("user.id"))
+    round: Mapped[int] = mapped_column(default=1)
+    outcome: Mapped[ApprovalOutcome] = mapped_column(enum_type(ApprovalOutcome, 20))
+    comment: Mapped[str | None] = mapped_column(Text)
+    at: Mapped[datetime] = mapped_column(default=utcnow)
+
+    decision: Mapped[PanelDecision] = relationship(back_populates="approvals")
+    approver: Mapped[User] = relationship(lazy="joined")
+
+    def __str__(self) -> str:
+        return f"{self.approver}: {ApprovalOutcome(self.outcome).label}"

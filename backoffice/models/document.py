@@ -54,7 +54,7 @@ class PublishedDocument(Tracked, Archivable, Base):
     size_bytes: Mapped[int]
     sha256: Mapped[str] = mapped_column(String(64))
 
-    case: Mapped[Case] = relationship(lazy="joined")
+    case: Mapped[Case] = relationship(lazy="joined", back_populates="documents")
 
     def __str__(self) -> str:
         return self.title

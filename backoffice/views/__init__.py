@@ -5,9 +5,22 @@ from __future__ import annotations
 from flask import Flask
 
 from backoffice.extensions import db, make_admin
-from backoffice.models import AbuseCategory, Agency, Case, FamilyInvolvement, PanelDecision, PublishedDocument, User
+from backoffice.models import (
+    AbuseCategory,
+    Agency,
+    Case,
+    Deadline,
+    DeadlineRule,
+    FamilyInvolvement,
+    Hold,
+    Notification,
+    PanelDecision,
+    PublishedDocument,
+    User,
+)
 from backoffice.views.agencies import AbuseCategoryView, AgencyView
 from backoffice.views.cases import CaseView
+from backoffice.views.clock import DeadlineRuleView, DeadlineView, HoldView, NotificationView
 from backoffice.views.decisions import DecisionView
 from backoffice.views.documents import DocumentView
 from backoffice.views.downloads import bp as downloads_bp
@@ -23,9 +36,15 @@ def register_views(app: Flask) -> None:
     admin.add_view(DecisionView(PanelDecision, db, name="Panel decisions", endpoint="decision"))
     admin.add_view(FamilyView(FamilyInvolvement, db, name="Family involvement", endpoint="family"))
     admin.add_view(DocumentView(PublishedDocument, db, name="Documents", endpoint="document"))
+    admin.add_view(DeadlineView(Deadline, db, name="Deadlines", endpoint="deadline"))
+    admin.add_view(NotificationView(Notification, db, name="Notifications", endpoint="notification"))
+    admin.add_view(HoldView(Hold, db, name="Holds", endpoint="hold"))
     admin.add_view(AgencyView(Agency, db, name="Agencies", endpoint="agency"))
     admin.add_view(
         AbuseCategoryView(AbuseCategory, db, name="Abuse categories", endpoint="abuse_category", category="Reference data")
+    )
+    admin.add_view(
+        DeadlineRuleView(DeadlineRule, db, name="Deadline rules", endpoint="deadline_rule", category="Reference data")
     )
     admin.add_view(UserView(User, db, name="Users", endpoint="user", category="Administration"))
     admin.init_app(app)

@@ -2,13 +2,21 @@
 
 from __future__ import annotations
 
+from flask import abort, current_app, flash, redirect, request
+from flask_admin import expose
 from flask_admin.contrib.sqla.filters import FilterEqual
+from flask_login import current_user
+from flask_wtf import FlaskForm
+from wtforms import DateField, SelectField, TextAreaField
+from wtforms.validators import InputRequired, Length, Optional
 
+from backoffice.domain import lifecycle, transitions
+from backoffice.domain.deadlines import status as deadline_status
 from backoffice.domain.lifecycle import ALL_STATES, ReviewType, initial_state, types_in_streams
 from backoffice.domain.rules import case_errors
 from backoffice.extensions import db
 from backoffice.models import AbuseCategory, Agency, AgencyRole, Case, CaseAgency
-from backoffice.policy import user_streams
+from backoffice.policy import user_roles, user_streams
 from backoffice.views.base import SecureModelView, escaped_join, label_formatter, today
 from backoffice.views.scope import visible_case_records, visible_cases
 
@@ -25,9 +33,29 @@ def _active_categories():
     return db.session.query(AbuseCategory).filter(AbuseCategory.active.is_(True)).order_by(AbuseCategory.name)
 
 
+def transition_form(step: lifecycle.Transition) -> FlaskForm:
+    """A form asking for what the step needs, built from the step's fields."""
+
+    class StepForm(FlaskForm):
+        pass
+
+    for spec in step.fields:
+        checks = [InputRequired(f"{spec.label} is required.")] if spec.required else [Optional()]
+        if spec.kind == "date":
+            field = DateField(spec.label, validators=checks)
+        elif spec.kind == "choice":
+            field = SelectField(spec.label, choices=[("", "Choose..."), *spec.choices], validators=checks)
+        else:
+            field = TextAreaField(spec.label, validators=[*checks, Length(max=10000)])
+        setattr(StepForm, spec.name, field)
+    return StepForm()
+
+
 class CaseView(SecureModelView):
     resource = "case"
     restricted_columns = Case.RESTRICTED
+    details_template = "admin/case_details.html"
+    extra_endpoint_actions = {"transition_view": ("transition",)}
 
     column_list = [
         "reference",
@@ -153,6 +181,58 @@ class CaseView(SecureModelView):
         form = super().edit_form(obj)
         del form["review_type"]  # the type fixes the reference and the stream; it never changes
         return form
+
+    def case_panel(self, case: Case) -> dict:
+        """What the case page shows beside the record: next steps, deadlines, notifications, timeline."""
+        due_soon = current_app.config["DUE_SOON_WORKING_DAYS"]
+        return {
+            "steps": [(step, transitions.blocked_reason(case, step)) for step in transitions.offered(case, user_roles())],
+            "deadlines": [(d, deadline_status(d, today(), due_soon)) for d in case.deadlines],
+            "notifications": [n for n in case.notifications if n.archived_at is None],
+            "holds": [h for h in case.holds if h.archived_at is None],
+            "timeline": [(entry, transitions.timeline_label(entry, case.review_type)) for entry in case.timeline],
+            "children": visible_cases(db.session.query(Case)).filter(Case.parent_id == case.id).all(),
+            "first_state": lifecycle.state_label(
+                case.review_type, case.timeline[0].from_state if case.timeline else case.state
+            ),
+        }
+
+    @expose("/transition/", methods=("GET", "POST"))
+    def transition_view(self):
+        """Take one lifecycle step: ask for what it needs, check its guards, record it on the timeline."""
+        case = self.get_one(request.args.get("id"))
+        if case is None:
+            abort(404)
+        details_url = self.get_url(".details_view", id=case.id)
+        step = lifecycle.transition(case.review_type, request.args.get("step", ""))
+        if step is None or case.state not in step.sources:
+            flash(f"That step is not available while the case is '{case.state_label}'.", "error")
+            return redirect(details_url)
+        if not step.roles & user_roles():
+            abort(403)
+        form = transition_form(step)
+        if form.validate_on_submit():
+            try:
+                transitions.apply(case, step.name, current_user.id, user_roles(), form.data, today())
+                db.session.commit()
+            except transitions.TransitionRefused as exc:
+                db.session.rollback()
+                flash(str(exc), "error")
+                for name, message in exc.errors.items():
+                    if name in form:
+                        form[name].errors = [*form[name].errors, message]
+            else:
+                flash(f"Done: {step.label}. The case is now '{case.state_label}'.", "success")
+                return redirect(details_url)
+        return self.render(
+            "admin/transition.html",
+            case=case,
+            step=step,
+            form=form,
+            blocked=transitions.blocked_reason(case, step),
+            target_label=lifecycle.state_label(case.review_type, step.target),
+            return_url=details_url,
+        )
 
     def domain_errors(self, model: Case, is_created: bool) -> dict[str, str]:
         return case_errors(

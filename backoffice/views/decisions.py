@@ -2,19 +2,29 @@
 
 from __future__ import annotations
 
-from flask import abort, flash, redirect, request
+from flask import abort, current_app, flash, redirect, request
 from flask_admin import expose
 from flask_admin.helpers import get_redirect_target
 from flask_admin.model.template import EndpointLinkRowAction
 from flask_login import current_user
 from flask_wtf import FlaskForm
+from markupsafe import Markup
 from wtforms import RadioField, TextAreaField
 from wtforms.validators import DataRequired, Length, ValidationError
 
 from backoffice.extensions import db
-from backoffice.domain.approval import ApprovalRefused, record_approval
+from backoffice.domain.approval import ApprovalRefused, amend, approvals_required, record_approval
+from backoffice.domain.criteria import ALL_CRITERIA, criterion_label
 from backoffice.domain.rules import decision_errors
-from backoffice.models import ApprovalStatus, DecisionOutcome, LegalMandate, PanelDecision
+from backoffice.models import (
+    ApprovalOutcome,
+    ApprovalStatus,
+    CriterionAssessment,
+    CriterionValue,
+    DecisionOutcome,
+    LegalMandate,
+    PanelDecision,
+)
 from backoffice.policy import may
 from backoffice.views.base import label_formatter, today
 from backoffice.views.cases import CaseRecordView
@@ -22,11 +32,42 @@ from backoffice.views.cases import CaseRecordView
 
 class ApprovalForm(FlaskForm):
     outcome = RadioField(
-        "Your decision",
-        choices=[(ApprovalStatus.APPROVED.value, "Approve"), (ApprovalStatus.REJECTED.value, "Reject")],
-        validators=[DataRequired("Choose approve or reject.")],
+        "Your answer",
+        choices=[(o.value, o.label) for o in ApprovalOutcome],
+        validators=[DataRequired("Choose approve, reject or ask for more information.")],
     )
-    comment = TextAreaField("Comment", validators=[Length(max=4000)], description="Required when rejecting.")
+    comment = TextAreaField(
+        "Comment",
+        validators=[Length(max=4000)],
+        description="Required when rejecting or asking for more information.",
+    )
+
+
+def _approvals(view, context, model: PanelDecision, name) -> Markup:
+    """Each board member's answer, round by round, with their comment."""
+    items = [
+        Markup("<li>Round {}: {}: {} ({:%d %b %Y %H:%M} UTC){}</li>").format(
+            a.round,
+            a.approver,
+            ApprovalOutcome(a.outcome).label,
+            a.at,
+            Markup(": <q>{}</q>").format(a.comment) if a.comment else "",
+        )
+        for a in model.approvals
+    ]
+    return Markup("<ul class='mb-0'>{}</ul>").format(Markup("").join(items)) if items else Markup("")
+
+
+def _criteria(view, context, model: PanelDecision, name) -> Markup:
+    items = [
+        Markup("<li>{}: <strong>{}</strong>{}</li>").format(
+            criterion_label(c.criterion),
+            CriterionValue(c.value).label,
+            Markup(" ({})").format(c.evidence) if c.evidence else "",
+        )
+        for c in model.criteria
+    ]
+    return Markup("<ul class='mb-0'>{}</ul>").format(Markup("").join(items)) if items else Markup("")
 
 
 class DecisionView(CaseRecordView):
@@ -42,11 +83,11 @@ class DecisionView(CaseRecordView):
         "rationale",
         "conflicts_declared",
         "delay_reasons",
+        "criteria",
         "recorded_by",
         "approval_status",
-        "approved_by",
+        "approvals",
         "approved_at",
-        "approval_comment",
         "created_at",
         "archived_at",
         "archive_reason",
@@ -68,22 +109,39 @@ class DecisionView(CaseRecordView):
         "conflicts_declared": "Conflicts of interest declared",
         "delay_reasons": "Reasons for any delay",
         "approval_status": "Board approval",
-        "approved_by": "Approved / rejected by",
-        "approved_at": "Approved / rejected at",
+        "approvals": "Board members' answers",
+        "approved_at": "Approved at",
+        "criteria": "Statutory criteria",
     }
     column_formatters = {
         "outcome": label_formatter,
         "legal_mandate": label_formatter,
         "approval_status": label_formatter,
+        "approvals": _approvals,
+        "criteria": _criteria,
     }
     form_columns = [
         "case",
         "meeting_date",
+        "criteria",
         "outcome",
         "legal_mandate",
         "rationale",
         "conflicts_declared",
         "delay_reasons",
+    ]
+    inline_models = [
+        (
+            CriterionAssessment,
+            {
+                "form_columns": ["id", "criterion", "value", "evidence"],
+                "form_choices": {
+                    "criterion": list(ALL_CRITERIA.items()),
+                    "value": [(v.value, v.label) for v in CriterionValue],
+                },
+                "form_label": "Statutory criterion",
+            },
+        )
     ]
     form_choices = {
         "outcome": [(o.value, o.label) for o in DecisionOutcome],
@@ -102,11 +160,10 @@ class DecisionView(CaseRecordView):
 
     def check_editable(self, model: PanelDecision) -> None:
         super().check_editable(model)
-        if model.approval_status != ApprovalStatus.PENDING:
-            raise ValidationError(
-                "The board has already decided on this decision, so it cannot be changed. "
-                "Record a new decision instead."
-            )
+        try:
+            amend(model)  # answers given to the old version no longer count
+        except ApprovalRefused as exc:
+            raise ValidationError(str(exc)) from None
 
     def domain_errors(self, model: PanelDecision, is_created: bool) -> dict[str, str]:
         case = model.case
@@ -118,6 +175,8 @@ class DecisionView(CaseRecordView):
             meeting_date=model.meeting_date,
             referral_date=case.referral_date if case else None,
             today=today(),
+            criteria={c.criterion: str(c.value) for c in model.criteria},
+            criteria_count=len(model.criteria),
         )
 
     def on_model_change(self, form, model: PanelDecision, is_created: bool) -> None:
@@ -138,12 +197,14 @@ class DecisionView(CaseRecordView):
         form = ApprovalForm()
         if form.validate_on_submit():
             try:
-                record_approval(decision, current_user.id, form.outcome.data, form.comment.data)
+                required = approvals_required(current_app.config, decision.case.review_type)
+                record_approval(decision, current_user.id, form.outcome.data, form.comment.data, required)
                 db.session.commit()
             except ApprovalRefused as exc:
                 db.session.rollback()
                 flash(str(exc), "error")
             else:
-                flash(f"Decision {ApprovalStatus(decision.approval_status).label.lower()}.", "success")
+                flash(f"Your answer is recorded. The decision is {ApprovalStatus(decision.approval_status).label.lower()}.", "success")
                 return redirect(return_url)
-        return self.render("admin/approve.html", model=decision, form=form, return_url=return_url)
+        required = approvals_required(current_app.config, decision.case.review_type)
+        return self.render("admin/approve.html", model=decision, form=form, return_url=return_url, required=required)

@@ -2,14 +2,18 @@
 
 from __future__ import annotations
 
-from flask import redirect, request, url_for
+from datetime import date
+
+from flask import current_app, redirect, request, url_for
 from flask_admin import AdminIndexView, expose
 from flask_login import current_user
 from sqlalchemy import func, or_, select
 
 from backoffice.domain.lifecycle import state_label, types_in_streams
 from backoffice.extensions import db
-from backoffice.models import ApprovalStatus, Case, PanelDecision
+from backoffice.domain.deadlines import DeadlineStatus, needs_action
+from backoffice.domain.deadlines import status as deadline_status
+from backoffice.models import ApprovalStatus, Case, Deadline, DeadlineRule, PanelDecision
 from backoffice.policy import may, user_roles, user_streams
 from backoffice.views.scope import visible_case_records, visible_cases
 
@@ -27,8 +31,11 @@ class HomeView(AdminIndexView):
 
     @expose("/")
     def index(self):
+        work = self._my_deadlines() if may("deadline", "read") else None
         return self.render(
             "admin/index.html",
+            work=work,
+            today=date.today(),
             case_counts=self._case_counts() if may("case", "read") else None,
             awaiting_approval=self._awaiting_approval() if may("decision", "approve") else None,
             roles=sorted(user_roles()),
@@ -44,6 +51,18 @@ class HomeView(AdminIndexView):
             (review_type, state, state_label(review_type, state), count)
             for review_type, state, count in db.session.execute(query)
         ]
+
+    def _my_deadlines(self) -> list[tuple[Deadline, DeadlineStatus]]:
+        """Overdue and soon-due deadlines of visible cases that the user's roles must act on."""
+        today, soon = date.today(), current_app.config["DUE_SOON_WORKING_DAYS"]
+        query = (
+            visible_case_records(select(Deadline), Deadline, "deadline")
+            .join(Deadline.rule)
+            .where(needs_action(today, soon), DeadlineRule.responsible_role.in_(user_roles()))
+            .order_by(Deadline.due_date)
+            .limit(100)
+        )
+        return [(d, deadline_status(d, today, soon)) for d in db.session.scalars(query).unique()]
 
     def _awaiting_approval(self) -> int:
         query = visible_case_records(

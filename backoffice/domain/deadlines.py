@@ -1,0 +1,204 @@
+"""The statutory clock: each case's deadlines, derived from its dates and the deadline rules.
+
+Deadlines are recomputed whenever a case, its notifications or holds, or a rule changes, on every
+write path (a SQLAlchemy flush hook), so they are never stale and never edited by hand; only a
+waiver (with a reason) is kept across recomputation. Whether a deadline is overdue depends on
+today's date, so status is worked out when it is read, not stored.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from datetime import date, timedelta
+from enum import StrEnum
+
+from sqlalchemy import and_, event, or_, select
+from sqlalchemy.orm import Session
+
+from backoffice.domain.calendar import add_months, add_working_days
+from backoffice.models.case import Case
+from backoffice.models.lifecycle import Deadline, DeadlineRule, DeadlineUnit, Hold, Notification
+
+# Events a rule can count from or be met by: case dates, and notifications sent ("recipient:purpose").
+CASE_EVENTS = {
+    "aware_date": "Partnership became aware",
+    "referral_date": "Referral received",
+    "acknowledged_date": "Referral acknowledged",
+    "rr_sent_date": "Rapid review sent to the National Panel",
+    "panel_response_date": "National Panel response received",
+    "decision_date": "Decision made",
+    "referrer_informed_date": "Referrer told the decision",
+    "report_completed_date": "Report completed",
+    "ho_qa_submitted_date": "Submitted to Home Office QA",
+    "planned_publication_date": "Planned publication date",
+    "publication_date": "Published",
+}
+NOTIFICATION_EVENTS = {
+    "notification:national_panel:serious_incident": "Serious incident notification sent to the National Panel",
+    "notification:ofsted:serious_incident": "Serious incident notification sent to Ofsted",
+    "notification:national_panel:pre_publication": "Final report sent to the National Panel before publication",
+    "notification:secretary_of_state:pre_publication": "Final report sent to the Secretary of State before publication",
+    "notification:home_office:decision": "Home Office told the decision",
+    "notification:secretary_of_state:report": "Report sent to the Secretary of State",
+    "notification:domestic_abuse_commissioner:report": "Report sent to the Domestic Abuse Commissioner",
+}
+EVENTS = {**CASE_EVENTS, **NOTIFICATION_EVENTS}
+
+
+class DeadlineStatus(StrEnum):
+    PENDING = "pending"
+    DUE_SOON = "due_soon"
+    OVERDUE = "overdue"
+    MET = "met"
+    MET_LATE = "met_late"
+    WAIVED = "waived"
+
+    @property
+    def label(self) -> str:
+        return {"due_soon": "Due soon", "met_late": "Met late"}.get(self.value, self.value.capitalize())
+
+
+def event_date(case: Case, event_name: str) -> date | None:
+    """The date `event_name` happened on this case, or None if it has not (yet)."""
+    if event_name.startswith("notification:"):
+        _, recipient, purpose = event_name.split(":")
+        sent = [
+            n.sent_date
+            for n in case.notifications
+            if str(n.recipient) == recipient and n.purpose == purpose and n.sent_date and n.archived_at is None
+        ]
+        return min(sent) if sent else None
+    if event_name not in CASE_EVENTS:
+        raise ValueError(f"Unknown event {event_name!r}")
+    return getattr(case, event_name)
+
+
+def due_date(anchor: date, offset: int, unit: DeadlineUnit) -> date:
+    """`offset` units after `anchor` (before it when negative)."""
+    unit = DeadlineUnit(unit)
+    if unit is DeadlineUnit.WORKING_DAYS:
+        return add_working_days(anchor, offset)
+    if unit is DeadlineUnit.CALENDAR_MONTHS:
+        return add_months(anchor, offset)
+    return anchor + timedelta(days=offset)
+
+
+def in_force(rules: list[DeadlineRule], on: date) -> DeadlineRule | None:
+    """The version of a rule in force on `on` (the latest one that started by then)."""
+    candidates = [r for r in rules if r.effective_from <= on and (r.effective_to is None or on <= r.effective_to)]
+    return max(candidates, key=lambda r: r.effective_from, default=None)
+
+
+def hold_extension(holds: list[Hold], original: date, today: date) -> tuple[int, str | None]:
+    """Days that holds starting on or before `original` extend it by, and why."""
+    days, reasons = 0, []
+    for hold in holds:
+        if hold.archived_at is not None or hold.start_date > original:
+            continue
+        end = hold.end_date or today
+        if end >= hold.start_date:
+            days += (end - hold.start_date).days + 1
+            reasons.append(str(hold))
+    return days, "; ".join(reasons) or None
+
+
+def recompute(session: Session, case: Case, rules_by_milestone: dict[str, list[DeadlineRule]], today: date) -> None:
+    """Bring the case's deadlines (and due dates of expected notifications) up to date."""
+    existing = {d.milestone: d for d in case.deadlines}
+    for milestone, all_versions in rules_by_milestone.items():
+        versions = [r for r in all_versions if r.stage in (None, case.stage)]
+        anchor_dates = {r.anchor: event_date(case, r.anchor) for r in versions}
+        anchored = [r for r in versions if anchor_dates[r.anchor] is not None]
+        rule = next((r for r in [in_force(anchored, anchor_dates[r.anchor]) for r in anchored] if r), None)
+        deadline = existing.get(milestone)
+        if rule is None:
+            if deadline is not None and deadline.waived_at is None:
+                case.deadlines.remove(deadline)
+            continue
+        original = due_date(anchor_dates[rule.anchor], rule.offset, rule.unit)
+        extra, reason = hold_extension(case.holds, original, today) if rule.extendable_by_hold else (0, None)
+        if deadline is None:
+            deadline = Deadline(milestone=milestone)
+            case.deadlines.append(deadline)
+        deadline.rule = rule
+        deadline.original_due = original
+        deadline.due_date = original + timedelta(days=extra)
+        deadline.revision_reason = reason if extra else None
+        deadline.met_date = event_date(case, rule.met_by)
+        _expect_notification(case, rule.met_by, deadline.due_date)
+
+
+def _expect_notification(case: Case, met_by: str, due: date) -> None:
+    """A rule met by a notification makes that notification a record, due on the deadline."""
+    if not met_by.startswith("notification:"):
+        return
+    _, recipient, purpose = met_by.split(":")
+    for notification in case.notifications:
+        if str(notification.recipient) == recipient and notification.purpose == purpose:
+            notification.due_date = due
+            return
+    case.notifications.append(Notification(recipient=recipient, purpose=purpose, due_date=due))
+
+
+def status(deadline: Deadline, today: date, due_soon_days: int = 10) -> DeadlineStatus:
+    """Where a deadline stands today."""
+    if deadline.waived_at is not None:
+        return DeadlineStatus.WAIVED
+    if deadline.met_date is not None:
+        return DeadlineStatus.MET if deadline.met_date <= deadline.due_date else DeadlineStatus.MET_LATE
+    if deadline.due_date < today:
+        return DeadlineStatus.OVERDUE
+    if deadline.due_date <= add_working_days(today, due_soon_days):
+        return DeadlineStatus.DUE_SOON
+    return DeadlineStatus.PENDING
+
+
+def status_condition(wanted: DeadlineStatus, today: date, due_soon_days: int = 10):
+    """The same classification as `status`, as a SQL condition over Deadline, for lists and counts."""
+    open_ = and_(Deadline.met_date.is_(None), Deadline.waived_at.is_(None))
+    soon = add_working_days(today, due_soon_days)
+    return {
+        DeadlineStatus.WAIVED: Deadline.waived_at.is_not(None),
+        DeadlineStatus.MET: and_(Deadline.waived_at.is_(None), Deadline.met_date <= Deadline.due_date),
+        DeadlineStatus.MET_LATE: and_(Deadline.waived_at.is_(None), Deadline.met_date > Deadline.due_date),
+        DeadlineStatus.OVERDUE: and_(open_, Deadline.due_date < today),
+        DeadlineStatus.DUE_SOON: and_(open_, Deadline.due_date >= today, Deadline.due_date <= soon),
+        DeadlineStatus.PENDING: and_(open_, Deadline.due_date > soon),
+    }[DeadlineStatus(wanted)]
+
+
+def needs_action(today: date, due_soon_days: int = 10):
+    """Open deadlines that are overdue or due soon."""
+    return or_(
+        status_condition(DeadlineStatus.OVERDUE, today, due_soon_days),
+        status_condition(DeadlineStatus.DUE_SOON, today, due_soon_days),
+    )
+
+
+def _rules(session: Session) -> dict:
+    """Every rule by review type and milestone, including ones added in this flush."""
+    rules: dict = defaultdict(lambda: defaultdict(list))
+    pending = [o for o in session.new if isinstance(o, DeadlineRule)]
+    for rule in {*session.scalars(select(DeadlineRule)), *pending}:
+        rules[str(rule.review_type)][rule.milestone].append(rule)
+    return rules
+
+
+@event.listens_for(Session, "before_flush")
+def _recompute_changed_cases(session: Session, flush_context, instances) -> None:
+    """Recompute the deadlines of every case whose dates, notifications or holds this flush changes."""
+    changed = [o for o in (*session.new, *session.dirty) if isinstance(o, (Case, Notification, Hold, DeadlineRule))]
+    if not changed:
+        return
+    with session.no_autoflush:
+        cases = {id(c): c for c in (o if isinstance(o, Case) else getattr(o, "case", None) for o in changed) if c}
+        for rule in (o for o in changed if isinstance(o, DeadlineRule)):
+            for case in session.scalars(select(Case).where(Case.review_type == rule.review_type)):
+                cases[id(case)] = case
+        if not cases:
+            return
+        rules = _rules(session)
+        today = date.today()
+        for case in cases.values():
+            if case.review_type is not None:
+                recompute(session, case, rules[str(case.review_type)], today)

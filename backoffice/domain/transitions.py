@@ -1,0 +1,170 @@
+"""Applying a lifecycle transition to a case: the only way a case changes state.
+
+`apply()` checks the step is available from the case's state and to the user's roles, validates
+what the step asks for, evaluates its guards, records what it says (dates, notifications sent),
+moves the case on, applies the step's effects and writes the timeline entry. If anything is
+refused, nothing has been changed.
+"""
+
+from __future__ import annotations
+
+from datetime import date
+
+from sqlalchemy.orm import object_session
+
+from backoffice.domain import lifecycle
+from backoffice.domain.lifecycle import Field, ReviewType, Transition, state_label
+from backoffice.models.case import Case
+from backoffice.models.lifecycle import Notification, TransitionLog
+from backoffice.policy import RoleName
+
+
+class TransitionRefused(ValueError):
+    """The step cannot be taken. `errors` maps form fields to messages; the message says why."""
+
+    def __init__(self, message: str, errors: dict[str, str] | None = None) -> None:
+        super().__init__(message)
+        self.errors = errors or {}
+
+
+def offered(case: Case, roles) -> list[Transition]:
+    """The steps from the case's current state that these roles may take."""
+    if case.is_archived:
+        return []
+    return [t for t in lifecycle.available(case.review_type, case.state) if t.roles & set(roles)]
+
+
+def blocked_reason(case: Case, step: Transition) -> str | None:
+    """Why a step's guards refuse it now (None if they allow it)."""
+    return next((reason for guard in step.guards if (reason := guard(case))), None)
+
+
+def field_errors(case: Case, step: Transition, values: dict, today: date) -> dict[str, str]:
+    """What is missing or wrong in the values given for the step's fields."""
+    errors: dict[str, str] = {}
+    for f in step.fields:
+        value = values.get(f.name)
+        if value in (None, "") and f.required:
+            errors[f.name] = f"{f.label} is required."
+        elif f.kind == "date" and value:
+            if value > today and f.name != "planned_publication_date":
+                errors[f.name] = f"{f.label} cannot be in the future."
+            elif case.aware_date and value < case.aware_date:
+                errors[f.name] = f"{f.label} cannot be before the partnership became aware ({case.aware_date:%d %b %Y})."
+        elif f.kind == "choice" and value and value not in {c for c, _ in f.choices}:
+            errors[f.name] = f"Choose one of the options for {f.label.lower()}."
+    return errors
+
+
+def apply(case: Case, name: str, actor_id: int | None, roles, values: dict, today: date) -> TransitionLog:
+    """Take step `name` on `case`, or raise TransitionRefused having changed nothing."""
+    step = lifecycle.transition(case.review_type, name)
+    if case.is_archived:
+        raise TransitionRefused("This case is archived.")
+    if step is None or case.state not in step.sources:
+        raise TransitionRefused(f"That step is not available while the case is '{case.state_label}'.")
+    if not step.roles & {RoleName(r) for r in roles}:
+        raise TransitionRefused("Your role cannot take this step.")
+    errors = field_errors(case, step, values, today)
+    if errors:
+        raise TransitionRefused("Please correct: " + " ".join(errors.values()), errors)
+    reason = blocked_reason(case, step)
+    if reason:
+        raise TransitionRefused(reason)
+    _record_fields(case, step, values)
+    _record_notifications(case, step, values)
+    from_state, case.state = case.state, step.target
+    for effect in step.effects:
+        EFFECTS[effect](case, today, actor_id)
+    entry = TransitionLog(
+        transition=step.name,
+        from_state=from_state,
+        to_state=step.target,
+        actor_id=actor_id,
+        note=(values.get("note") or "").strip() or None,
+    )
+    case.timeline.append(entry)
+    return entry
+
+
+def _record_fields(case: Case, step: Transition, values: dict) -> None:
+    for f in step.fields:
+        if f.name == "note" or f.name.startswith("notification_"):
+            continue
+        value = values.get(f.name)
+        setattr(case, f.name, (value.strip() if isinstance(value, str) else value) or None)
+
+
+def _record_notifications(case: Case, step: Transition, values: dict) -> None:
+    for target in step.notify:
+        recipient, purpose = target.split(":")
+        notification = next(
+            (n for n in case.notifications if str(n.recipient) == recipient and n.purpose == purpose), None
+        )
+        if notification is None:
+            notification = Notification(recipient=recipient, purpose=purpose)
+            case.notifications.append(notification)
+        notification.sent_date = values.get("notification_sent_date")
+        notification.reference = (values.get("notification_reference") or "").strip() or None
+
+
+def _take_decision_date(case: Case, today: date, actor_id: int | None) -> None:
+    """The review's clock starts from the meeting that made the approved decision."""
+    approved = [d for d in case.decisions if d.archived_at is None and str(d.approval_status) == "approved"]
+    if approved:
+        case.decision_date = max(approved, key=lambda d: (d.meeting_date, d.id or 0)).meeting_date
+
+
+def _convert_to_local_review(case: Case, today: date, actor_id: int | None) -> None:
+    """A rapid review becomes a local CSPR: a new case, linked to it, carrying the subject over."""
+    child = Case(
+        review_type=ReviewType.CSPR,
+        state=lifecycle.CONVERTED_LOCAL_REVIEW_STATE,
+        parent=case,
+        subject_pseudonym=case.subject_pseudonym,
+        subject_legal_name=case.subject_legal_name,
+        subject_dob=case.subject_dob,
+        incident_date=case.incident_date,
+        aware_date=case.aware_date,
+        referral_date=case.referral_date,
+        referrer_name=case.referrer_name,
+        referrer_role=case.referrer_role,
+        referrer_agency=case.referrer_agency,
+        concerns=case.concerns,
+        is_restricted=case.is_restricted,
+        decision_date=case.decision_date,
+        abuse_categories=list(case.abuse_categories),
+    )
+    object_session(case).add(child)  # SQLAlchemy 2 no longer cascades along the parent backref
+    child.timeline.append(
+        TransitionLog(
+            transition="converted",
+            from_state=case.state,
+            to_state=child.state,
+            actor_id=actor_id,
+            note=f"Local CSPR converted from the rapid review {case.reference}.",
+        )
+    )
+
+
+def _qa_outcome(outcome: str):
+    def effect(case: Case, today: date, actor_id: int | None) -> None:
+        case.ho_qa_outcome = outcome
+
+    return effect
+
+
+EFFECTS = {
+    "take_decision_date": _take_decision_date,
+    "convert_to_local_review": _convert_to_local_review,
+    "qa_approved": _qa_outcome("approved"),
+    "qa_resubmit": _qa_outcome("resubmit"),
+}
+
+
+def timeline_label(entry: TransitionLog, review_type: ReviewType) -> str:
+    """'Incident reported → Serious incident notification submitted'."""
+    return f"{state_label(review_type, entry.from_state)} → {state_label(review_type, entry.to_state)}"
+
+
+__all__ = ["Field", "TransitionRefused", "apply", "blocked_reason", "field_errors", "offered", "timeline_label"]

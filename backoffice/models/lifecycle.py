@@ -1,0 +1,184 @@
+"""What happens to a case over time: its transitions, notifications to external bodies, holds,
+and the deadlines the statutory clock derives from them."""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+from enum import StrEnum
+
+from sqlalchemy import ForeignKey, Index, Integer, String, Text, UniqueConstraint
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from backoffice.domain.lifecycle import ReviewType
+from backoffice.models.base import Archivable, Base, Tracked, enum_type, utcnow
+from backoffice.models.case import Case
+from backoffice.models.user import User
+from backoffice.policy import RoleName
+
+
+class TransitionLog(Base):
+    """One step of a case's lifecycle: who moved it, when, from what to what, and why."""
+
+    __tablename__ = "transition_log"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    case_id: Mapped[int] = mapped_column(ForeignKey("case.id"), index=True)
+    transition: Mapped[str] = mapped_column(String(60))
+    from_state: Mapped[str] = mapped_column(String(60))
+    to_state: Mapped[str] = mapped_column(String(60))
+    actor_id: Mapped[int | None] = mapped_column(ForeignKey("user.id"))
+    at: Mapped[datetime] = mapped_column(default=utcnow)
+    note: Mapped[str | None] = mapped_column(Text)
+
+    case: Mapped[Case] = relationship(back_populates="timeline")
+    actor: Mapped[User | None] = relationship(lazy="joined")
+
+
+class Recipient(StrEnum):
+    """External bodies a partnership must notify."""
+
+    NATIONAL_PANEL = "national_panel"
+    OFSTED = "ofsted"
+    DFE = "dfe"
+    SECRETARY_OF_STATE = "secretary_of_state"
+    HOME_OFFICE = "home_office"
+    DOMESTIC_ABUSE_COMMISSIONER = "domestic_abuse_commissioner"
+
+    @property
+    def label(self) -> str:
+        return {
+            "national_panel": "Child Safeguarding Practice Review Panel",
+            "ofsted": "Ofsted",
+            "dfe": "Department for Education",
+            "secretary_of_state": "Secretary of State",
+            "home_office": "Home Office",
+            "domestic_abuse_commissioner": "Domestic Abuse Commissioner",
+        }[self.value]
+
+
+class Notification(Tracked, Archivable, Base):
+    """A notification to an external body: due (from the deadline rules), sent, with its reference."""
+
+    __tablename__ = "notification"
+    __table_args__ = (UniqueConstraint("case_id", "recipient", "purpose"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    case_id: Mapped[int] = mapped_column(ForeignKey("case.id"), index=True)
+    recipient: Mapped[Recipient] = mapped_column(enum_type(Recipient, 30))
+    purpose: Mapped[str] = mapped_column(String(60), default="notification")
+    due_date: Mapped[date | None]
+    sent_date: Mapped[date | None]
+    reference: Mapped[str | None] = mapped_column(String(100))
+    note: Mapped[str | None] = mapped_column(Text)
+
+    case: Mapped[Case] = relationship(back_populates="notifications", lazy="joined")
+
+    def __str__(self) -> str:
+        return f"{Recipient(self.recipient).label} ({self.purpose.replace('_', ' ')})"
+
+
+class HoldReason(StrEnum):
+    CRIMINAL_PROCEEDINGS = "criminal_proceedings"
+    INQUEST = "inquest"
+    IOPC = "iopc"
+    OTHER = "other"
+
+    @property
+    def label(self) -> str:
+        return {"iopc": "IOPC investigation"}.get(self.value, self.value.replace("_", " ").capitalize())
+
+
+class Hold(Tracked, Archivable, Base):
+    """A parallel process (a trial, an inquest) that justifies extending the review's targets.
+
+    A hold never moves the notification or rapid-review deadlines; where it extends a target, the
+    original date stays visible beside the revised one.
+    """
+
+    __tablename__ = "hold"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    case_id: Mapped[int] = mapped_column(ForeignKey("case.id"), index=True)
+    reason: Mapped[HoldReason] = mapped_column(enum_type(HoldReason, 30))
+    detail: Mapped[str | None] = mapped_column(Text)
+    start_date: Mapped[date]
+    end_date: Mapped[date | None]
+
+    case: Mapped[Case] = relationship(back_populates="holds", lazy="joined")
+
+    def __str__(self) -> str:
+        return f"{HoldReason(self.reason).label} from {self.start_date:%d %b %Y}"
+
+
+class DeadlineUnit(StrEnum):
+    WORKING_DAYS = "working_days"
+    CALENDAR_DAYS = "calendar_days"
+    CALENDAR_MONTHS = "calendar_months"
+
+    @property
+    def label(self) -> str:
+        return self.value.replace("_", " ")
+
+
+class DeadlineRule(Tracked, Base):
+    """A timescale as data: "<milestone> is due <offset> <unit> after <anchor event>".
+
+    Rules change with guidance (WT2018 to WT2023, DHR 2016 to 2024), so each has an effective
+    period; a case uses the version in force on its anchor date. Admins edit them.
+    """
+
+    __tablename__ = "deadline_rule"
+    __table_args__ = (Index("ix_deadline_rule_lookup", "review_type", "milestone", "effective_from"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    review_type: Mapped[ReviewType] = mapped_column(enum_type(ReviewType, 10))
+    milestone: Mapped[str] = mapped_column(String(60))
+    label: Mapped[str] = mapped_column(String(200))
+    # For a CSPR: "rapid_review" or "local_review" (a case converted from a rapid review); None: any.
+    stage: Mapped[str | None] = mapped_column(String(20))
+    anchor: Mapped[str] = mapped_column(String(60))
+    offset: Mapped[int] = mapped_column(Integer)
+    unit: Mapped[DeadlineUnit] = mapped_column(enum_type(DeadlineUnit, 20))
+    met_by: Mapped[str] = mapped_column(String(60))
+    statutory: Mapped[bool] = mapped_column(default=False)
+    extendable_by_hold: Mapped[bool] = mapped_column(default=False)
+    responsible_role: Mapped[RoleName] = mapped_column(enum_type(RoleName, 20))
+    source: Mapped[str] = mapped_column(Text)
+    effective_from: Mapped[date]
+    effective_to: Mapped[date | None]
+
+    def __str__(self) -> str:
+        return self.label
+
+
+class Deadline(Base):
+    """A case's deadline for one milestone, derived from its dates and the rules; never edited by hand
+    except to waive it, with a reason."""
+
+    __tablename__ = "deadline"
+    __table_args__ = (
+        UniqueConstraint("case_id", "milestone"),
+        Index("ix_deadline_open", "met_date", "waived_at", "due_date"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    case_id: Mapped[int] = mapped_column(ForeignKey("case.id"), index=True)
+    rule_id: Mapped[int] = mapped_column(ForeignKey("deadline_rule.id"))
+    milestone: Mapped[str] = mapped_column(String(60))
+    original_due: Mapped[date]
+    due_date: Mapped[date]  # the original, or the revised date where a hold extends it
+    revision_reason: Mapped[str | None] = mapped_column(Text)
+    met_date: Mapped[date | None]
+    waived_at: Mapped[datetime | None]
+    waived_by_id: Mapped[int | None] = mapped_column(ForeignKey("user.id"))
+    waived_reason: Mapped[str | None] = mapped_column(Text)
+
+    case: Mapped[Case] = relationship(back_populates="deadlines", lazy="joined")
+    rule: Mapped[DeadlineRule] = relationship(lazy="joined")
+
+    @property
+    def is_revised(self) -> bool:
+        return self.due_date != self.original_due
+
+    def __str__(self) -> str:
+        return f"{self.rule.label if self.rule else self.milestone} ({self.case.reference if self.case else ''})"

@@ -1,0 +1,191 @@
+"""The statutory clock: deadlines derived from each case's dates and the rules, on every write."""
+
+from __future__ import annotations
+
+from datetime import date, timedelta
+
+import pytest
+from sqlalchemy import select
+
+from backoffice.domain.deadlines import DeadlineStatus, status, status_condition
+from backoffice.domain.lifecycle import ReviewType
+from backoffice.models import Case, Deadline, DeadlineRule, Hold, HoldReason, Notification, utcnow
+from tests import factories
+
+
+def deadlines(session, case) -> dict[str, Deadline]:
+    session.expire_all()
+    return {d.milestone: d for d in session.get(Case, case.id).deadlines}
+
+
+def cspr(**dates) -> Case:
+    return factories.CaseFactory(review_type=ReviewType.CSPR, **dates)
+
+
+def send(session, case, recipient: str, purpose: str, sent: date) -> None:
+    notification = next(n for n in case.notifications if str(n.recipient) == recipient and n.purpose == purpose)
+    notification.sent_date = sent
+    session.commit()
+
+
+def test_a_new_cspr_is_due_to_notify_the_panel_and_ofsted_within_five_working_days(session):
+    case = cspr(incident_date=date(2025, 5, 1), aware_date=date(2025, 5, 2), referral_date=date(2025, 5, 2))
+    due = deadlines(session, case)
+    assert due["SIN_TO_PANEL"].due_date == date(2025, 5, 12)  # Mon 5 May is a bank holiday
+    assert due["SIN_TO_OFSTED"].due_date == date(2025, 5, 12)
+    assert set(due) == {"SIN_TO_PANEL", "SIN_TO_OFSTED"}
+    expected = {(str(n.recipient), n.purpose, n.due_date, n.sent_date) for n in session.get(Case, case.id).notifications}
+    assert expected == {
+        ("national_panel", "serious_incident", date(2025, 5, 12), None),
+        ("ofsted", "serious_incident", date(2025, 5, 12), None),
+    }
+
+
+def test_sending_the_notification_meets_it_and_starts_the_rapid_review_clock(session):
+    case = cspr(incident_date=date(2025, 12, 10), aware_date=date(2025, 12, 10), referral_date=date(2025, 12, 10))
+    send(session, case, "national_panel", "serious_incident", date(2025, 12, 17))
+    due = deadlines(session, case)
+    assert due["SIN_TO_PANEL"].met_date == date(2025, 12, 17)
+    assert due["RAPID_REVIEW_TO_PANEL"].due_date == date(2026, 1, 12)  # over Christmas and New Year
+    assert status(due["SIN_TO_PANEL"], date(2026, 1, 1)) is DeadlineStatus.MET
+
+
+def test_a_late_notification_is_met_late(session):
+    case = cspr(incident_date=date(2025, 5, 1), aware_date=date(2025, 5, 2), referral_date=date(2025, 5, 2))
+    send(session, case, "national_panel", "serious_incident", date(2025, 5, 13))
+    assert status(deadlines(session, case)["SIN_TO_PANEL"], date(2025, 6, 1)) is DeadlineStatus.MET_LATE
+
+
+def test_correcting_a_date_moves_the_deadline(session):
+    case = cspr(incident_date=date(2025, 3, 1), aware_date=date(2025, 3, 24), referral_date=date(2025, 3, 24))
+    case.aware_date = date(2025, 3, 27)
+    session.commit()
+    assert deadlines(session, case)["SIN_TO_PANEL"].due_date == date(2025, 4, 3)
+
+
+@pytest.mark.parametrize(
+    "due, today, expected",
+    [
+        (date(2025, 5, 12), date(2025, 5, 13), DeadlineStatus.OVERDUE),
+        (date(2025, 5, 12), date(2025, 5, 12), DeadlineStatus.DUE_SOON),
+        (date(2025, 5, 12), date(2025, 4, 28), DeadlineStatus.DUE_SOON),
+        (date(2025, 5, 12), date(2025, 4, 25), DeadlineStatus.DUE_SOON),  # exactly 10 working days
+        (date(2025, 5, 12), date(2025, 4, 24), DeadlineStatus.PENDING),
+    ],
+)
+def test_status_today_and_the_same_classification_in_sql(session, due, today, expected):
+    case = cspr(incident_date=date(2025, 1, 1), aware_date=date(2025, 1, 2), referral_date=date(2025, 1, 2))
+    deadline = deadlines(session, case)["SIN_TO_PANEL"]
+    deadline.due_date = due
+    session.commit()
+    assert status(deadline, today) is expected
+    for candidate in DeadlineStatus:
+        matched = session.scalars(
+            select(Deadline.id).where(Deadline.id == deadline.id, status_condition(candidate, today))
+        ).all()
+        assert bool(matched) == (candidate is expected), candidate
+
+
+def sar_decided(decision_date: date) -> Case:
+    return factories.CaseFactory(
+        review_type=ReviewType.SAR,
+        subject_dob=date(1950, 1, 1),
+        incident_date=date(2024, 11, 1),
+        aware_date=date(2024, 11, 2),
+        referral_date=date(2024, 11, 4),
+        decision_date=decision_date,
+    )
+
+
+def test_a_hold_extends_the_six_month_target_and_the_original_date_stays_visible(session):
+    case = sar_decided(date(2025, 1, 10))
+    session.add(Hold(case=case, reason=HoldReason.CRIMINAL_PROCEEDINGS, start_date=date(2025, 3, 1), end_date=date(2025, 3, 31)))
+    session.commit()
+    completed = deadlines(session, case)["SAR_COMPLETED"]
+    assert completed.original_due == date(2025, 7, 10)
+    assert completed.due_date == date(2025, 8, 10)  # 31 days on hold
+    assert completed.is_revised and "Criminal proceedings" in completed.revision_reason
+
+
+def test_a_hold_never_moves_the_notification_or_rapid_review_deadlines(session):
+    case = cspr(incident_date=date(2025, 12, 10), aware_date=date(2025, 12, 10), referral_date=date(2025, 12, 10))
+    send(session, case, "national_panel", "serious_incident", date(2025, 12, 17))
+    session.add(Hold(case=case, reason=HoldReason.INQUEST, start_date=date(2025, 12, 11)))
+    session.commit()
+    due = deadlines(session, case)
+    assert due["SIN_TO_PANEL"].due_date == due["SIN_TO_PANEL"].original_due == date(2025, 12, 17)
+    assert due["RAPID_REVIEW_TO_PANEL"].due_date == date(2026, 1, 12)
+
+
+def test_an_ongoing_hold_extends_the_target_up_to_today(session):
+    start = date.today() - timedelta(days=9)
+    case = sar_decided(date.today() - timedelta(days=30))
+    session.add(Hold(case=case, reason=HoldReason.INQUEST, start_date=start))
+    session.commit()
+    completed = deadlines(session, case)["SAR_COMPLETED"]
+    assert completed.due_date - completed.original_due == timedelta(days=10)
+
+
+def test_a_waiver_and_its_reason_survive_recomputation(session):
+    case = cspr(incident_date=date(2025, 5, 1), aware_date=date(2025, 5, 2), referral_date=date(2025, 5, 2))
+    deadline = deadlines(session, case)["SIN_TO_OFSTED"]
+    deadline.waived_at, deadline.waived_reason = utcnow(), "Ofsted told by telephone; no written notice needed."
+    session.commit()
+    case = session.get(Case, case.id)
+    case.aware_date = date(2025, 5, 6)
+    session.commit()
+    deadline = deadlines(session, case)["SIN_TO_OFSTED"]
+    assert status(deadline, date(2026, 1, 1)) is DeadlineStatus.WAIVED
+    assert deadline.waived_reason.startswith("Ofsted told")
+    assert deadline.due_date == date(2025, 5, 13)
+
+
+def test_a_case_uses_the_version_of_a_rule_in_force_on_its_anchor_date(session):
+    old = session.scalars(select(DeadlineRule).where(DeadlineRule.milestone == "SIN_TO_PANEL")).one()
+    old.effective_to = date(2025, 12, 31)
+    session.add(DeadlineRule(
+        review_type=ReviewType.CSPR, stage="rapid_review", milestone="SIN_TO_PANEL", label=old.label,
+        anchor="aware_date", offset=3, unit="working_days", met_by=old.met_by, statutory=True,
+        responsible_role="business_support", source="A hypothetical 2026 revision", effective_from=date(2026, 1, 1),
+    ))
+    session.commit()
+    before = cspr(incident_date=date(2025, 11, 1), aware_date=date(2025, 11, 3), referral_date=date(2025, 11, 3))
+    after = cspr(incident_date=date(2026, 2, 1), aware_date=date(2026, 2, 2), referral_date=date(2026, 2, 2))
+    assert deadlines(session, before)["SIN_TO_PANEL"].due_date == date(2025, 11, 10)
+    assert deadlines(session, after)["SIN_TO_PANEL"].due_date == date(2026, 2, 5)
+
+
+def test_editing_a_rule_updates_the_deadlines_of_existing_cases(session):
+    case = cspr(incident_date=date(2025, 5, 1), aware_date=date(2025, 5, 2), referral_date=date(2025, 5, 2))
+    rule = session.scalars(select(DeadlineRule).where(DeadlineRule.milestone == "SIN_TO_PANEL")).one()
+    rule.offset = 10
+    session.commit()
+    assert deadlines(session, case)["SIN_TO_PANEL"].due_date == date(2025, 5, 19)
+
+
+def test_a_deadline_whose_anchor_is_cleared_goes_away(session):
+    case = sar_decided(date(2025, 1, 10))
+    assert "SAR_COMPLETED" in deadlines(session, case)
+    case = session.get(Case, case.id)
+    case.decision_date = None
+    session.commit()
+    assert "SAR_COMPLETED" not in deadlines(session, case)
+
+
+def test_the_dhr_decision_and_home_office_notice_are_due_a_calendar_month_after_notification(session):
+    case = factories.CaseFactory(
+        review_type=ReviewType.DHR, subject_dob=date(1980, 1, 1),
+        incident_date=date(2025, 1, 28), aware_date=date(2025, 1, 31), referral_date=date(2025, 1, 31),
+    )
+    due = deadlines(session, case)
+    assert due["DHR_DECISION"].due_date == due["DHR_HOME_OFFICE_TOLD"].due_date == date(2025, 2, 28)
+    assert any(str(n.recipient) == "home_office" for n in session.get(Case, case.id).notifications)
+
+
+def test_notifications_recorded_outside_a_step_also_meet_their_deadline(session):
+    case = cspr(incident_date=date(2025, 5, 1), aware_date=date(2025, 5, 2), referral_date=date(2025, 5, 2))
+    notification = session.scalars(select(Notification).where(Notification.recipient == "ofsted")).one()
+    notification.sent_date = date(2025, 5, 7)
+    notification.reference = "OF-123"
+    session.commit()
+    assert deadlines(session, case)["SIN_TO_OFSTED"].met_date == date(2025, 5, 7)
