@@ -2,13 +2,12 @@
 
 from __future__ import annotations
 
-import html
-
 import pytest
 from sqlalchemy import select
 
 from backoffice.models import Agency, AgencyType
 from tests import factories
+from tests.helpers import page_text, text
 
 CREATE = "/admin/agency/new/"
 UPDATE = "/admin/agency/ajax/update/"
@@ -16,11 +15,8 @@ LOOKUP = "/admin/agency/ajax/lookup/"
 DUPLICATE = "There is already a record named"
 
 
-def page_text(response) -> str:
-    return html.unescape(response.get_data(as_text=True))
-
-
 def agencies(session) -> list[Agency]:
+    """Every agency as the database holds it now, oldest first."""
     session.expire_all()
     rows = list(session.execute(select(Agency).order_by(Agency.id)).scalars())
     session.commit()
@@ -38,6 +34,11 @@ def create_agency(signed_in, name: str, **overrides):
         **overrides,
     }
     return signed_in.post(CREATE, data=data)
+
+
+def edit_inline(signed_in, agency, **fields):
+    """Post the list page's inline edit of `agency`: field name to submitted value."""
+    return signed_in.post(UPDATE, data={"list_form_pk": str(agency.id), **fields})
 
 
 @pytest.mark.parametrize("role", ["business_support", "admin"])
@@ -98,9 +99,9 @@ def test_a_duplicate_agency_name_is_refused_with_a_clear_message(app, session, l
     response = create_agency(signed_in, duplicate)
 
     assert response.status_code == 200
-    text = page_text(response)
-    assert DUPLICATE in text
-    assert "Nothing was saved" in text
+    shown = page_text(response)
+    assert DUPLICATE in shown
+    assert "Nothing was saved" in shown
     assert [a.name for a in agencies(session)] == [existing.name]
 
 
@@ -150,14 +151,14 @@ def test_business_support_deactivates_and_reactivates_an_agency_inline(app, sess
     agency = factories.AgencyFactory(active=True)
     signed_in = login_as("business_support")
 
-    response = signed_in.post(UPDATE, data={"list_form_pk": str(agency.id), "active": ""})
+    response = edit_inline(signed_in, agency, active="")
 
-    assert response.status_code == 200, response.get_data(as_text=True)
+    assert response.status_code == 200, text(response)
     assert agencies(session)[0].active is False
 
-    response = signed_in.post(UPDATE, data={"list_form_pk": str(agency.id), "active": "1"})
+    response = edit_inline(signed_in, agency, active="1")
 
-    assert response.status_code == 200, response.get_data(as_text=True)
+    assert response.status_code == 200, text(response)
     assert agencies(session)[0].active is True
 
 
@@ -166,7 +167,7 @@ def test_inline_edit_is_refused_for_roles_that_may_not_edit(app, session, login_
     agency = factories.AgencyFactory(active=True)
     signed_in = login_as(role)
 
-    response = signed_in.post(UPDATE, data={"list_form_pk": str(agency.id), "active": ""})
+    response = edit_inline(signed_in, agency, active="")
 
     assert response.status_code == 403
     assert agencies(session)[0].active is True
@@ -176,7 +177,7 @@ def test_inline_edit_cannot_change_a_column_that_is_not_editable_inline(app, ses
     agency = factories.AgencyFactory(name="West Marches Police", active=True)
     signed_in = login_as("business_support")
 
-    signed_in.post(UPDATE, data={"list_form_pk": str(agency.id), "name": "Renamed inline"})
+    edit_inline(signed_in, agency, name="Renamed inline")
 
     assert agencies(session)[0].name == "West Marches Police"
 
@@ -223,4 +224,4 @@ def test_the_parent_lookup_is_refused_for_roles_that_may_not_edit_agencies(app, 
     response = signed_in.get(f"{LOOKUP}?name=parent&query=Police")
 
     assert response.status_code == 403
-    assert "West Marches Police" not in response.get_data(as_text=True)
+    assert "West Marches Police" not in text(response)

@@ -7,17 +7,14 @@ the test's own session. Refused requests must write nothing.
 from __future__ import annotations
 
 import re
-
-import csv
-import io
-from datetime import date, timedelta
+from datetime import date
 
 import pytest
-from markupsafe import escape
-from sqlalchemy import func, select
+from sqlalchemy import select
 
 from backoffice.models import AbuseCategory, Case
 from tests import factories
+from tests.helpers import count, csv_rows, reload, shows, text, tomorrow
 
 READERS = ["business_support", "panel", "board", "auditor"]
 
@@ -43,37 +40,6 @@ def case_form(**overrides) -> dict:
     }
     data.update(overrides)
     return data
-
-
-def case_count(session) -> int:
-    session.expire_all()
-    count = session.execute(select(func.count()).select_from(Case)).scalar_one()
-    session.commit()
-    return count
-
-
-def reload(session, model):
-    """The row as the database holds it now (after a request changed it, or did not)."""
-    session.expire_all()
-    return session.get(type(model), model.id)
-
-
-def text(response) -> str:
-    return response.get_data(as_text=True)
-
-
-def shows(response, message: str) -> bool:
-    """Whether the page shows `message` (as the template escapes it)."""
-    return str(escape(message)) in text(response)
-
-
-def csv_rows(response) -> list[dict]:
-    assert response.status_code == 200, text(response)[:300]
-    return list(csv.DictReader(io.StringIO(text(response))))
-
-
-def tomorrow() -> date:
-    return date.today() + timedelta(days=1)
 
 
 def children_and_adults_cases():
@@ -232,25 +198,25 @@ def test_bad_case_input_is_refused_with_a_message_and_nothing_is_saved(session, 
     if overrides.get("incident_date", "") is None:
         overrides = {"incident_date": tomorrow().isoformat()}
     signed_in = login_as("business_support")
-    before = case_count(session)
+    before = count(session, Case)
 
     response = signed_in.post("/admin/case/new/", case_form(**overrides))
 
     assert response.status_code == 200
     assert shows(response, message), text(response)[:3000]
-    assert case_count(session) == before
+    assert count(session, Case) == before
 
 
 def test_a_duplicate_external_reference_for_the_same_review_type_is_refused(session, login_as):
     factories.CaseFactory(review_type="CSPR", external_reference="SIN-0042")
     signed_in = login_as("business_support")
-    before = case_count(session)
+    before = count(session, Case)
 
     response = signed_in.post("/admin/case/new/", case_form(external_reference="SIN-0042"))
 
     assert response.status_code == 200
     assert shows(response, "this conflicts with an existing record"), text(response)[:3000]
-    assert case_count(session) == before
+    assert count(session, Case) == before
 
 
 def test_the_same_external_reference_is_allowed_for_another_review_type(session, login_as):
@@ -262,7 +228,7 @@ def test_the_same_external_reference_is_allowed_for_another_review_type(session,
     )
 
     assert response.status_code == 302, text(response)[:2000]
-    assert case_count(session) == 2
+    assert count(session, Case) == 2
 
 
 def test_cases_without_external_reference_do_not_conflict(session, login_as):
@@ -270,7 +236,7 @@ def test_cases_without_external_reference_do_not_conflict(session, login_as):
     for pseudonym in ("Child A", "Child B"):
         response = signed_in.post("/admin/case/new/", case_form(subject_pseudonym=pseudonym, external_reference=""))
         assert response.status_code == 302, text(response)[:2000]
-    assert case_count(session) == 2
+    assert count(session, Case) == 2
 
 
 def test_a_user_cannot_create_a_case_outside_their_streams(session, login_as):
@@ -278,13 +244,13 @@ def test_a_user_cannot_create_a_case_outside_their_streams(session, login_as):
     form_page = signed_in.get("/admin/case/new/")
     assert 'value="CSPR"' in text(form_page)
     assert 'value="SAR"' not in text(form_page)
-    before = case_count(session)
+    before = count(session, Case)
 
     response = signed_in.post("/admin/case/new/", case_form(review_type="SAR", subject_dob="1950-05-05"))
 
     assert response.status_code == 200
     assert shows(response, "Not a valid choice"), text(response)[:3000]
-    assert case_count(session) == before
+    assert count(session, Case) == before
 
 
 # --- stream scoping on every path --------------------------------------------------------------
@@ -514,7 +480,7 @@ def test_nobody_can_delete_a_case(session, login_as, role):
 
     assert response.status_code == 403
     assert reload(session, case) is not None
-    assert case_count(session) == 1
+    assert count(session, Case) == 1
 
 
 def test_an_archived_case_cannot_be_edited(session, login_as):

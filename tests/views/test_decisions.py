@@ -6,17 +6,15 @@ requests must leave the decision exactly as it was.
 
 from __future__ import annotations
 
-import csv
-import io
 import re
-from datetime import date, timedelta
+from datetime import date
 
 import pytest
-from markupsafe import escape
-from sqlalchemy import func, select
+from sqlalchemy import select
 
 from backoffice.models import ApprovalStatus, PanelDecision
 from tests import factories
+from tests.helpers import count, csv_rows, reload, shows, text, tomorrow
 
 # --- helpers -----------------------------------------------------------------------------------
 
@@ -36,28 +34,18 @@ def decision_form(case, **overrides) -> dict:
     return data
 
 
-def decision_count(session) -> int:
-    session.expire_all()
-    count = session.execute(select(func.count()).select_from(PanelDecision)).scalar_one()
-    session.commit()
-    return count
-
-
-def reload(session, model):
-    session.expire_all()
-    return session.get(type(model), model.id)
-
-
-def text(response) -> str:
-    return response.get_data(as_text=True)
-
-
-def shows(response, message: str) -> bool:
-    return str(escape(message)) in text(response)
-
-
 def sar_case(**fields):
     return factories.CaseFactory(review_type="SAR", subject_dob=date(1950, 1, 1), **fields)
+
+
+def approval_page(decision) -> str:
+    """The board's approve-or-reject page for `decision`."""
+    return f"/admin/decision/approve/?id={decision.id}"
+
+
+def decide(signed_in, decision, **form):
+    """Post the approve-or-reject form for `decision`: outcome="approved"/"rejected", comment=..."""
+    return signed_in.post(approval_page(decision), form)
 
 
 def approval_snapshot(decision) -> tuple:
@@ -180,28 +168,28 @@ def test_bad_decision_input_is_refused_with_a_message_and_nothing_is_saved(
     session, login_as, review_type, overrides, message
 ):
     if overrides.get("meeting_date", "") is None:
-        overrides = {"meeting_date": (date.today() + timedelta(days=1)).isoformat()}
+        overrides = {"meeting_date": tomorrow().isoformat()}
     case = sar_case() if review_type == "SAR" else factories.CaseFactory()
     signed_in = login_as("panel")
-    before = decision_count(session)
+    before = count(session, PanelDecision)
 
     response = signed_in.post("/admin/decision/new/", decision_form(case, **overrides))
 
     assert response.status_code == 200
     assert shows(response, message), text(response)[:3000]
-    assert decision_count(session) == before
+    assert count(session, PanelDecision) == before
 
 
 def test_panel_cannot_record_a_decision_on_a_case_outside_their_streams(session, login_as):
     case = sar_case(subject_pseudonym="Adult Hidden")
     signed_in = login_as("panel", streams=["children"])
-    before = decision_count(session)
+    before = count(session, PanelDecision)
 
     response = signed_in.post("/admin/decision/new/", decision_form(case))
 
     assert response.status_code == 200
     assert shows(response, "Not a valid choice")
-    assert decision_count(session) == before
+    assert count(session, PanelDecision) == before
     assert "Adult Hidden" not in text(response)
 
 
@@ -211,13 +199,11 @@ def test_panel_cannot_record_a_decision_on_a_case_outside_their_streams(session,
 def test_another_board_member_approves_a_pending_decision(session, login_as, pending):
     board = login_as("board")
 
-    page = board.get(f"/admin/decision/approve/?id={pending.id}")
+    page = board.get(approval_page(pending))
     assert page.status_code == 200
     assert 'name="outcome"' in text(page)
 
-    response = board.post(
-        f"/admin/decision/approve/?id={pending.id}", {"outcome": "approved", "comment": "  Agreed by the board. "}
-    )
+    response = decide(board, pending, outcome="approved", comment="  Agreed by the board. ")
 
     assert response.status_code == 302, text(response)[:3000]
     decision = reload(session, pending)
@@ -230,9 +216,7 @@ def test_another_board_member_approves_a_pending_decision(session, login_as, pen
 def test_a_board_member_rejects_a_decision_with_a_reason(session, login_as, pending):
     board = login_as("board")
 
-    response = board.post(
-        f"/admin/decision/approve/?id={pending.id}", {"outcome": "rejected", "comment": "Rationale too thin."}
-    )
+    response = decide(board, pending, outcome="rejected", comment="Rationale too thin.")
 
     assert response.status_code == 302, text(response)[:3000]
     decision = reload(session, pending)
@@ -249,7 +233,7 @@ def test_the_board_member_who_recorded_a_decision_cannot_approve_it(session, log
     assert decision.recorded_by_id == both.user.id
     before = approval_snapshot(decision)
 
-    response = both.post(f"/admin/decision/approve/?id={decision.id}", {"outcome": "approved", "comment": "Fine."})
+    response = decide(both, decision, outcome="approved", comment="Fine.")
 
     assert response.status_code == 200
     assert shows(response, "You recorded this decision, so another board member must approve it.")
@@ -261,7 +245,7 @@ def test_rejecting_without_a_comment_is_refused(session, login_as, pending, comm
     before = approval_snapshot(pending)
     board = login_as("board")
 
-    response = board.post(f"/admin/decision/approve/?id={pending.id}", {"outcome": "rejected", "comment": comment})
+    response = decide(board, pending, outcome="rejected", comment=comment)
 
     assert response.status_code == 200
     assert shows(response, "Say why the decision is rejected.")
@@ -272,7 +256,7 @@ def test_choosing_neither_approve_nor_reject_is_refused(session, login_as, pendi
     before = approval_snapshot(pending)
     board = login_as("board")
 
-    response = board.post(f"/admin/decision/approve/?id={pending.id}", {"comment": "Hmm."})
+    response = decide(board, pending, comment="Hmm.")
 
     assert response.status_code == 200
     assert shows(response, "Choose approve or reject.")
@@ -281,14 +265,12 @@ def test_choosing_neither_approve_nor_reject_is_refused(session, login_as, pendi
 
 def test_an_approved_decision_cannot_be_approved_again(session, login_as, pending):
     first = login_as("board")
-    assert first.post(f"/admin/decision/approve/?id={pending.id}", {"outcome": "approved"}).status_code == 302
+    assert decide(first, pending, outcome="approved").status_code == 302
     before = approval_snapshot(reload(session, pending))
     assert before[0] == ApprovalStatus.APPROVED
 
     second = login_as("board")
-    response = second.post(
-        f"/admin/decision/approve/?id={pending.id}", {"outcome": "rejected", "comment": "I disagree."}
-    )
+    response = decide(second, pending, outcome="rejected", comment="I disagree.")
 
     assert response.status_code == 200
     assert shows(response, "This decision was already approved.")
@@ -300,8 +282,8 @@ def test_only_the_board_may_use_the_approval_page(session, login_as, pending, ro
     before = approval_snapshot(pending)
     signed_in = login_as(role)
 
-    assert signed_in.get(f"/admin/decision/approve/?id={pending.id}").status_code == 403
-    response = signed_in.post(f"/admin/decision/approve/?id={pending.id}", {"outcome": "approved"})
+    assert signed_in.get(approval_page(pending)).status_code == 403
+    response = decide(signed_in, pending, outcome="approved")
 
     assert response.status_code == 403
     assert approval_snapshot(reload(session, pending)) == before
@@ -312,7 +294,7 @@ def test_the_board_cannot_approve_a_decision_outside_their_streams(session, logi
     before = approval_snapshot(decision)
     board = login_as("board", streams=["children"])
 
-    response = board.post(f"/admin/decision/approve/?id={decision.id}", {"outcome": "approved"})
+    response = decide(board, decision, outcome="approved")
 
     assert response.status_code == 404
     assert approval_snapshot(reload(session, decision)) == before
@@ -324,7 +306,7 @@ def test_an_archived_decision_cannot_be_approved(session, login_as, pending):
     before = approval_snapshot(pending)
     board = login_as("board")
 
-    response = board.post(f"/admin/decision/approve/?id={pending.id}", {"outcome": "approved"})
+    response = decide(board, pending, outcome="approved")
 
     assert response.status_code == 404
     assert approval_snapshot(reload(session, pending)) == before
@@ -396,7 +378,7 @@ def test_the_home_page_shows_a_board_member_how_many_decisions_await_their_appro
 def test_the_home_page_count_falls_when_a_decision_is_approved(session, login_as, pending):
     board = login_as("board")
     assert awaiting_approval(board.get("/admin/")) == 1
-    assert board.post(f"/admin/decision/approve/?id={pending.id}", {"outcome": "approved"}).status_code == 302
+    assert decide(board, pending, outcome="approved").status_code == 302
     assert awaiting_approval(board.get("/admin/")) == 0
 
 
@@ -419,8 +401,7 @@ def test_decisions_on_restricted_cases_are_never_exported(session, login_as, rec
 
     response = login_as("auditor").get("/admin/decision/export/csv/")
 
-    assert response.status_code == 200
-    rows = list(csv.DictReader(io.StringIO(text(response))))
+    rows = csv_rows(response)
     assert len(rows) == 1
     assert "Child Open" in text(response)
     assert "Child Restricted" not in text(response)

@@ -7,7 +7,6 @@ UPLOAD_DIR, and downloaded only through the access check, always as an attachmen
 from __future__ import annotations
 
 import hashlib
-import html
 import io
 import re
 import zipfile
@@ -15,13 +14,14 @@ from datetime import date
 from pathlib import Path
 
 import pytest
-from sqlalchemy import func, select
+from sqlalchemy import select
 
 from backoffice.domain import files
 from backoffice.domain.lifecycle import ReviewType
 from backoffice.models import DocumentStatus, DocumentType, PublishedDocument
 from tests import factories
 from tests.factories import docx_bytes, odt_bytes, pdf_bytes
+from tests.helpers import count, page_text, reload, text
 
 CREATE = "/admin/document/new/"
 ACTION = "/admin/document/action/"
@@ -46,17 +46,6 @@ def all_files_under(folder: Path) -> set[Path]:
     return {p for p in folder.rglob("*") if p.is_file()}
 
 
-def page_text(response) -> str:
-    return html.unescape(response.get_data(as_text=True))
-
-
-def document_count(session) -> int:
-    session.expire_all()
-    count = session.execute(select(func.count()).select_from(PublishedDocument)).scalar_one()
-    session.commit()
-    return count
-
-
 def upload(signed_in, case, data: bytes, filename: str, title: str = "Overview report", **extra):
     return signed_in.post(
         CREATE,
@@ -76,9 +65,15 @@ def only_document(session) -> PublishedDocument:
     return session.execute(select(PublishedDocument)).scalar_one()
 
 
-def reload(session, document) -> PublishedDocument:
-    session.expire_all()
-    return session.get(PublishedDocument, document.id)
+def assert_nothing_written(app, session, files_before: set[str]) -> None:
+    """No document was saved and no file was added to UPLOAD_DIR."""
+    assert count(session, PublishedDocument) == 0
+    assert stored_files(app) == files_before
+
+
+def download(client, document):
+    """GET the document's download link, the only way to its file."""
+    return client.get(f"/documents/{document.id}/download")
 
 
 def act(signed_in, action: str, document):
@@ -187,11 +182,10 @@ def test_a_file_named_pdf_whose_content_is_not_a_document_is_refused(app, sessio
     response = upload(signed_in, case, data, "report.pdf")
 
     assert response.status_code == 200
-    text = page_text(response)
-    assert WRONG_CONTENT in text
-    assert "Nothing was saved" in text
-    assert document_count(session) == 0
-    assert stored_files(app) == before
+    shown = page_text(response)
+    assert WRONG_CONTENT in shown
+    assert "Nothing was saved" in shown
+    assert_nothing_written(app, session, before)
 
 
 def test_an_empty_file_is_refused(app, session, login_as):
@@ -203,8 +197,7 @@ def test_an_empty_file_is_refused(app, session, login_as):
 
     assert response.status_code == 200
     assert "The file is empty." in page_text(response)
-    assert document_count(session) == 0
-    assert stored_files(app) == before
+    assert_nothing_written(app, session, before)
 
 
 def test_a_file_over_the_document_limit_gets_a_form_message_and_nothing_is_written(app, session, login_as):
@@ -218,12 +211,11 @@ def test_a_file_over_the_document_limit_gets_a_form_message_and_nothing_is_writt
     response = upload(signed_in, case, data, "big.pdf")
 
     assert response.status_code == 200
-    text = page_text(response)
-    assert "limit" in text
-    assert "The file is larger than the limit of 64 KB." in text  # not "0.1 MB; the limit is 0.1 MB"
-    assert "Nothing was saved" in text
-    assert document_count(session) == 0
-    assert stored_files(app) == before
+    shown = page_text(response)
+    assert "limit" in shown
+    assert "The file is larger than the limit of 64 KB." in shown  # not "0.1 MB; the limit is 0.1 MB"
+    assert "Nothing was saved" in shown
+    assert_nothing_written(app, session, before)
 
 
 def test_a_file_exactly_at_the_document_limit_is_accepted(app, session, login_as):
@@ -246,12 +238,11 @@ def test_a_request_above_the_request_limit_gets_a_clear_413_page_and_nothing_is_
     response = upload(signed_in, case, data, "huge.pdf")
 
     assert response.status_code == 413
-    text = page_text(response)
-    assert "File too large" in text
-    assert "Nothing was saved" in text
-    assert "Traceback" not in text
-    assert document_count(session) == 0
-    assert stored_files(app) == before
+    shown = page_text(response)
+    assert "File too large" in shown
+    assert "Nothing was saved" in shown
+    assert "Traceback" not in shown
+    assert_nothing_written(app, session, before)
 
 
 @pytest.mark.parametrize(
@@ -295,8 +286,7 @@ def test_a_file_cannot_be_uploaded_to_a_case_outside_the_users_streams(app, sess
     response = upload(signed_in, case, pdf_bytes(), "report.pdf")
 
     assert response.status_code == 200
-    assert document_count(session) == 0
-    assert stored_files(app) == before
+    assert_nothing_written(app, session, before)
 
 
 # --- downloads --------------------------------------------------------------------------------
@@ -308,7 +298,7 @@ def test_a_case_reader_in_the_cases_stream_downloads_the_file_as_an_attachment(a
     document = document_with(app, session, content, original_filename="Overview report.docx")
     signed_in = login_as(role, streams=["children"])
 
-    response = signed_in.get(f"/documents/{document.id}/download")
+    response = download(signed_in, document)
 
     assert response.status_code == 200
     assert response.get_data() == content
@@ -328,7 +318,7 @@ def test_an_uploaded_file_downloads_identical_to_what_was_uploaded(app, session,
     assert upload(signed_in, case, data, "round-trip.odt").status_code == 302
     document = only_document(session)
 
-    response = signed_in.get(f"/documents/{document.id}/download")
+    response = download(signed_in, document)
 
     assert response.status_code == 200
     assert response.get_data() == data
@@ -341,7 +331,7 @@ def test_a_user_whose_streams_do_not_include_the_case_type_gets_404(app, session
     document = factories.DocumentFactory()  # a CSPR: the children stream
     signed_in = login_as(role, streams=["adults", "domestic_abuse"])
 
-    response = signed_in.get(f"/documents/{document.id}/download")
+    response = download(signed_in, document)
 
     assert response.status_code == 404
     assert document.original_filename not in response.headers.get("Content-Disposition", "")
@@ -351,7 +341,7 @@ def test_an_archived_document_is_not_found_for_business_support(app, session, lo
     document = factories.DocumentFactory(archived_at=factories.NOW, archive_reason="Superseded by a new version.")
     signed_in = login_as("business_support")
 
-    assert signed_in.get(f"/documents/{document.id}/download").status_code == 404
+    assert download(signed_in, document).status_code == 404
 
 
 def test_an_auditor_can_still_download_an_archived_document(app, session, login_as):
@@ -361,7 +351,7 @@ def test_an_auditor_can_still_download_an_archived_document(app, session, login_
     )
     signed_in = login_as("auditor")
 
-    response = signed_in.get(f"/documents/{document.id}/download")
+    response = download(signed_in, document)
 
     assert response.status_code == 200
     assert response.get_data() == content
@@ -379,7 +369,7 @@ def test_admin_may_not_download_documents(app, session, login_as):
     document = factories.DocumentFactory()
     signed_in = login_as("admin")
 
-    response = signed_in.get(f"/documents/{document.id}/download")
+    response = download(signed_in, document)
 
     assert response.status_code == 403
     assert "Content-Disposition" not in response.headers
@@ -388,7 +378,7 @@ def test_admin_may_not_download_documents(app, session, login_as):
 def test_an_anonymous_visitor_is_sent_to_sign_in(app, session, client):
     document = factories.DocumentFactory()
 
-    response = client.get(f"/documents/{document.id}/download")
+    response = download(client, document)
 
     assert response.status_code == 302
     assert "/login" in response.headers["Location"]
@@ -530,8 +520,8 @@ def test_the_edit_form_has_no_upload_field(app, session, login_as):
     document = factories.DocumentFactory(status=DocumentStatus.DRAFT)
     signed_in = login_as("business_support")
 
-    create_page = signed_in.get(CREATE).get_data(as_text=True)
-    edit_page = signed_in.get(f"/admin/document/edit/?id={document.id}").get_data(as_text=True)
+    create_page = text(signed_in.get(CREATE))
+    edit_page = text(signed_in.get(f"/admin/document/edit/?id={document.id}"))
 
     assert 'name="upload"' in create_page  # the check below can see the field
     assert 'name="title"' in edit_page

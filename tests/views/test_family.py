@@ -6,30 +6,19 @@ auditors see the rest of the record; lists and exports never carry the restricte
 
 from __future__ import annotations
 
-import html
-from datetime import date, timedelta
+from datetime import date
 
 import pytest
-from sqlalchemy import func, select
+from sqlalchemy import select
 
 from backoffice.models import EngagementStatus, FamilyInvolvement
 from tests import factories
+from tests.helpers import count, page_text, reload, text, tomorrow
 
 CREATE = "/admin/family/new/"
 NAME = "Philippa Quillfeather"
 CONTACT = "pq.contact@example.net 07700 900456"
 RELATIONSHIP = "Maternal grandmother"
-
-
-def page_text(response) -> str:
-    return html.unescape(response.get_data(as_text=True))
-
-
-def family_count(session) -> int:
-    session.expire_all()
-    count = session.execute(select(func.count()).select_from(FamilyInvolvement)).scalar_one()
-    session.commit()
-    return count
 
 
 def record_family_member(signed_in, case, **overrides):
@@ -54,12 +43,12 @@ def family_member(session):
     return factories.FamilyFactory(relationship_to_subject=RELATIONSHIP, name=NAME, contact_details=CONTACT)
 
 
-def assert_no_restricted_values(text: str) -> None:
-    assert NAME not in text
-    assert "Quillfeather" not in text
-    assert CONTACT not in text
-    assert "pq.contact@example.net" not in text
-    assert "07700 900456" not in text
+def assert_no_restricted_values(shown: str) -> None:
+    assert NAME not in shown
+    assert "Quillfeather" not in shown
+    assert CONTACT not in shown
+    assert "pq.contact@example.net" not in shown
+    assert "07700 900456" not in shown
 
 
 def test_business_support_records_a_family_member_with_name_and_contact_details(app, session, login_as):
@@ -91,10 +80,10 @@ def test_panel_and_auditors_see_the_details_page_without_name_or_contact_details
     response = signed_in.get(f"/admin/family/details/?id={family_member.id}")
 
     assert response.status_code == 200
-    text = page_text(response)
-    assert RELATIONSHIP in text  # the page does show the record
-    assert family_member.case.reference in text
-    assert_no_restricted_values(text)
+    shown = page_text(response)
+    assert RELATIONSHIP in shown  # the page does show the record
+    assert family_member.case.reference in shown
+    assert_no_restricted_values(shown)
 
 
 def test_business_support_sees_name_and_contact_details(app, session, login_as, family_member):
@@ -103,9 +92,9 @@ def test_business_support_sees_name_and_contact_details(app, session, login_as, 
     response = signed_in.get(f"/admin/family/details/?id={family_member.id}")
 
     assert response.status_code == 200
-    text = page_text(response)
-    assert NAME in text
-    assert CONTACT in text
+    shown = page_text(response)
+    assert NAME in shown
+    assert CONTACT in shown
 
 
 @pytest.mark.parametrize("role", ["panel", "auditor"])
@@ -127,9 +116,9 @@ def test_the_list_page_never_shows_name_or_contact_details(app, session, login_a
     response = signed_in.get("/admin/family/")
 
     assert response.status_code == 200
-    text = page_text(response)
-    assert RELATIONSHIP in text  # the record is listed
-    assert_no_restricted_values(text)
+    shown = page_text(response)
+    assert RELATIONSHIP in shown  # the record is listed
+    assert_no_restricted_values(shown)
 
 
 def test_the_csv_export_never_contains_name_or_contact_details(app, session, login_as, family_member):
@@ -138,9 +127,9 @@ def test_the_csv_export_never_contains_name_or_contact_details(app, session, log
     response = signed_in.get("/admin/family/export/csv/")
 
     assert response.status_code == 200
-    text = response.get_data(as_text=True)
-    assert RELATIONSHIP in text  # the record is exported
-    assert_no_restricted_values(text)
+    shown = text(response)
+    assert RELATIONSHIP in shown  # the record is exported
+    assert_no_restricted_values(shown)
 
 
 @pytest.mark.parametrize("role", ["panel", "auditor"])
@@ -158,15 +147,14 @@ def test_restricted_values_are_not_found_by_searching_the_list(app, session, log
 def test_an_invitation_date_in_the_future_is_refused(app, session, login_as):
     case = factories.CaseFactory()
     signed_in = login_as("business_support")
-    tomorrow = date.today() + timedelta(days=1)
 
-    response = record_family_member(signed_in, case, invited_date=tomorrow.isoformat())
+    response = record_family_member(signed_in, case, invited_date=tomorrow().isoformat())
 
     assert response.status_code == 200
-    text = page_text(response)
-    assert "The invitation date cannot be in the future." in text
-    assert "Nothing was saved" in text
-    assert family_count(session) == 0
+    shown = page_text(response)
+    assert "The invitation date cannot be in the future." in shown
+    assert "Nothing was saved" in shown
+    assert count(session, FamilyInvolvement) == 0
 
 
 def test_an_invitation_date_of_today_is_accepted(app, session, login_as):
@@ -176,7 +164,7 @@ def test_an_invitation_date_of_today_is_accepted(app, session, login_as):
     response = record_family_member(signed_in, case, invited_date=date.today().isoformat())
 
     assert response.status_code == 302, page_text(response)[:2000]
-    assert family_count(session) == 1
+    assert count(session, FamilyInvolvement) == 1
 
 
 # --- archiving --------------------------------------------------------------------------------
@@ -193,8 +181,7 @@ def test_business_support_archives_a_record_with_a_reason(app, session, login_as
 
     assert response.status_code == 302
     assert f"Archived {RELATIONSHIP}" in page_text(signed_in.get(response.headers["Location"]))
-    session.expire_all()
-    record = session.get(FamilyInvolvement, family_member.id)
+    record = reload(session, family_member)
     assert record.archived_at is not None
     assert record.archive_reason == "Recorded against the wrong case."
     assert record.archived_by_id == signed_in.user.id
@@ -208,8 +195,7 @@ def test_archiving_without_a_reason_is_refused(app, session, login_as, family_me
 
     assert response.status_code == 200
     assert "Give a reason for archiving." in page_text(response)
-    session.expire_all()
-    assert session.get(FamilyInvolvement, family_member.id).archived_at is None
+    assert reload(session, family_member).archived_at is None
 
 
 @pytest.mark.parametrize("role", ["panel", "auditor"])
@@ -219,8 +205,7 @@ def test_only_business_support_archives(app, session, login_as, family_member, r
     response = signed_in.post(f"/admin/family/archive/?id={family_member.id}", data={"reason": "Not mine to archive."})
 
     assert response.status_code == 403
-    session.expire_all()
-    assert session.get(FamilyInvolvement, family_member.id).archived_at is None
+    assert reload(session, family_member).archived_at is None
 
 
 def test_auditors_still_see_archived_records(app, session, login_as):

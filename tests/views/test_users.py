@@ -2,22 +2,17 @@
 
 from __future__ import annotations
 
-import html
-
 import pytest
-from sqlalchemy import func, select
+from sqlalchemy import select
 
 from backoffice.domain.lifecycle import ReviewType
 from backoffice.models import Role, User
 from tests import factories
 from tests.conftest import PASSWORD, sign_in
+from tests.helpers import count, page_text, text
 
 CREATE = "/admin/user/new/"
 NEW_PASSWORD = "a long first password 2026"
-
-
-def page_text(response) -> str:
-    return html.unescape(response.get_data(as_text=True))
 
 
 def role_ids(session, *names: str) -> list[str]:
@@ -30,13 +25,6 @@ def user_by_email(session, email: str) -> User | None:
     session.expire_all()
     user = session.execute(select(User).where(User.email == email)).scalar_one_or_none()
     return user
-
-
-def user_count(session) -> int:
-    session.expire_all()
-    count = session.execute(select(func.count()).select_from(User)).scalar_one()
-    session.commit()
-    return count
 
 
 def create_user(admin, session, email="new.colleague@example.org", **overrides):
@@ -68,7 +56,7 @@ def edit_user(admin, session, user, **overrides):
 
 def is_signed_in(client) -> bool:
     response = client.get("/admin/")
-    return response.status_code == 200 and 'data-testid="signed-in-as"' in response.get_data(as_text=True)
+    return response.status_code == 200 and 'data-testid="signed-in-as"' in text(response)
 
 
 def test_admin_creates_a_user_who_can_then_sign_in_and_sees_only_their_streams(app, session, login_as):
@@ -110,15 +98,15 @@ def test_the_email_address_is_stored_trimmed_and_in_lower_case(app, session, log
 @pytest.mark.parametrize("password", ["short", "elevenchars", "           "[:11]])
 def test_a_password_under_12_characters_is_refused(app, session, login_as, password):
     admin = login_as("admin")
-    before = user_count(session)
+    before = count(session, User)
 
     response = create_user(admin, session, new_password=password)
 
     assert response.status_code == 200
-    text = page_text(response)
-    assert "Use at least 12 characters." in text
-    assert "Nothing was saved" in text
-    assert user_count(session) == before
+    shown = page_text(response)
+    assert "Use at least 12 characters." in shown
+    assert "Nothing was saved" in shown
+    assert count(session, User) == before
     assert user_by_email(session, "new.colleague@example.org") is None
 
 
@@ -137,27 +125,27 @@ def test_a_password_of_exactly_12_characters_is_accepted(app, session, login_as)
 def test_a_duplicate_email_address_is_refused(app, session, login_as, email):
     factories.UserFactory(email="taken@example.org", full_name="Existing Person", roles=["panel"])
     admin = login_as("admin")
-    before = user_count(session)
+    before = count(session, User)
 
     response = create_user(admin, session, email=email, full_name="Impostor")
 
     assert response.status_code == 200
     assert "There is already a user with this email address." in page_text(response)
-    assert user_count(session) == before
+    assert count(session, User) == before
     assert user_by_email(session, "taken@example.org").full_name == "Existing Person"
 
 
 def test_a_user_created_without_a_password_is_refused(app, session, login_as):
     admin = login_as("admin")
-    before = user_count(session)
+    before = count(session, User)
 
     response = create_user(admin, session, new_password="")
 
     assert response.status_code == 200
-    text = page_text(response)
-    assert "Set a first password for the new user." in text
-    assert "Nothing was saved" in text
-    assert user_count(session) == before
+    shown = page_text(response)
+    assert "Set a first password for the new user." in shown
+    assert "Nothing was saved" in shown
+    assert count(session, User) == before
 
 
 def test_admin_deactivates_a_user_who_then_cannot_sign_in(app, session, login_as):

@@ -1,0 +1,56 @@
+"""Small helpers the view and browser tests share: reading responses and reading back the database."""
+
+from __future__ import annotations
+
+import csv
+import html
+import io
+from datetime import date, timedelta
+from typing import TypeVar
+
+from markupsafe import escape
+from sqlalchemy import func, select
+from sqlalchemy.orm import Session
+from werkzeug.test import TestResponse
+
+T = TypeVar("T")
+
+
+def text(response: TestResponse) -> str:
+    """The response body as text, exactly as sent (HTML entities still escaped)."""
+    return response.get_data(as_text=True)
+
+
+def page_text(response: TestResponse) -> str:
+    """The response body as text with HTML entities unescaped, as a reader sees it."""
+    return html.unescape(text(response))
+
+
+def shows(response: TestResponse, message: str) -> bool:
+    """Whether the page shows `message` (as the template escapes it)."""
+    return str(escape(message)) in text(response)
+
+
+def csv_rows(response: TestResponse) -> list[dict]:
+    """The rows of a successful CSV export, keyed by column heading."""
+    assert response.status_code == 200, text(response)[:300]
+    return list(csv.DictReader(io.StringIO(text(response))))
+
+
+def reload(session: Session, obj: T) -> T | None:
+    """The row as the database holds it now (after a request changed it, or did not)."""
+    session.expire_all()
+    return session.get(type(obj), obj.id)
+
+
+def count(session: Session, model: type) -> int:
+    """How many rows of `model` the database holds now (committed by any session)."""
+    session.expire_all()
+    number = session.execute(select(func.count()).select_from(model)).scalar_one()
+    session.commit()
+    return number
+
+
+def tomorrow() -> date:
+    """Tomorrow's date: the nearest date that is in the future."""
+    return date.today() + timedelta(days=1)
