@@ -70,8 +70,8 @@ def test_a_board_member_approves_a_decision_from_the_list(page, session):
     sign_in_as(page, "board")
     page.click("text=1 decision awaiting approval")
     page.click("a[title='Approve or reject']")
-    page.check("input[value=approved]")
+    page.check("input[value=approve]")
     page.fill("textarea[name=comment]", "Agreed by the partners.")
-    page.click("button:has-text('Record decision')")
-    assert "Decision approved" in page.content()
+    page.click("button:has-text('Record my answer')")
+    assert "The decision is approved" in page.content()
     assert reload(session, decision).approval_status == ApprovalStatus.APPROVED

@@ -44,12 +44,13 @@ def approval_page(decision) -> str:
 
 
 def decide(signed_in, decision, **form):
-    """Post the approve-or-reject form for `decision`: outcome="approved"/"rejected", comment=..."""
+    """Post the board's answer on `decision`: outcome="approve"/"reject"/"request_info", comment=..."""
     return signed_in.post(approval_page(decision), form)
 
 
 def approval_snapshot(decision) -> tuple:
-    return (decision.approval_status, decision.approved_by_id, decision.approved_at, decision.approval_comment)
+    answers = [(a.approver_id, a.round, a.outcome, a.comment) for a in decision.approvals]
+    return (decision.approval_status, decision.approval_round, decision.approved_at, answers)
 
 
 @pytest.fixture
@@ -86,7 +87,7 @@ def test_panel_records_a_decision_through_the_form(session, login_as):
     assert decision.conflicts_declared == "None declared."
     assert decision.recorded_by_id == signed_in.user.id
     assert decision.approval_status == ApprovalStatus.PENDING
-    assert decision.approved_by_id is None
+    assert decision.approvals == []
     assert decision.approved_at is None
 
 
@@ -100,8 +101,8 @@ def test_posted_approval_and_recorder_fields_are_ignored(session, login_as):
         decision_form(
             case,
             approval_status="approved",
-            approved_by=str(board_member.id),
-            approved_by_id=str(board_member.id),
+            approval_round="7",
+            approvals=str(board_member.id),
             recorded_by=str(board_member.id),
             recorded_by_id=str(board_member.id),
             approved_at="2025-12-02 10:00:00",
@@ -112,8 +113,7 @@ def test_posted_approval_and_recorder_fields_are_ignored(session, login_as):
     decision = session.scalars(select(PanelDecision)).one()
     assert decision.recorded_by_id == signed_in.user.id
     assert decision.approval_status == ApprovalStatus.PENDING
-    assert decision.approved_by_id is None
-    assert decision.approved_at is None
+    assert (decision.approval_round, decision.approvals, decision.approved_at) == (1, [], None)
 
 
 def test_a_commissioned_sar_with_its_legal_mandate_is_recorded(session, login_as):
@@ -203,26 +203,26 @@ def test_another_board_member_approves_a_pending_decision(session, login_as, pen
     assert page.status_code == 200
     assert 'name="outcome"' in text(page)
 
-    response = decide(board, pending, outcome="approved", comment="  Agreed by the board. ")
+    response = decide(board, pending, outcome="approve", comment="  Agreed by the board. ")
 
     assert response.status_code == 302, text(response)[:3000]
     decision = reload(session, pending)
     assert decision.approval_status == ApprovalStatus.APPROVED
-    assert decision.approved_by_id == board.user.id
     assert decision.approved_at is not None
-    assert decision.approval_comment == "Agreed by the board."
+    [answer] = decision.approvals
+    assert (answer.approver_id, answer.outcome, answer.comment) == (board.user.id, "approve", "Agreed by the board.")
 
 
 def test_a_board_member_rejects_a_decision_with_a_reason(session, login_as, pending):
     board = login_as("board")
 
-    response = decide(board, pending, outcome="rejected", comment="Rationale too thin.")
+    response = decide(board, pending, outcome="reject", comment="Rationale too thin.")
 
     assert response.status_code == 302, text(response)[:3000]
     decision = reload(session, pending)
     assert decision.approval_status == ApprovalStatus.REJECTED
-    assert decision.approved_by_id == board.user.id
-    assert decision.approval_comment == "Rationale too thin."
+    [answer] = decision.approvals
+    assert (answer.approver_id, answer.outcome, answer.comment) == (board.user.id, "reject", "Rationale too thin.")
 
 
 def test_the_board_member_who_recorded_a_decision_cannot_approve_it(session, login_as):
@@ -233,10 +233,10 @@ def test_the_board_member_who_recorded_a_decision_cannot_approve_it(session, log
     assert decision.recorded_by_id == both.user.id
     before = approval_snapshot(decision)
 
-    response = decide(both, decision, outcome="approved", comment="Fine.")
+    response = decide(both, decision, outcome="approve", comment="Fine.")
 
     assert response.status_code == 200
-    assert shows(response, "You recorded this decision, so another board member must approve it.")
+    assert shows(response, "You recorded this decision, so other board members must approve it.")
     assert approval_snapshot(reload(session, decision)) == before
 
 
@@ -245,7 +245,7 @@ def test_rejecting_without_a_comment_is_refused(session, login_as, pending, comm
     before = approval_snapshot(pending)
     board = login_as("board")
 
-    response = decide(board, pending, outcome="rejected", comment=comment)
+    response = decide(board, pending, outcome="reject", comment=comment)
 
     assert response.status_code == 200
     assert shows(response, "Say why the decision is rejected.")
@@ -259,21 +259,21 @@ def test_choosing_neither_approve_nor_reject_is_refused(session, login_as, pendi
     response = decide(board, pending, comment="Hmm.")
 
     assert response.status_code == 200
-    assert shows(response, "Choose approve or reject.")
+    assert shows(response, "Choose approve, reject or ask for more information.")
     assert approval_snapshot(reload(session, pending)) == before
 
 
 def test_an_approved_decision_cannot_be_approved_again(session, login_as, pending):
     first = login_as("board")
-    assert decide(first, pending, outcome="approved").status_code == 302
+    assert decide(first, pending, outcome="approve").status_code == 302
     before = approval_snapshot(reload(session, pending))
     assert before[0] == ApprovalStatus.APPROVED
 
     second = login_as("board")
-    response = decide(second, pending, outcome="rejected", comment="I disagree.")
+    response = decide(second, pending, outcome="reject", comment="I disagree.")
 
     assert response.status_code == 200
-    assert shows(response, "This decision was already approved.")
+    assert shows(response, "This decision is approved; it is not awaiting approval.")
     assert approval_snapshot(reload(session, pending)) == before
 
 
@@ -283,7 +283,7 @@ def test_only_the_board_may_use_the_approval_page(session, login_as, pending, ro
     signed_in = login_as(role)
 
     assert signed_in.get(approval_page(pending)).status_code == 403
-    response = decide(signed_in, pending, outcome="approved")
+    response = decide(signed_in, pending, outcome="approve")
 
     assert response.status_code == 403
     assert approval_snapshot(reload(session, pending)) == before
@@ -294,7 +294,7 @@ def test_the_board_cannot_approve_a_decision_outside_their_streams(session, logi
     before = approval_snapshot(decision)
     board = login_as("board", streams=["children"])
 
-    response = decide(board, decision, outcome="approved")
+    response = decide(board, decision, outcome="approve")
 
     assert response.status_code == 404
     assert approval_snapshot(reload(session, decision)) == before
@@ -306,10 +306,118 @@ def test_an_archived_decision_cannot_be_approved(session, login_as, pending):
     before = approval_snapshot(pending)
     board = login_as("board")
 
-    response = decide(board, pending, outcome="approved")
+    response = decide(board, pending, outcome="approve")
 
     assert response.status_code == 404
     assert approval_snapshot(reload(session, pending)) == before
+
+
+# --- several approvers, requests for information -----------------------------------------------
+
+
+@pytest.fixture
+def two_approvals_for_cspr(app, monkeypatch):
+    monkeypatch.setitem(app.config["DECISION_APPROVALS_REQUIRED"], "CSPR", 2)
+
+
+def test_a_decision_needing_two_approvals_stays_pending_after_the_first(
+    session, login_as, pending, two_approvals_for_cspr
+):
+    first, second = login_as("board"), login_as("board")
+    assert decide(first, pending, outcome="approve").status_code == 302
+    assert reload(session, pending).approval_status == ApprovalStatus.PENDING
+    assert awaiting_approval(first.get("/admin/")) == 0  # they have answered
+    assert awaiting_approval(second.get("/admin/")) == 1
+
+    assert decide(second, pending, outcome="approve").status_code == 302
+    decision = reload(session, pending)
+    assert decision.approval_status == ApprovalStatus.APPROVED
+    assert {a.approver_id for a in decision.approvals} == {first.user.id, second.user.id}
+
+
+def test_a_board_member_answers_only_once(session, login_as, pending, two_approvals_for_cspr):
+    board = login_as("board")
+    decide(board, pending, outcome="approve")
+    before = approval_snapshot(reload(session, pending))
+
+    response = decide(board, pending, outcome="approve")
+
+    assert shows(response, "You have already given your answer on this decision.")
+    assert approval_snapshot(reload(session, pending)) == before
+
+
+def test_asking_for_more_information_sends_the_decision_back_to_the_panel(session, login_as, pending):
+    board, panel = login_as("board"), login_as("panel")
+    assert decide(board, pending, outcome="request_info", comment="Which agencies were consulted?").status_code == 302
+    assert reload(session, pending).approval_status == ApprovalStatus.INFO_REQUESTED
+
+    response = panel.post(
+        f"/admin/decision/edit/?id={pending.id}",
+        decision_form(pending.case, rationale="Police, health and social care were consulted."),
+    )
+
+    assert response.status_code == 302, text(response)[:3000]
+    decision = reload(session, pending)
+    assert (decision.approval_status, decision.approval_round) == (ApprovalStatus.PENDING, 2)
+    assert [(a.round, a.outcome) for a in decision.approvals] == [(1, "request_info")]  # the history stays
+    assert decide(board, decision, outcome="approve").status_code == 302
+    assert reload(session, pending).approval_status == ApprovalStatus.APPROVED
+
+
+def test_asking_for_information_needs_the_question(session, login_as, pending):
+    before = approval_snapshot(pending)
+    response = decide(login_as("board"), pending, outcome="request_info", comment=" ")
+    assert shows(response, "Say what information is needed.")
+    assert approval_snapshot(reload(session, pending)) == before
+
+
+# --- the statutory criteria --------------------------------------------------------------------
+
+
+def criteria(*rows) -> dict:
+    """Inline criterion rows for the decision form."""
+    data = {}
+    for index, (criterion, value) in enumerate(rows):
+        data.update({f"criteria-{index}-criterion": criterion, f"criteria-{index}-value": value,
+                     f"criteria-{index}-evidence": f"Evidence for {criterion}."})
+    return data
+
+
+MANDATORY_MET = [
+    ("SAR_CARE_SUPPORT_NEEDS", "met"), ("SAR_INTERAGENCY_CONCERN", "met"), ("SAR_COND1_DIED", "met"),
+]
+
+
+def test_each_statutory_criterion_is_recorded_with_its_evidence(session, login_as):
+    case = sar_case()
+    response = login_as("panel").post("/admin/decision/new/", {
+        **decision_form(case, outcome="review_commissioned", legal_mandate="s44_1_3"), **criteria(*MANDATORY_MET),
+    })
+    assert response.status_code == 302, text(response)[:3000]
+    decision = session.scalars(select(PanelDecision)).one()
+    assert {(c.criterion, c.value, c.evidence) for c in decision.criteria} == {
+        (code, value, f"Evidence for {code}.") for code, value in MANDATORY_MET
+    }
+
+
+def test_a_mandatory_sar_needs_criteria_that_meet_section_44(session, login_as):
+    case = sar_case()
+    response = login_as("panel").post("/admin/decision/new/", {
+        **decision_form(case, outcome="review_commissioned", legal_mandate="s44_1_3"),
+        **criteria(("SAR_CARE_SUPPORT_NEEDS", "met"), ("SAR_INTERAGENCY_CONCERN", "not_met"), ("SAR_COND1_DIED", "met")),
+    })
+    assert response.status_code == 200
+    assert "consider a discretionary SAR under s44(4)" in text(response)
+    assert count(session, PanelDecision) == 0
+
+
+def test_criteria_of_another_review_type_are_refused(session, login_as):
+    response = login_as("panel").post("/admin/decision/new/", {
+        **decision_form(factories.CaseFactory()), **criteria(("DHR_AGE_16_PLUS", "met")),
+    })
+    assert response.status_code == 200
+    assert "do not apply to a CSPR" in text(response)
+    assert count(session, PanelDecision) == 0
 
 
 # --- editing after the board has decided -------------------------------------------------------
@@ -328,13 +436,7 @@ def test_panel_edits_a_pending_decision(session, login_as, pending):
 
 @pytest.mark.parametrize("status", [ApprovalStatus.APPROVED, ApprovalStatus.REJECTED])
 def test_a_decision_the_board_has_decided_on_cannot_be_edited_by_the_panel(session, login_as, recorder, status):
-    board_member = factories.UserFactory(roles=["board"])
-    decision = factories.DecisionFactory(
-        recorded_by_id=recorder.id,
-        approval_status=status,
-        approved_by_id=board_member.id,
-        approval_comment="Board's view.",
-    )
+    decision = factories.DecisionFactory(recorded_by_id=recorder.id, approval_status=status)
     original_rationale = decision.rationale
     panel = login_as("panel")
 
@@ -360,13 +462,10 @@ def awaiting_approval(response) -> int:
 
 def test_the_home_page_shows_a_board_member_how_many_decisions_await_their_approval(session, login_as, recorder):
     board = login_as("panel", "board", streams=["children"])
-    other_board_member = factories.UserFactory(roles=["board"])
     factories.DecisionFactory(recorded_by_id=recorder.id)  # awaiting
     factories.DecisionFactory(recorded_by_id=recorder.id)  # awaiting
     factories.DecisionFactory(recorded_by_id=board.user.id)  # their own: someone else approves it
-    factories.DecisionFactory(
-        recorded_by_id=recorder.id, approval_status=ApprovalStatus.APPROVED, approved_by_id=other_board_member.id
-    )
+    factories.DecisionFactory(recorded_by_id=recorder.id, approval_status=ApprovalStatus.APPROVED)
     factories.DecisionFactory(case=sar_case(), recorded_by_id=recorder.id)  # not their stream
     archived = factories.DecisionFactory(recorded_by_id=recorder.id)
     archived.archive("Wrong case.", None)
@@ -378,7 +477,7 @@ def test_the_home_page_shows_a_board_member_how_many_decisions_await_their_appro
 def test_the_home_page_count_falls_when_a_decision_is_approved(session, login_as, pending):
     board = login_as("board")
     assert awaiting_approval(board.get("/admin/")) == 1
-    assert decide(board, pending, outcome="approved").status_code == 302
+    assert decide(board, pending, outcome="approve").status_code == 302
     assert awaiting_approval(board.get("/admin/")) == 0
 
 
