@@ -17,11 +17,15 @@ from backoffice.models import (
     AgencyType,
     ApprovalStatus,
     Case,
+    DeadlineRule,
+    DeadlineUnit,
     DecisionOutcome,
     DocumentStatus,
     DocumentType,
     EngagementStatus,
     FamilyInvolvement,
+    Hold,
+    HoldReason,
     PanelDecision,
     PublishedDocument,
     Role,
@@ -219,6 +223,33 @@ class DocumentFactory(BaseFactory):
             sha256=stored.sha256,
         )
         return super()._create(model_class, *args, **kwargs)
+
+
+class HoldFactory(BaseFactory):
+    class Meta:
+        model = Hold
+
+    case = factory.SubFactory(CaseFactory)
+    reason = HoldReason.CRIMINAL_PROCEEDINGS
+    start_date = date(2025, 12, 1)
+
+
+class DeadlineRuleFactory(BaseFactory):
+    """A local target for SARs (not one of the seeded national rules)."""
+
+    class Meta:
+        model = DeadlineRule
+
+    review_type = ReviewType.SAR
+    milestone = factory.Sequence(lambda n: f"LOCAL_TARGET_{n}")
+    label = factory.Sequence(lambda n: f"Local target {n}")
+    anchor = "referral_date"
+    offset = 20
+    unit = DeadlineUnit.WORKING_DAYS
+    met_by = "acknowledged_date"
+    responsible_role = "business_support"
+    source = "Local procedure"
+    effective_from = date(2020, 1, 1)
 
 
 def days_ago(n: int) -> date:
