@@ -17,6 +17,7 @@ def create_app(config: Config | str | None = None, overrides: Mapping | None = N
     app.config.update(overrides or {})
     register_extensions(app)
     register_domain_events()
+    register_audit(app)
     register_views(app)
     register_routes(app)
     register_cli(app)
@@ -40,9 +41,17 @@ def register_extensions(app: Flask) -> None:
 
 def register_domain_events() -> None:
     """Import the modules whose SQLAlchemy events enforce domain rules on every write path."""
+    import backoffice.domain.audit  # noqa: F401  every change is audited in its own transaction
     import backoffice.domain.deadlines  # noqa: F401  deadlines follow every change of a case's dates
     import backoffice.domain.files  # noqa: F401  stored files follow their transaction
     import backoffice.domain.references  # noqa: F401  case references on insert
+
+
+def register_audit(app: Flask) -> None:
+    """Request ids, and the audit of sign-ins (changes and reads are audited where they happen)."""
+    from backoffice.domain.audit import install
+
+    install(app)
 
 
 def register_views(app: Flask) -> None:

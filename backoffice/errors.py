@@ -29,6 +29,20 @@ def render_error(code: int, detail: str | None = None):
     return render_template("errors/error.html", code=code, title=title, message=detail or message), code
 
 
+def _audit_refusal() -> None:
+    """A refused request is itself an event auditors want to see."""
+    from flask import request
+
+    from backoffice.domain.audit import record_now
+    from backoffice.models import AuditAction
+
+    db.session.rollback()
+    try:
+        record_now(AuditAction.ACCESS_DENIED, reason=f"{request.method} {request.path}"[:500])
+    except Exception:  # the refusal must still be answered
+        log.exception("Could not audit an access refusal")
+
+
 def register(app: Flask) -> None:
     """Install the handlers on `app`."""
 
@@ -38,6 +52,8 @@ def register(app: Flask) -> None:
 
     @app.errorhandler(HTTPException)
     def http_error(error: HTTPException):
+        if error.code == 403:
+            _audit_refusal()
         return render_error(error.code or 500)
 
     @app.errorhandler(Exception)

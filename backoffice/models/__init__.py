@@ -1,6 +1,7 @@
 """The data model, one module per aggregate. Importing this package registers every table."""
 
 from backoffice.models.agency import Agency, AgencyType
+from backoffice.models.audit import AuditAction, AuditEvent
 from backoffice.models.base import Base, utcnow
 from backoffice.models.case import AbuseCategory, AgencyRole, Case, CaseAgency, PanelResponse, QaOutcome
 from backoffice.models.decision import (
@@ -28,6 +29,8 @@ from backoffice.models.lifecycle import (
 from backoffice.models.user import Role, User, UserStream
 
 __all__ = [
+    "AuditAction",
+    "AuditEvent",
     "AbuseCategory",
     "Agency",
     "AgencyRole",

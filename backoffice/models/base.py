@@ -66,10 +66,16 @@ class Base(DeclarativeBase):
 
 
 class Tracked:
-    """Who created and last changed the record, and when (UTC)."""
+    """Who created and last changed the record, and when (UTC); and its version, so that saving over
+    someone else's newer change is refused instead of silently overwriting it."""
 
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
     updated_at: Mapped[datetime] = mapped_column(default=utcnow, onupdate=utcnow)
+    version: Mapped[int] = mapped_column(default=1, server_default="1")
+
+    @declared_attr.directive
+    def __mapper_args__(cls) -> dict:
+        return {"version_id_col": cls.__table__.c.version}
 
     @declared_attr
     def created_by_id(cls) -> Mapped[int | None]:
