@@ -10,12 +10,13 @@ from flask_admin.helpers import get_redirect_target
 from flask_admin.model.template import EndpointLinkRowAction
 from flask_login import current_user
 from markupsafe import Markup
+from sqlalchemy import select
 
 from backoffice.domain.deadlines import EVENTS, DeadlineStatus, status, status_condition
 from backoffice.domain.lifecycle import ReviewType
 from backoffice.extensions import db
-from backoffice.models import DeadlineUnit, HoldReason, Recipient, utcnow
-from backoffice.policy import RoleName, may
+from backoffice.models import Deadline, DeadlineRule, DeadlineUnit, HoldReason, Recipient, utcnow
+from backoffice.policy import RoleName, may, user_roles
 from backoffice.views.base import ArchiveForm, SecureModelView, label_formatter, today
 from backoffice.views.cases import CaseRecordView
 
@@ -68,6 +69,22 @@ class StatusFilter(BaseSQLAFilter):
         return lazy_gettext("is")
 
 
+class ForMyRolesFilter(BaseSQLAFilter):
+    """Only the milestones the signed-in user's roles must act on (as the home page counts them)."""
+
+    def __init__(self, column, name: str) -> None:
+        super().__init__(column, name, options=[("yes", "Yes")])
+
+    def apply(self, query, value, alias=None):
+        if value != "yes":
+            return query
+        mine = select(DeadlineRule.id).where(DeadlineRule.responsible_role.in_(user_roles()))
+        return query.filter(Deadline.rule_id.in_(mine))
+
+    def operation(self):
+        return lazy_gettext("is")
+
+
 class DeadlineView(CaseRecordView):
     """Every case's deadlines; read-only, except that the board may waive one with a reason."""
 
@@ -84,9 +101,12 @@ class DeadlineView(CaseRecordView):
     column_formatters_export = {"status": lambda v, c, m, n: status(m, today()).label}
 
     def __init__(self, *args, **kwargs) -> None:
-        from backoffice.models import Deadline
-
-        self.column_filters = [StatusFilter(Deadline.due_date, "Status"), "milestone", "due_date"]
+        self.column_filters = [
+            StatusFilter(Deadline.due_date, "Status"),
+            ForMyRolesFilter(Deadline.rule_id, "For my roles"),
+            "milestone",
+            "due_date",
+        ]
         super().__init__(*args, **kwargs)
 
     def get_list_row_actions(self):
