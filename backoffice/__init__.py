@@ -67,11 +67,12 @@ def register_routes(app: Flask) -> None:
 
 
 def register_cli(app: Flask) -> None:
-    """`flask users ...` and `flask demo ...` (`flask db ...` comes from Flask-Migrate)."""
-    from backoffice.cli import demo_cli, users_cli
+    """`flask users|demo|audit ...` (`flask db ...` comes from Flask-Migrate)."""
+    from backoffice.cli import audit_cli, demo_cli, users_cli
 
     app.cli.add_command(users_cli)
     app.cli.add_command(demo_cli)
+    app.cli.add_command(audit_cli)
 
 
 def register_errorhandlers(app: Flask) -> None:

@@ -10,11 +10,12 @@ from flask_security import hash_password
 from sqlalchemy import func, select
 
 from backoffice.extensions import db
-from backoffice.models import Role, User
+from backoffice.models import AuditEvent, Role, User
 from backoffice.policy import RoleName, Stream
 
 users_cli = AppGroup("users", help="Manage user accounts.")
 demo_cli = AppGroup("demo", help="Fictional demonstration data.")
+audit_cli = AppGroup("audit", help="The audit trail.")
 
 MIN_PASSWORD = 12
 
@@ -77,3 +78,16 @@ def demo_load(if_empty: bool) -> None:
     click.echo("Demo data loaded. Demo users (these passwords are shown once only):")
     for email, (role, password) in passwords.items():
         click.echo(f"  {role:<17} {email:<36} {password}")
+
+
+@audit_cli.command("verify")
+def audit_verify() -> None:
+    """Check the audit trail's hash chain; name the first row that was edited, deleted or moved."""
+    from backoffice.domain.audit import verify
+
+    with db.engine.connect() as connection:
+        broken = verify(connection)
+        total = connection.execute(select(func.count()).select_from(AuditEvent)).scalar_one()
+    if broken is not None:
+        raise click.ClickException(f"The audit trail is broken at row {broken}: it was edited, deleted or moved.")
+    click.echo(f"The audit trail is intact ({total} rows).")

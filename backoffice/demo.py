@@ -1,9 +1,16 @@
 """Fictional demonstration data for the Wrekinshire Safeguarding Partnership.
 
 `load_demo()` fills an empty database with agencies, one user per role, about thirty cases across
-the three review types and the decisions, family involvement and documents that go with them. Every
-person, organisation, reference and event here is invented; Wrekinshire is not a real county. Email
-addresses use example.org and telephone numbers the 01632 960xxx range reserved for drama.
+the three review types and the decisions, family involvement, documents and holds that go with them.
+Every person, organisation, reference and event here is invented; Wrekinshire is not a real county.
+Email addresses use example.org and telephone numbers the 01632 960xxx range reserved for drama.
+
+Every date is relative to the day the data set is loaded (so many days, or working days, ago), so
+the statutory clock always has something to show and nothing is ever dated in the future. Each case
+is created in its initial state and brought to its demo state through the real lifecycle steps
+(`backoffice.domain.transitions.apply`), taken by a user whose role allows them; the board answers
+panel decisions through `backoffice.domain.approval.record_approval`. The timeline, notifications and
+deadlines are therefore exactly what the application itself records.
 
 The data set is deterministic (fixed tables and `random.Random(2026)`), except the user passwords,
 which are random and shown once. Every record passes the same validation rules the forms apply.
@@ -15,18 +22,30 @@ import io
 import random
 import secrets
 import zipfile
-from collections.abc import Iterator
+from collections import deque
+from collections.abc import Iterator, Mapping
 from contextlib import contextmanager
 from datetime import date, datetime, time, timedelta, timezone
 from typing import NamedTuple
 from xml.sax.saxutils import escape
 
+from dateutil.relativedelta import relativedelta
 from flask import current_app
 from sqlalchemy import select
 
 from backoffice.cli import create_user
-from backoffice.domain import files
-from backoffice.domain.lifecycle import STATES, ReviewType
+from backoffice.domain import files, publication, transitions
+from backoffice.domain.approval import ApprovalRefused, amend, record_approval
+from backoffice.domain.calendar import is_working_day, sub_working_days
+from backoffice.domain.criteria import CRITERIA
+from backoffice.domain.lifecycle import (
+    CONVERTED_LOCAL_REVIEW_STATE,
+    STATES,
+    ReviewType,
+    Transition,
+    decision_recorded,
+    transitions_for,
+)
 from backoffice.domain.rules import case_errors, decision_errors, family_errors
 from backoffice.extensions import db
 from backoffice.models import (
@@ -34,14 +53,19 @@ from backoffice.models import (
     Agency,
     AgencyRole,
     AgencyType,
+    ApprovalOutcome,
     ApprovalStatus,
     Case,
     CaseAgency,
+    CriterionAssessment,
+    CriterionValue,
     DecisionOutcome,
     DocumentStatus,
     DocumentType,
     EngagementStatus,
     FamilyInvolvement,
+    Hold,
+    HoldReason,
     LegalMandate,
     PanelDecision,
     PublishedDocument,
@@ -60,7 +84,45 @@ class DemoAlreadyLoaded(Exception):
 
 
 class InvalidDemoData(ValueError):
-    """A record in the demo tables breaks a validation rule (a bug in this module)."""
+    """A record in the demo tables breaks a validation rule or a lifecycle rule (a bug in this module)."""
+
+
+# --- Dates ----------------------------------------------------------------------------------------
+class WD(NamedTuple):
+    """`n` working days before the day the demo is loaded (for deadlines counted in working days)."""
+
+    n: int
+
+
+# A date in the tables: a whole number is that many calendar days before the day the demo is loaded;
+# WD(n) is n working days before it. Nothing in the tables is dated after that day.
+Ago = int | WD
+
+
+def on_day(ago: Ago, today: date) -> date:
+    """The date `ago` stands for, counted back from `today`."""
+    if isinstance(ago, WD):
+        return sub_working_days(today, ago.n)
+    return today - timedelta(days=ago)
+
+
+def working_day(day: date, today: date) -> date:
+    """`day`, or the next working day if it is a weekend or bank holiday (the one before, rather than
+    one after today): offices receive referrals, meet and send letters on working days."""
+    after = day
+    while not is_working_day(after):
+        after += timedelta(days=1)
+    if after <= today or day > today:
+        return after
+    before = day
+    while not is_working_day(before):
+        before -= timedelta(days=1)
+    return before
+
+
+def on_working_day(ago: Ago, today: date) -> date:
+    """The working day `ago` stands for (see `working_day`)."""
+    return working_day(on_day(ago, today), today)
 
 
 # --- Agencies -------------------------------------------------------------------------------------
@@ -130,16 +192,38 @@ USERS: list[tuple[str, str, RoleName, str]] = [
 ]
 
 
+
 # --- Cases ----------------------------------------------------------------------------------------
+class Journey(NamedTuple):
+    """How a case reached its demo state: the lifecycle steps from its initial state to `state`.
+
+    The steps are found through the lifecycle's transitions, passing through the `via` states in
+    order. Each step is dated: `on` fixes the date of a step (by name; a tuple for a step taken more
+    than once), `since` the date of the last step, and the others are spread evenly between them,
+    never before the decision they depend on. A case whose rapid review is converted into a local
+    CSPR (`commission_lcspr`) continues as a new, linked case, which follows `local`.
+    """
+
+    state: str
+    via: tuple[str, ...] = ()
+    on: Mapping[str, Ago | tuple[Ago, ...]] = {}
+    since: Ago | None = None
+    learning: str | None = None  # the learning retained, where a step records it
+    notes: Mapping[str, str] = {}  # timeline notes by step name, instead of the usual ones
+    panel_response: str = "agrees"  # the National Panel's response to a rapid review
+    local: Journey | None = None
+
+
 class CaseRow(NamedTuple):
-    """One demo case. Dates are ISO strings; `agencies` is "key:role key ..." (role defaults to contributing)."""
+    """One demo case. `agencies` is "key:role key ..." (role defaults to contributing);
+    `external_reference` may contain "{year}", the year the partnership became aware."""
 
     review_type: ReviewType
     pseudonym: str
     legal_name: str
-    dob: str
-    dates: tuple[str, str, str]  # incident, partnership aware, referral
-    state: str
+    age: tuple[int, int]  # years and days of age at the incident, from which the date of birth follows
+    dates: tuple[Ago, Ago, Ago]  # incident, partnership aware, referral
+    journey: Journey
     external_reference: str | None
     restricted: bool
     referrer: tuple[str, str, str]  # name, role, agency key
@@ -148,212 +232,312 @@ class CaseRow(NamedTuple):
     agencies: str
 
 
+# The usual timeline note of each step (a case's journey may give its own).
+STEP_NOTES: dict[str, str] = {
+    "submit_sin": "Notified through the Child Safeguarding Online Notification system; Ofsted informed the same day.",
+    "start_rapid_review": "Rapid review meeting arranged; agencies asked for chronologies within five working days.",
+    "rapid_review_to_partners": "Rapid review report circulated to the three safeguarding partners for sign-off.",
+    "send_rapid_review": "Signed off by the three safeguarding partners and sent to the National Panel.",
+    "await_panel": "The National Panel acknowledged receipt.",
+    "panel_responded": "The National Panel's letter is saved on the case file.",
+    "commission_lcspr": "Lead reviewer to be appointed; terms of reference agreed at the panel meeting.",
+    "draft_report": "Draft report received from the lead reviewer.",
+    "family_preview": "Family invited to read the draft with their advocate or social worker.",
+    "partner_signoff": "Final report sent to the three safeguarding partners for sign-off.",
+    "pre_publication_notice": "Final report and publication date sent to the National Panel and the Secretary of "
+                              "State.",
+    "publish": "Published on the partnership website with the briefing for practitioners.",
+    "monitor_actions": "Action plan agreed; progress reported to the partnership every quarter.",
+    "acknowledge": "Referral acknowledged to the referrer by email.",
+    "gather_information": "Initial chronologies requested from the agencies involved.",
+    "ready_for_decision": "Returns received; listed for the next panel meeting.",
+    "recommend": "The panel's recommendation sent to the independent chair.",
+    "commission_mandatory": "Independent reviewer to be appointed; the referrer and the family told.",
+    "commission_discretionary": "Independent reviewer to be appointed; the referrer and the family told.",
+    "start_review": "Independent reviewer appointed; terms of reference agreed.",
+    "to_board": "Final report sent to the board for approval.",
+    "scope": "Scoping letters sent to the agencies that knew the victim or the perpetrator.",
+    "decide": "Decision recorded by the Community Safety Partnership chair.",
+    "notify_home_office": "Home Office DHR team told of the decision.",
+    "establish_panel": "Independent chair appointed; terms of reference agreed by the review panel.",
+    "request_imrs": "Individual management reviews requested from the agencies involved.",
+    "imrs_received": "All individual management reviews received.",
+    "draft_overview": "Draft overview report received from the independent chair.",
+    "csp_signoff": "Overview report and action plan sent to the Community Safety Partnership for sign-off.",
+    "submit_to_ho": "Overview report, executive summary and action plan submitted to the Home Office QA panel.",
+    "ho_resubmit": "The QA panel asked for changes before the report can be published.",
+    "ho_approved": "The QA panel approved the report for publication.",
+    "plan_publication": "Family told the publication date by the independent chair.",
+}
+
+
 CASES: list[CaseRow] = [
-    CaseRow(CSPR, "Child Q", "Ellis Brennan", "2014-05-11", ("2026-11-18", "2026-11-19", "2026-11-20"),
-            "INCIDENT_REPORTED", None, False,
+    CaseRow(CSPR, "Child Q", "Ellis Brennan", (12, 191), (WD(4), WD(3), WD(2)),
+            Journey("INCIDENT_REPORTED"), None, False,
             ("Dr Farah Siddiqui", "Consultant paediatrician", "acute"),
             "Admitted with a subdural haematoma after a reported fall from a bunk bed; the explanation was "
             "inconsistent with the injury. School had recorded unexplained bruising twice last term.",
             ("Physical abuse", "Neglect or acts of omission"),
             "csc:lead acute:referring police meadowbrook gp-oak"),
-    CaseRow(CSPR, "Baby O", "Noah Kaczmarek", "2026-08-10", ("2026-11-09", "2026-11-09", "2026-11-11"),
-            "SIN_SUBMITTED", "SIN-2026-02417", True,
+    CaseRow(CSPR, "Baby O", "Noah Kaczmarek", (0, 91), (WD(12), WD(12), WD(10)),
+            Journey("SIN_SUBMITTED", on={"submit_sin": WD(9)}), "CINS-{year}-02417", True,
             ("DS Mark Ellison", "Detective sergeant, child abuse investigation team", "police"),
             "Three-month-old baby presented at the emergency department with rib fractures of differing ages. "
             "The parents had missed two health visitor contacts.",
             ("Physical abuse", "Neglect or acts of omission"),
             "csc:lead police:referring acute maternity community"),
-    CaseRow(CSPR, "Young Person F", "Tiana Okoro", "2010-02-03", ("2026-10-28", "2026-10-29", "2026-11-02"),
-            "RAPID_REVIEW_IN_PROGRESS", "SIN-2026-02230", True,
+    CaseRow(CSPR, "Young Person F", "Tiana Okoro", (16, 267), (WD(23), WD(22), WD(21)),
+            Journey("RAPID_REVIEW_IN_PROGRESS", on={"submit_sin": WD(20), "start_rapid_review": WD(18)}),
+            "CINS-{year}-02230", True,
             ("Karen Doyle", "Service manager, exploitation team", "csc"),
             "Found by police in another county with serious injuries after nine days missing from her "
             "placement; intelligence suggests she was being sexually and criminally exploited.",
             ("Sexual exploitation", "Criminal exploitation"),
             "csc:lead police meadowbrook community yjs"),
-    CaseRow(CSPR, "Child T", "Jayden Cole", "2016-11-20", ("2026-10-09", "2026-10-12", "2026-10-14"),
-            "RAPID_REVIEW_AWAITING_PARTNER_SIGNOFF", "SIN-2026-02105", False,
+    CaseRow(CSPR, "Child T", "Jayden Cole", (9, 323), (WD(17), WD(16), WD(15)),
+            Journey("RAPID_REVIEW_AWAITING_PARTNER_SIGNOFF", on={"submit_sin": WD(13), "start_rapid_review": WD(12)},
+                    since=WD(2)),
+            "CINS-{year}-02105", False,
             ("Lucy Fenwick", "Designated safeguarding lead", "hollybank"),
             "Came to school hungry with an untreated dental abscess; a home visit found no heating and younger "
             "siblings unsupervised. The family had stepped down to early help four months earlier.",
             ("Neglect or acts of omission",),
             "csc:lead hollybank:referring gp-castle community housing-options:information_only"),
-    CaseRow(CSPR, "Baby R", "Amara Lewis", "2026-07-28", ("2026-09-14", "2026-09-14", "2026-09-16"),
-            "AWAITING_PANEL_RESPONSE", "SIN-2026-01876", False,
+    CaseRow(CSPR, "Baby R", "Amara Lewis", (0, 48), (40, 40, 38),
+            Journey("AWAITING_PANEL_RESPONSE", on={"submit_sin": 37, "start_rapid_review": 36,
+                                                   "rapid_review_to_partners": 22, "send_rapid_review": 16},
+                    since=15),
+            "CINS-{year}-01876", False,
             ("Sarah Whitcombe", "Named midwife for safeguarding", "maternity"),
             "Seven-week-old baby died in an unsafe sleeping arrangement with a parent who had been drinking. "
             "The mother was known to the perinatal mental health team.",
             ("Neglect or acts of omission",),
             "csc:lead maternity:referring police mh community"),
-    CaseRow(CSPR, "Child M", "Sofia Petrescu", "2012-08-08", ("2026-04-14", "2026-04-15", "2026-04-17"),
-            "NOT_NOTIFIABLE_LOCAL_REFERRAL", None, False,
+    CaseRow(CSPR, "Child M", "Sofia Petrescu", (13, 249), (225, 224, 222),
+            Journey("NOT_NOTIFIABLE_LOCAL_REFERRAL", since=218, notes={
+                "not_notifiable_local": "No serious harm occurred, so the notification criteria are not met. The "
+                "partners agreed a local learning review of how the school's concerns were shared."}),
+            None, False,
             ("Gemma Rowley", "Team manager, children's social care", "csc"),
             "Disclosed repeated emotional abuse at home and online grooming attempts. No serious harm occurred, "
             "so the partners agreed a local review of how the school's concerns were shared.",
             ("Emotional or psychological abuse", "Online abuse"),
             "csc:lead meadowbrook police"),
-    CaseRow(CSPR, "Young Person K", "Kyle Bramwell", "2009-03-27", ("2025-11-08", "2025-11-09", "2025-11-12"),
-            "NO_FURTHER_REVIEW_LEARNING_RETAINED", "SIN-2025-03391", False,
+    CaseRow(CSPR, "Young Person K", "Kyle Bramwell", (16, 226), (382, 381, 378),
+            Journey("NO_FURTHER_REVIEW_LEARNING_RETAINED",
+                    on={"submit_sin": 378, "send_rapid_review": 356, "panel_responded": 345}, since=340,
+                    learning="Agencies held separate pieces of information about his criminal exploitation. The "
+                    "county lines action plan now includes a weekly exploitation information-sharing meeting, and "
+                    "schools are told when a pupil is discussed there."),
+            "CINS-{year}-03391", False,
             ("Insp. Paul Adeyemi", "Inspector, public protection unit", "police"),
             "Seriously injured in a stabbing. He had been excluded from school and was known to the youth "
             "justice service; information about criminal exploitation was held by several agencies.",
             ("Criminal exploitation", "Physical abuse"),
             "csc:lead police:referring yjs meadowbrook acute"),
-    CaseRow(CSPR, "Child H", "Harvey Dunn", "2018-01-15", ("2025-09-02", "2025-09-03", "2025-09-05"),
-            "ALTERNATIVE_LEARNING_ACTIVITY", "SIN-2025-02764", False,
+    CaseRow(CSPR, "Child H", "Harvey Dunn", (7, 230), (449, 448, 446),
+            Journey("ALTERNATIVE_LEARNING_ACTIVITY",
+                    on={"submit_sin": 445, "send_rapid_review": 425, "panel_responded": 414}, since=405,
+                    learning="A multi-agency audit of children not brought to health appointments, and a "
+                    "practitioner learning event on domestic abuse and neglect, replace a local review."),
+            "CINS-{year}-02764", False,
             ("Joanne Keel", "Designated nurse for safeguarding", "icb"),
             "Scalded by a kettle while left alone. There was a pattern of missed health appointments and a "
             "history of domestic abuse between the parents.",
             ("Neglect or acts of omission", "Domestic abuse"),
             "csc:lead icb:referring gp-riv community da"),
-    CaseRow(CSPR, "Child D", "Mason Tully", "2013-06-02", ("2026-03-21", "2026-03-21", "2026-03-24"),
-            "LCSPR_IN_PROGRESS", "SIN-2026-00688", False,
+    CaseRow(CSPR, "Child D", "Mason Tully", (12, 292), (249, 249, 246),
+            Journey("LCSPR_COMMISSIONED", on={"submit_sin": 246, "send_rapid_review": 226, "panel_responded": 215},
+                    since=212, local=Journey("LCSPR_IN_PROGRESS")),
+            "CINS-{year}-00688", False,
             ("Tom Ashworth", "Head of safeguarding and quality assurance", "csc"),
             "Died after an asthma attack at home. Medical neglect appears long-standing and the child's voice "
             "was not heard; the family had moved between three local authorities in two years.",
             ("Neglect or acts of omission",),
             "csc:lead acute gp-castle meadowbrook ambulance:information_only"),
-    CaseRow(CSPR, "Baby L", "Freya Holden", "2025-01-05", ("2025-04-12", "2025-04-12", "2025-04-15"),
-            "FAMILY_PREVIEW", "SIN-2025-01027", False,
+    CaseRow(CSPR, "Baby L", "Freya Holden", (0, 97), (592, 592, 589),
+            Journey("LCSPR_COMMISSIONED", on={"submit_sin": 589, "send_rapid_review": 570, "panel_responded": 558},
+                    since=548, local=Journey("FAMILY_PREVIEW", on={"draft_report": 75}, since=40)),
+            "CINS-{year}-01027", False,
             ("Rachel Onyango", "Named nurse for safeguarding children", "community"),
             "Shaken by the mother's new partner and left with a serious brain injury. The pre-birth assessment "
             "had noted the partner's history of violence, but health visiting was not told.",
             ("Physical abuse", "Domestic abuse"),
             "csc:lead community:referring police acute probation"),
-    CaseRow(CSPR, "Child W", "Isla Carver", "2011-10-19", ("2024-09-14", "2024-09-15", "2024-09-18"),
-            "PUBLISHED", "SIN-2024-02611", False,
+    CaseRow(CSPR, "Child W", "Isla Carver", (12, 331), (802, 801, 798),
+            Journey("LCSPR_COMMISSIONED", on={"submit_sin": 798, "send_rapid_review": 779, "panel_responded": 768},
+                    since=765, local=Journey("PUBLISHED", on={
+                        "draft_report": 610, "family_preview": 590, "partner_signoff": 545,
+                        "pre_publication_notice": 522, "publish": 498})),
+            "CINS-{year}-02611", False,
             ("Mandeep Gill", "Designated safeguarding lead", "meadowbrook"),
             "Died by suspected suicide aged 12 after a period of bullying, self-harm and a long wait for child "
             "and adolescent mental health services.",
             ("Emotional or psychological abuse", "Online abuse"),
             "csc:lead meadowbrook:referring mh gp-oak police"),
-    CaseRow(CSPR, "Young Person S", "Shannon Reilly", "2007-12-02", ("2024-02-10", "2024-02-12", "2024-02-14"),
-            "ACTION_PLAN_MONITORING", "SIN-2024-00371", False,
+    CaseRow(CSPR, "Young Person S", "Shannon Reilly", (16, 70), (1019, 1017, 1015),
+            Journey("LCSPR_COMMISSIONED", on={"submit_sin": 1015, "send_rapid_review": 993, "panel_responded": 983},
+                    since=980, local=Journey("ACTION_PLAN_MONITORING", on={
+                        "draft_report": 830, "family_preview": 800, "partner_signoff": 760,
+                        "pre_publication_notice": 738, "publish": 715}, since=690)),
+            "CINS-{year}-00371", False,
             ("Adele Morton", "Social worker, children in care team", "csc"),
             "A looked-after 16-year-old in unregulated supported accommodation was seriously assaulted after "
             "reporting threats from an older adult known to police.",
             ("Physical abuse", "Sexual exploitation"),
             "csc:lead police greenmoor acute"),
-    CaseRow(SAR, "Adult B", "Patricia Coombes", "1941-04-22", ("2026-11-06", "2026-11-10", "2026-11-16"),
-            "REFERRAL_RECEIVED", None, False,
+    CaseRow(SAR, "Adult B", "Patricia Coombes", (85, 198), (19, 15, WD(7)),
+            Journey("REFERRAL_RECEIVED"), None, False,
             ("Jenny Lomax", "Head of safeguarding", "acute"),
             "Admitted from a care home with grade 4 pressure ulcers and dehydration; she died eight days later. "
             "The home had recently been rated inadequate.",
             ("Neglect or acts of omission", "Organisational abuse"),
             "asc:lead acute:referring carehome icb"),
-    CaseRow(SAR, "SAR Ruth", "Margaret Doyle-Hughes", "1958-09-10", ("2026-10-24", "2026-10-27", "2026-11-03"),
-            "ACKNOWLEDGED", None, False,
+    CaseRow(SAR, "SAR Ruth", "Margaret Doyle-Hughes", (68, 44), (32, 29, 22),
+            Journey("ACKNOWLEDGED", since=20), None, False,
             ("Claire Benbow", "Principal social worker for adults", "asc"),
             "Died in a house fire. She lived alone with severe hoarding, smoked heavily and had declined "
             "support several times; the fire service had referred her a year earlier.",
             ("Self-neglect",),
             "asc:lead fire gp-castle mh"),
-    CaseRow(SAR, "Adult J", "Jordan Pike", "1996-01-30", ("2026-09-04", "2026-09-07", "2026-09-14"),
-            "INFORMATION_GATHERING", None, False,
+    CaseRow(SAR, "Adult J", "Jordan Pike", (30, 217), (82, 79, 72),
+            Journey("INFORMATION_GATHERING", on={"acknowledge": 69}, since=60), None, False,
             ("Sgt Dave Morrow", "Sergeant, vulnerability hub", "police"),
             "A man with a learning disability was 'cuckooed' for months: his flat was used to supply drugs and "
             "his benefits were taken. He needed hospital treatment for his injuries.",
             ("Financial or material abuse", "Modern slavery", "Physical abuse"),
             "asc:lead police:referring greenmoor gp-riv"),
-    CaseRow(SAR, "SAR Dennis", "Anthony Birch", "1965-05-17", ("2026-04-26", "2026-04-29", "2026-05-06"),
-            "DECISION_PENDING", None, False,
+    CaseRow(SAR, "SAR Dennis", "Anthony Birch", (60, 344), (213, 210, 203),
+            Journey("DECISION_PENDING", on={"acknowledge": 199}, since=175), None, False,
             ("Marcus Bell", "Outreach team leader", "opendoor"),
             "A rough sleeper with alcohol dependence died of hypothermia after being discharged from the "
             "emergency department late at night with no accommodation arranged.",
             ("Self-neglect", "Neglect or acts of omission"),
             "asc:lead opendoor:referring acute newhorizons housing-options"),
-    CaseRow(SAR, "Adult C", "Gordon Whitfield", "1950-03-03", ("2025-12-01", "2025-12-03", "2025-12-10"),
-            "NOT_MET_NO_FURTHER_ACTION", None, False,
+    CaseRow(SAR, "Adult C", "Gordon Whitfield", (75, 273), (359, 357, 350),
+            Journey("NOT_MET_NO_FURTHER_ACTION", on={"acknowledge": 347}, since=300,
+                    learning="Spotting financial abuse by people outside the family goes into the board's "
+                    "newsletter and the GP practices' safeguarding training."),
+            None, False,
             ("Shona Patel", "Practice nurse", "gp-oak"),
             "A neighbour took over his banking and about £18,000 was lost. He is alive and supported through a "
             "section 42 enquiry.",
             ("Financial or material abuse",),
             "asc:lead gp-oak:referring police"),
-    CaseRow(SAR, "SAR Maureen", "Eileen Cartwright", "1938-07-07", ("2025-08-19", "2025-08-20", "2025-08-28"),
-            "NOT_MET_ALTERNATIVE_LEARNING", None, False,
+    CaseRow(SAR, "SAR Maureen", "Eileen Cartwright", (87, 43), (463, 462, 454),
+            Journey("NOT_MET_ALTERNATIVE_LEARNING", on={"acknowledge": 452}, since=420,
+                    learning="A hospital discharge audit and a practitioner learning event on discharging people "
+                    "whose carer is also frail."),
+            None, False,
             ("Jenny Lomax", "Head of safeguarding", "acute"),
             "Fell and fractured her hip after being discharged home without the agreed care package; she has "
             "dementia and lives with her husband, who is also frail.",
             ("Neglect or acts of omission",),
             "asc:lead acute:referring community carers"),
-    CaseRow(SAR, "Adult N", "Sophie Kendrick", "1989-11-11", ("2025-10-05", "2025-10-06", "2025-10-13"),
-            "REFERRED_TO_OTHER_PROCESS", None, False,
+    CaseRow(SAR, "Adult N", "Sophie Kendrick", (35, 328), (416, 415, 408),
+            Journey("REFERRED_TO_OTHER_PROCESS", on={"acknowledge": 406, "ready_for_decision": 396}, since=380,
+                    notes={"refer_elsewhere": "Referred to the Community Safety Partnership for a joint DHR/SAR "
+                           "(see DHR Hannah); the board is represented on the review panel."}),
+            None, False,
             ("Nadia Rahman", "Senior IDVA", "idva"),
             "A woman with care and support needs from an acquired brain injury died after an assault by her "
             "partner, who was also her main carer. SAR and DHR criteria both appear to be met.",
             ("Domestic abuse", "Coercive control", "Physical abuse"),
             "asc:lead idva:referring police mh"),
-    CaseRow(SAR, "SAR Colin", "Raymond Pryce", "1972-02-14", ("2025-05-30", "2025-06-02", "2025-06-09"),
-            "IN_PROGRESS", "STEIS-2025-11873", False,
+    CaseRow(SAR, "SAR Colin", "Raymond Pryce", (53, 105), (544, 541, 534),
+            Journey("IN_PROGRESS", via=("SAR_MANDATORY_COMMISSIONED",),
+                    on={"acknowledge": 531, "ready_for_decision": 505}, since=470),
+            "STEIS-{year}-11873", False,
             ("Dr Helen Oduya", "Associate director of safeguarding", "mh"),
             "Died of an overdose two weeks after discharge from a mental health ward. He had a learning "
             "disability and autism, and his care coordinator left without a handover.",
             ("Neglect or acts of omission", "Self-neglect"),
             "asc:lead mh:referring gp-castle newhorizons ambulance"),
-    CaseRow(SAR, "Adult P", "Leanne Walsh", "1983-08-25", ("2025-02-11", "2025-02-14", "2025-02-21"),
-            "SAB_APPROVAL", None, False,
+    CaseRow(SAR, "Adult P", "Leanne Walsh", (41, 170), (652, 649, 642),
+            Journey("SAB_APPROVAL", via=("SAR_DISCRETIONARY_COMMISSIONED",),
+                    on={"acknowledge": 640, "ready_for_decision": 625, "start_review": 600, "draft_report": 300,
+                        "family_preview": 200}, since=90),
+            None, False,
             ("Claire Benbow", "Principal social worker for adults", "asc"),
             "A woman with alcohol dependence and a history of trauma was repeatedly judged to have capacity to "
             "refuse support; she survived a serious self-neglect episode with lasting injuries.",
             ("Self-neglect", "Domestic abuse"),
             "asc:lead newhorizons gp-riv acute"),
-    CaseRow(SAR, "SAR Graham", "Kenneth Albright", "1954-12-09", ("2024-06-03", "2024-06-05", "2024-06-12"),
-            "PUBLISHED", "STEIS-2024-08215", False,
+    CaseRow(SAR, "SAR Graham", "Kenneth Albright", (69, 177), (905, 903, 896),
+            Journey("PUBLISHED", via=("SAR_MANDATORY_COMMISSIONED",),
+                    on={"acknowledge": 894, "ready_for_decision": 875, "start_review": 850, "draft_report": 640,
+                        "family_preview": 600, "to_board": 520, "publish": 454}),
+            "STEIS-{year}-08215", False,
             ("Jenny Lomax", "Head of safeguarding", "acute"),
             "Died of sepsis from untreated pressure ulcers while his son was his sole carer. District nurses "
             "and paid carers raised concerns that were not escalated.",
             ("Neglect or acts of omission",),
             "asc:lead acute:referring community gp-oak carers"),
-    CaseRow(DHR, "DHR Kelly", "Stacey Mullins", "1991-03-18", ("2026-11-01", "2026-11-03", "2026-11-04"),
-            "NOTIFIED_BY_POLICE", None, False,
+    CaseRow(DHR, "DHR Kelly", "Stacey Mullins", (35, 228), (24, 22, 21),
+            Journey("NOTIFIED_BY_POLICE"), None, False,
             ("DCI Helen Marsh", "Head of public protection", "police"),
             "Killed at her home; her former partner has been charged with murder. Police held three earlier "
             "domestic abuse reports, one of which was heard at MARAC.",
             ("Domestic abuse", "Physical abuse", "Coercive control"),
             "csp:lead police:referring idva gp-riv"),
-    CaseRow(DHR, "DHR Daniel", "Lewis Carrow", "1979-07-07", ("2026-09-12", "2026-09-14", "2026-09-15"),
-            "SCOPING", None, False,
+    CaseRow(DHR, "DHR Daniel", "Lewis Carrow", (47, 67), (74, 72, 71),
+            Journey("SCOPING", since=66), None, False,
             ("DI Rebecca Stone", "Detective inspector, major crime", "police"),
             "Died by suicide after years of reported controlling behaviour by his wife; he had disclosed abuse "
             "to his GP and to a helpline.",
             ("Domestic abuse", "Coercive control"),
             "csp:lead police:referring gp-oak mh"),
-    CaseRow(DHR, "DHR Margaret", "Doreen Ashby", "1946-01-29", ("2026-09-20", "2026-09-21", "2026-09-22"),
-            "DECISION_PENDING", None, False,
+    CaseRow(DHR, "DHR Margaret", "Doreen Ashby", (80, 234), (36, 35, 34),
+            Journey("DECISION_PENDING", on={"scope": 33}, since=14), None, False,
             ("DI Rebecca Stone", "Detective inspector, major crime", "police"),
             "Killed by her adult son, who lived with her and had a long history of psychosis and alcohol misuse. "
             "She had told her GP she was frightened of him.",
             ("Domestic abuse", "Physical abuse"),
             "csp:lead police:referring mh asc gp-castle"),
-    CaseRow(DHR, "DHR Grace", "Chloe Banner", "2009-01-12", ("2026-08-30", "2026-09-01", "2026-09-02"),
-            "DECISION_MADE", None, True,
+    CaseRow(DHR, "DHR Grace", "Chloe Banner", (17, 230), (87, 85, 84),
+            Journey("DECISION_MADE", on={"scope": 83}, since=34), None, True,
             ("DCI Helen Marsh", "Head of public protection", "police"),
             "A 17-year-old was killed by her 19-year-old partner. She had been referred to the domestic abuse "
             "service by her college and had been a child in need.",
             ("Domestic abuse", "Physical abuse", "Coercive control"),
             "csp:lead police:referring csc da"),
-    CaseRow(DHR, "DHR Hannah", "Sophie Kendrick", "1989-11-11", ("2025-10-05", "2025-10-06", "2025-10-08"),
-            "IMRS_RECEIVED", "HO-DHR-2025-058", False,
+    CaseRow(DHR, "DHR Hannah", "Sophie Kendrick", (35, 328), (416, 415, 413),
+            Journey("IMRS_RECEIVED", on={"scope": 413, "notify_home_office": 366, "establish_panel": 350,
+                                         "request_imrs": 330}, since=200),
+            "HO-DHR-{year}-058", False,
             ("DI Rebecca Stone", "Detective inspector, major crime", "police"),
             "Joint DHR/SAR with the Safeguarding Adults Board. Died after an assault by her partner and main "
             "carer; she had an acquired brain injury and care and support needs.",
             ("Domestic abuse", "Coercive control", "Physical abuse"),
             "csp:lead police:referring asc idva mh"),
-    CaseRow(DHR, "DHR Paul", "Martin Greaves", "1968-06-21", ("2024-11-02", "2024-11-04", "2024-11-05"),
-            "SUBMITTED_TO_HO_QA", "HO-DHR-2024-087", False,
+    CaseRow(DHR, "DHR Paul", "Martin Greaves", (56, 134), (753, 751, 750),
+            Journey("SUBMITTED_TO_HO_QA", via=("SUBMITTED_TO_HO_QA", "HO_QA_RESUBMIT_REQUIRED"),
+                    on={"scope": 749, "notify_home_office": 700, "establish_panel": 690, "request_imrs": 670,
+                        "imrs_received": 420, "draft_overview": 330, "csp_signoff": 240,
+                        "submit_to_ho": (200, 45), "ho_resubmit": 120},
+                    notes={"ho_resubmit": "The QA panel asked for more analysis of the police response to the "
+                           "earlier call-outs and of the substance misuse service's risk assessments."}),
+            "HO-DHR-{year}-087", False,
             ("DCI Helen Marsh", "Head of public protection", "police"),
             "Killed by his brother during an argument at the family home. Both brothers were known to substance "
             "misuse services and police had been called to the home before.",
             ("Domestic abuse", "Physical abuse"),
             "csp:lead police:referring newhorizons probation gp-castle"),
-    CaseRow(DHR, "DHR Amira", "Yasmin Haddad", "1985-02-02", ("2024-03-09", "2024-03-11", "2024-03-12"),
-            "PUBLISHED", "HO-DHR-2024-019", False,
+    CaseRow(DHR, "DHR Amira", "Yasmin Haddad", (39, 36), (991, 989, 988),
+            Journey("PUBLISHED", on={"scope": 987, "decide": 945, "notify_home_office": 943, "imrs_received": 800,
+                                     "csp_signoff": 560, "submit_to_ho": 520, "ho_approved": 300,
+                                     "plan_publication": 190, "publish": 148}),
+            "HO-DHR-{year}-019", False,
             ("DI Rebecca Stone", "Detective inspector, major crime", "police"),
             "Killed by her husband after telling her GP and health visitor that he controlled her money and "
             "movements; language barriers meant she was rarely seen alone.",
             ("Domestic abuse", "Coercive control", "Financial or material abuse"),
             "csp:lead police:referring gp-riv community da"),
-    CaseRow(DHR, "DHR Bethany", "Jade Whitmore", "1998-10-10", ("2024-01-20", "2024-01-22", "2024-01-23"),
-            "ACTION_PLAN_MONITORING", "HO-DHR-2024-006", False,
+    CaseRow(DHR, "DHR Bethany", "Jade Whitmore", (25, 102), (1040, 1038, 1037),
+            Journey("ACTION_PLAN_MONITORING", on={"scope": 1036, "decide": 995, "notify_home_office": 993,
+                                                  "csp_signoff": 700, "submit_to_ho": 650, "ho_approved": 480,
+                                                  "plan_publication": 440, "publish": 407}, since=380),
+            "HO-DHR-{year}-006", False,
             ("DCI Helen Marsh", "Head of public protection", "police"),
             "Killed by her former partner while he was under probation supervision for offences against a "
             "previous partner; the MARAC risk level was lowered after she moved address.",
@@ -362,185 +546,331 @@ CASES: list[CaseRow] = [
 ]
 
 # --- Panel decisions ------------------------------------------------------------------------------
-APPROVED, PENDING, REJECTED = ApprovalStatus.APPROVED, ApprovalStatus.PENDING, ApprovalStatus.REJECTED
 COMMISSIONED = DecisionOutcome.REVIEW_COMMISSIONED
 NOT_MET = DecisionOutcome.CRITERIA_NOT_MET_LEARNING_RETAINED
 ALTERNATIVE = DecisionOutcome.ALTERNATIVE_LEARNING
 REFERRED = DecisionOutcome.REFERRED_TO_OTHER_PROCESS
 MANDATORY, DISCRETIONARY = LegalMandate.SAR_MANDATORY, LegalMandate.SAR_DISCRETIONARY
+APPROVE, REJECT, ASK = ApprovalOutcome.APPROVE, ApprovalOutcome.REJECT, ApprovalOutcome.REQUEST_INFO
+MET, NOT, UNKNOWN = CriterionValue.MET, CriterionValue.NOT_MET, CriterionValue.UNKNOWN
 
-# case pseudonym, meeting date, outcome, SAR mandate, rationale, conflicts declared, delay reasons,
-# approval status, approving board user (key), approval comment (None: the usual one for the type).
-DECISIONS: list[tuple[str, str, DecisionOutcome, LegalMandate | None, str, str | None, str | None,
-                      ApprovalStatus, str | None, str | None]] = [
-    ("Young Person K", "2025-12-03", NOT_MET, None,
-     "The learning on sharing information about criminal exploitation is already being addressed by the "
-     "county lines action plan; the National Panel agreed a local review would add little. Learning is "
-     "retained through the rapid review action plan.", None, None, APPROVED, "board", None),
-    ("Child H", "2025-09-24", ALTERNATIVE, None,
-     "Criteria for a local review are not met, but the pattern of children not being brought to health "
-     "appointments needs wider learning: a multi-agency audit and a practitioner learning event instead.",
-     None, None, APPROVED, "board2", None),
-    ("Child D", "2026-04-15", COMMISSIONED, None,
-     "The child died and neglect is suspected. Serious concerns about how agencies in three local authorities "
-     "shared information on his health needs; the National Panel agreed a local review is appropriate.",
-     "The designated nurse had supervised the school nurse involved; she gave information but did not take "
-     "part in the decision.", None, APPROVED, "board", None),
-    ("Baby L", "2025-05-07", COMMISSIONED, None,
-     "Serious harm from suspected abuse, and information about the partner's history of violence was not "
-     "passed to health visiting. Significant learning for the partnership: criteria for a local review met.",
-     None, "Paused on police advice until the partner's criminal trial ended in March 2026.", APPROVED, "board", None),
-    ("Child W", "2024-10-09", COMMISSIONED, None,
-     "The child died by suspected suicide after missed opportunities to act on bullying and self-harm; delays "
-     "in access to mental health services raise issues of wider importance.", None, None, APPROVED, "board", None),
-    ("Young Person S", "2024-03-06", COMMISSIONED, None,
-     "A looked-after child was seriously harmed in unregulated accommodation. The review will examine placement "
-     "sufficiency and how risks from adults known to police were shared.",
-     "The head of service for children in care manages the allocated social worker and left for this item.",
-     None, APPROVED, "board2", None),
-    ("SAR Dennis", "2026-06-17", NOT_MET, None,
-     "Dennis died, but the hospital's own incident review is a proportionate response and the panel found no "
-     "wider concern about how agencies worked together.", None,
-     "The hospital's chronology arrived late, so the case was deferred from the May meeting.", REJECTED, "board2",
-     "The rationale does not address the night-time discharge without accommodation, which involved the "
-     "hospital, housing options and outreach. Please reconsider against s44(1)(a)."),
-    ("SAR Dennis", "2026-11-11", COMMISSIONED, MANDATORY,
-     "On reconsideration: Dennis died, neglect and self-neglect are suspected, and there is reasonable cause "
-     "for concern about how the hospital, housing options and outreach worked together. s44(1)-(3) met.",
-     None, None, PENDING, None, None),
-    ("Adult C", "2026-01-14", NOT_MET, None,
-     "Serious financial abuse occurred, but agencies acted promptly once it was known and the section 42 "
-     "enquiry is proportionate. No concern about joint working; learning on spotting financial abuse goes "
-     "into the board newsletter.", None, None, APPROVED, "board", None),
-    ("SAR Maureen", "2025-09-17", ALTERNATIVE, None,
-     "SAR criteria are not met: Maureen is alive and the harm arose from a single discharge failure. A hospital "
-     "discharge audit and a practitioner learning event will capture the learning.",
-     None, None, APPROVED, "board", None),
-    ("Adult N", "2025-10-29", REFERRED, None,
-     "SAR and DHR criteria both appear to be met. To avoid duplication the case goes to the Community Safety "
-     "Partnership for a joint DHR/SAR, with the board represented on the review panel.", None, None, APPROVED, "board2",
-     None),
-    ("SAR Colin", "2025-07-16", COMMISSIONED, MANDATORY,
-     "Colin died and neglect is suspected; there is reasonable cause for concern about how the mental health "
-     "trust, GP and substance misuse service worked together after discharge. Mandatory review.",
-     "The substance misuse service's representative had been Colin's keyworker; she gave information but took "
-     "no part in the decision.",
-     "The coroner asked to see the findings before the resumed inquest; the timetable runs to December 2026.",
-     APPROVED, "board", None),
-    ("Adult P", "2025-03-19", COMMISSIONED, DISCRETIONARY,
-     "Mandatory criteria are not fully met because agencies coordinated well in the final months, but the board "
-     "wants to learn how capacity is assessed in repeated self-neglect. Discretionary review under s44(4).",
-     None, None, APPROVED, "board", None),
-    ("SAR Graham", "2024-07-10", COMMISSIONED, MANDATORY,
-     "Graham died of sepsis from untreated pressure ulcers. Concerns raised by district nurses and carers were "
-     "not escalated, giving reasonable cause for concern about joint working. Mandatory review.",
-     None, None, APPROVED, "board", None),
-    ("DHR Margaret", "2026-10-21", COMMISSIONED, None,
-     "Margaret, over 16, was killed by her adult son, a member of her household, so the relationship test is "
-     "met. Her contacts with mental health services and her GP need review.", None, None, PENDING, None, None),
-    ("DHR Grace", "2026-10-07", COMMISSIONED, None,
-     "Grace, aged 17, was killed by her partner; the statutory criteria are met. Children's services, her "
-     "college and the domestic abuse service were involved; the children's partnership joins the panel.",
-     "The domestic abuse service's manager declared that her service had supported Grace and did not vote.",
-     None, PENDING, None, None),
-    ("DHR Hannah", "2025-11-12", COMMISSIONED, None,
-     "Joint DHR/SAR: Hannah died after an assault by her partner and carer. DHR and SAR criteria are met; the "
-     "Safeguarding Adults Board agreed the Community Safety Partnership should lead.", None, None, APPROVED, "board2",
-     None),
-    ("DHR Paul", "2024-12-11", COMMISSIONED, None,
-     "Paul was killed by his brother at the family home, so the relationship test is met. Both were known to "
-     "substance misuse services and police had attended the home several times.", None,
-     "Paused from February to September 2025 while the criminal trial took place.", APPROVED, "board", None),
-    ("DHR Amira", "2024-04-10", COMMISSIONED, None,
-     "Amira was killed by her husband after disclosing controlling behaviour to health professionals. The "
-     "statutory criteria are met.", None, None, APPROVED, "board", None),
-    ("DHR Bethany", "2024-02-21", COMMISSIONED, None,
-     "Bethany was killed by her former partner while he was under probation supervision for offences against a "
-     "previous partner. Criteria met; the review will examine MARAC risk assessment after her move.",
-     None, None, APPROVED, "board", None),
+
+class Answer(NamedTuple):
+    """A board member's answer, `after` days after the meeting (comment None: the usual one)."""
+
+    approver: str  # user key, never the panel user who records the decision
+    outcome: ApprovalOutcome
+    comment: str | None = None
+    after: int = 5
+
+
+class DecisionRow(NamedTuple):
+    """A panel decision on the case that went through the panel (a rapid review, not its local CSPR).
+
+    `criteria` assesses each criterion of the review type, in the order of `CRITERIA`. `rounds`
+    holds the board's answers, round by round: the panel amends the decision between rounds. No
+    rounds: the decision is still waiting for the board.
+    """
+
+    pseudonym: str
+    meeting: Ago
+    outcome: DecisionOutcome
+    legal_mandate: LegalMandate | None
+    rationale: str
+    conflicts: str | None
+    delay: str | None
+    criteria: tuple[tuple[CriterionValue, str], ...]
+    rounds: tuple[tuple[Answer, ...], ...]
+
+
+DECISIONS: list[DecisionRow] = [
+    DecisionRow("Young Person K", 357, NOT_MET, None,
+                "The learning on sharing information about criminal exploitation is already being addressed by the "
+                "county lines action plan; the National Panel agreed a local review would add little. Learning is "
+                "retained through the rapid review action plan.", None, None,
+                ((MET, "Criminal exploitation by adults was suspected by several agencies."),
+                 (MET, "Serious injuries from a stabbing.")),
+                ((Answer("board", APPROVE, after=6),),)),
+    DecisionRow("Child H", 427, ALTERNATIVE, None,
+                "Criteria for a local review are not met, but the pattern of children not being brought to health "
+                "appointments needs wider learning: a multi-agency audit and a practitioner learning event instead.",
+                None, None,
+                ((MET, "Left alone; a pattern of missed health appointments."),
+                 (MET, "Serious scald injuries needing hospital treatment.")),
+                ((Answer("board2", APPROVE, after=5),),)),
+    DecisionRow("Child D", 224, COMMISSIONED, None,
+                "The child died and neglect is suspected. Serious concerns about how agencies in three local "
+                "authorities shared information on his health needs; the National Panel agreed a local review is "
+                "appropriate.",
+                "The designated nurse had supervised the school nurse involved; she gave information but did not "
+                "take part in the decision.", None,
+                ((MET, "Long-standing medical neglect suspected."), (MET, "The child died.")),
+                ((Answer("board", APPROVE, after=4),),)),
+    DecisionRow("Baby L", 567, COMMISSIONED, None,
+                "Serious harm from suspected abuse, and information about the partner's history of violence was not "
+                "passed to health visiting. Significant learning for the partnership: criteria for a local review "
+                "met.", None, "Paused on police advice until the partner's criminal trial ended.",
+                ((MET, "Non-accidental head injury; the partner has since been convicted."),
+                 (MET, "Serious brain injury with lasting effects.")),
+                ((Answer("board", APPROVE, after=7),),)),
+    DecisionRow("Child W", 777, COMMISSIONED, None,
+                "The child died by suspected suicide after missed opportunities to act on bullying and self-harm; "
+                "delays in access to mental health services raise issues of wider importance.", None, None,
+                ((MET, "Emotional abuse and online bullying by peers suspected."), (MET, "The child died.")),
+                ((Answer("board", APPROVE, after=5),),)),
+    DecisionRow("Young Person S", 994, COMMISSIONED, None,
+                "A looked-after child was seriously harmed in unregulated accommodation. The review will examine "
+                "placement sufficiency and how risks from adults known to police were shared.",
+                "The head of service for children in care manages the allocated social worker and left for this "
+                "item.", None,
+                ((MET, "Assaulted by an adult known to police; sexual exploitation suspected."),
+                 (MET, "Serious injuries needing surgery.")),
+                ((Answer("board2", APPROVE, after=5),),)),
+    DecisionRow("Baby R", 20, COMMISSIONED, None,
+                "The baby died. The mother's perinatal mental health needs and the father's drinking were known to "
+                "different agencies that did not share them. The rapid review recommends a local review; the "
+                "partners await the National Panel's view.", None, None,
+                ((MET, "Unsafe sleep with a parent who had been drinking: neglect suspected."),
+                 (MET, "The baby died.")),
+                ()),
+    DecisionRow("Child T", 4, ALTERNATIVE, None,
+                "The rapid review found the learning is about step-down from children's social care to early help. "
+                "A multi-agency audit of step-down decisions is proposed instead of a local review.", None, None,
+                ((MET, "No heating, an untreated abscess and younger siblings left unsupervised."),
+                 (UNKNOWN, "The paediatric assessment of the harm is not yet complete.")),
+                ()),
+    DecisionRow("SAR Dennis", 161, NOT_MET, None,
+                "Dennis died, but the hospital's own incident review is a proportionate response and the panel "
+                "found no wider concern about how agencies worked together.", None,
+                "The hospital's chronology arrived late, so the case was deferred from the previous month's meeting.",
+                ((MET, "Alcohol dependence and rough sleeping: needs for care and support."),
+                 (UNKNOWN, "The hospital's chronology was incomplete when the panel met."),
+                 (MET, "He died; self-neglect and neglect are suspected."),
+                 (NOT, "He died, so condition 2 does not apply.")),
+                ((Answer("board2", REJECT,
+                         "The rationale does not address the night-time discharge without accommodation, which "
+                         "involved the hospital, housing options and outreach. Please reconsider against s44(1)(a).",
+                         after=8),),)),
+    DecisionRow("SAR Dennis", 14, COMMISSIONED, MANDATORY,
+                "On reconsideration: Dennis died, neglect and self-neglect are suspected, and there is reasonable "
+                "cause for concern about how the hospital, housing options and outreach worked together. "
+                "s44(1)-(3) met.", None, None,
+                ((MET, "Alcohol dependence and rough sleeping: needs for care and support."),
+                 (MET, "Discharged at night with no accommodation; the hospital, housing options and outreach did "
+                       "not share the plan."),
+                 (MET, "He died; self-neglect and neglect are suspected."),
+                 (NOT, "He died, so condition 2 does not apply.")),
+                ()),
+    DecisionRow("Adult C", 315, NOT_MET, None,
+                "Serious financial abuse occurred, but agencies acted promptly once it was known and the section 42 "
+                "enquiry is proportionate. No concern about joint working; learning on spotting financial abuse "
+                "goes into the board newsletter.", None, None,
+                ((MET, "Frailty and early dementia: needs for care and support."),
+                 (NOT, "Agencies acted promptly and together once the abuse was known."),
+                 (NOT, "He is alive."),
+                 (MET, "Serious financial abuse: about £18,000 lost.")),
+                ((Answer("board", APPROVE, after=5),),)),
+    DecisionRow("SAR Maureen", 434, ALTERNATIVE, None,
+                "SAR criteria are not met: Maureen is alive and the harm arose from a single discharge failure. A "
+                "hospital discharge audit and a practitioner learning event will capture the learning.",
+                None, None,
+                ((MET, "Dementia: needs for care and support."),
+                 (NOT, "A single discharge failure; no wider concern about joint working."),
+                 (NOT, "She is alive."),
+                 (UNKNOWN, "Whether the fall amounts to serious neglect is disputed by the agencies.")),
+                ((Answer("board", APPROVE, after=6),),)),
+    DecisionRow("Adult N", 392, REFERRED, None,
+                "SAR and DHR criteria both appear to be met. To avoid duplication the case goes to the Community "
+                "Safety Partnership for a joint DHR/SAR, with the board represented on the review panel.",
+                None, None,
+                ((MET, "Acquired brain injury: needs for care and support."),
+                 (MET, "Her partner was also her carer; agencies did not share their concerns."),
+                 (MET, "She died after an assault by her partner."),
+                 (NOT, "She died, so condition 2 does not apply.")),
+                ((Answer("board2", APPROVE, after=4),),)),
+    DecisionRow("SAR Colin", 497, COMMISSIONED, MANDATORY,
+                "Colin died and neglect is suspected; there is reasonable cause for concern about how the mental "
+                "health trust, GP and substance misuse service worked together after discharge. Mandatory review.",
+                "The substance misuse service's representative had been Colin's keyworker; she gave information "
+                "but took no part in the decision.",
+                "The coroner asked to see the findings before the resumed inquest, so the timetable follows the "
+                "inquest.",
+                ((MET, "Learning disability and autism: needs for care and support."),
+                 (MET, "No handover when his care coordinator left; the GP and substance misuse service were not "
+                       "told of the discharge."),
+                 (MET, "He died; neglect is suspected."),
+                 (NOT, "He died, so condition 2 does not apply.")),
+                ((Answer("board", APPROVE, after=5),),)),
+    DecisionRow("Adult P", 616, COMMISSIONED, DISCRETIONARY,
+                "Mandatory criteria are not fully met because agencies coordinated well in the final months, but the "
+                "board wants to learn how capacity is assessed in repeated self-neglect. Discretionary review under "
+                "s44(4).", None, None,
+                ((MET, "Alcohol dependence and trauma: needs for care and support."),
+                 (NOT, "Agencies coordinated well in the final months."),
+                 (NOT, "She survived."),
+                 (MET, "Serious self-neglect with lasting injuries.")),
+                ((Answer("board", APPROVE, after=7),),)),
+    DecisionRow("SAR Graham", 868, COMMISSIONED, MANDATORY,
+                "Graham died of sepsis from untreated pressure ulcers. Concerns raised by district nurses and carers "
+                "were not escalated, giving reasonable cause for concern about joint working. Mandatory review.",
+                None, None,
+                ((MET, "Frailty and immobility: needs for care and support."),
+                 (MET, "District nurses' and carers' concerns were not escalated or shared."),
+                 (MET, "He died; neglect by his carer is suspected."),
+                 (NOT, "He died, so condition 2 does not apply.")),
+                ((Answer("board", APPROVE, after=6),),)),
+    DecisionRow("DHR Margaret", 10, COMMISSIONED, None,
+                "Margaret, over 16, was killed by her adult son, a member of her household, so the relationship test "
+                "is met. Her contacts with mental health services and her GP need review.", None, None,
+                ((MET, "She was 80."), (MET, "Killed by her adult son, who lived with her."),
+                 (MET, "A violent assault; she had told her GP she was frightened of him.")),
+                ((Answer("board", ASK,
+                         "What did the mental health trust know about the son's threats before the homicide? Please "
+                         "add its scoping return before the board decides.", after=2),),)),
+    DecisionRow("DHR Grace", 49, COMMISSIONED, None,
+                "Grace, aged 17, was killed by her partner; the statutory criteria are met. Children's services, her "
+                "college and the domestic abuse service were involved; the children's partnership joins the panel.",
+                "The domestic abuse service's manager declared that her service had supported Grace and did not "
+                "vote.", None,
+                ((MET, "She was 17."), (MET, "Killed by her partner."),
+                 (MET, "A violent assault after months of controlling behaviour.")),
+                ((Answer("board2", ASK, "Has the children's safeguarding partnership agreed to join the review panel?",
+                         after=2),),
+                 (Answer("board", APPROVE, after=7),))),
+    DecisionRow("DHR Hannah", 378, COMMISSIONED, None,
+                "Joint DHR/SAR: Hannah died after an assault by her partner and carer. DHR and SAR criteria are met; "
+                "the Safeguarding Adults Board agreed the Community Safety Partnership should lead.", None, None,
+                ((MET, "She was 35."), (MET, "Killed by her partner, who was also her carer."),
+                 (MET, "An assault after a history of coercive control.")),
+                ((Answer("board2", APPROVE, after=4),),)),
+    DecisionRow("DHR Paul", 714, COMMISSIONED, None,
+                "Paul was killed by his brother at the family home, so the relationship test is met. Both were known "
+                "to substance misuse services and police had attended the home several times.", None,
+                "Paused for seven months while the criminal trial took place.",
+                ((MET, "He was 56."), (MET, "Killed by his brother at the family home."),
+                 (MET, "Repeated violence at the home, known to police.")),
+                ((Answer("board", APPROVE, after=5),),)),
+    DecisionRow("DHR Amira", 959, COMMISSIONED, None,
+                "Amira was killed by her husband after disclosing controlling behaviour to health professionals. The "
+                "statutory criteria are met.", None, None,
+                ((MET, "She was 39."), (MET, "Killed by her husband."),
+                 (MET, "Coercive and controlling behaviour, then a fatal assault.")),
+                ((Answer("board", APPROVE, after=6),),)),
+    DecisionRow("DHR Bethany", 1008, COMMISSIONED, None,
+                "Bethany was killed by her former partner while he was under probation supervision for offences "
+                "against a previous partner. Criteria met; the review will examine MARAC risk assessment after her "
+                "move.", None, None,
+                ((MET, "She was 25."), (MET, "Killed by her former partner."),
+                 (MET, "Stalking and violence after the relationship ended.")),
+                ((Answer("board", APPROVE, after=5),),)),
 ]
 
 APPROVAL_COMMENTS = {
     CSPR: "Approved for the three safeguarding partners at the partnership executive.",
     SAR: "Approved by the Safeguarding Adults Board independent chair.",
-    DHR: "Approved for the Community Safety Partnership; Home Office informed of the decision.",
+    DHR: "Approved for the Community Safety Partnership; Home Office to be informed of the decision.",
 }
 
 # --- Family involvement ---------------------------------------------------------------------------
-# case pseudonym, relationship, name, invited date, advocacy provider ("" offered, no provider named;
-# None not offered), engagement, do not contact, notes. Contact details are made up from the name,
-# except for people not yet invited or not to be contacted.
-FAMILY: list[tuple[str, str, str, str | None, str | None, EngagementStatus, bool, str | None]] = [
-    ("Child W", "Mother", "Joanne Carver", "2024-11-04", None, EngagementStatus.ENGAGED, False,
+# case pseudonym (the review it contributes to), relationship, name, invited (days ago), advocacy
+# provider ("" offered, no provider named; None not offered), engagement, do not contact, notes.
+# Contact details are made up from the name, except for people not yet invited or not to be contacted.
+FAMILY: list[tuple[str, str, str, Ago | None, str | None, EngagementStatus, bool, str | None]] = [
+    ("Child W", "Mother", "Joanne Carver", 751, None, EngagementStatus.ENGAGED, False,
      "Met the lead reviewer twice and wrote a pen portrait of Child W for the report."),
-    ("Child W", "Father", "Michael Carver", "2024-11-04", None, EngagementStatus.ENGAGED, False,
+    ("Child W", "Father", "Michael Carver", 751, None, EngagementStatus.ENGAGED, False,
      "Asked that the report describe the wait for mental health services."),
-    ("Young Person S", "Mother", "Donna Reilly", "2024-04-02", None, EngagementStatus.NOT_CONTACTABLE, False,
+    ("Young Person S", "Mother", "Donna Reilly", 967, None, EngagementStatus.NOT_CONTACTABLE, False,
      "Letters returned; police and housing checks found no current address."),
-    ("Young Person S", "Maternal grandmother", "Linda Reilly", "2024-04-02", None, EngagementStatus.ENGAGED, False,
+    ("Young Person S", "Maternal grandmother", "Linda Reilly", 967, None, EngagementStatus.ENGAGED, False,
      "Saw the draft report before publication with S's agreement."),
-    ("Baby L", "Mother", "Kirsty Holden", "2025-06-02", "", EngagementStatus.ENGAGED, False,
-     "Family preview meeting held in October 2026 with her social worker present."),
+    ("Baby L", "Mother", "Kirsty Holden", 541, "", EngagementStatus.ENGAGED, False,
+     "Read the draft at a family preview meeting with her social worker present."),
     ("Baby L", "Mother's former partner", "Dean Sowerby", None, None, EngagementStatus.NOT_YET_INVITED, True,
      "Convicted of causing the injuries. No direct contact: the panel will write through his probation officer."),
-    ("Child D", "Mother", "Kerry Tully", "2026-05-11", None, EngagementStatus.ENGAGED, False,
+    ("Child D", "Mother", "Kerry Tully", 198, None, EngagementStatus.ENGAGED, False,
      "Wants the review to look at the moves between local authorities."),
-    ("Child D", "Father", "Craig Tully", "2026-05-11", None, EngagementStatus.INVITED, False,
-     "Second letter sent in June 2026; no reply yet."),
-    ("SAR Colin", "Sister", "Denise Hall", "2025-08-04", None, EngagementStatus.ENGAGED, False,
+    ("Child D", "Father", "Craig Tully", 198, None, EngagementStatus.INVITED, False,
+     "A second letter was sent a month later; no reply yet."),
+    ("SAR Colin", "Sister", "Denise Hall", 478, None, EngagementStatus.ENGAGED, False,
      "Chose the pseudonym Colin and is part of the case group."),
-    ("SAR Colin", "Mother", "Irene Pryce", "2025-08-04", None, EngagementStatus.DECLINED, False,
+    ("SAR Colin", "Mother", "Irene Pryce", 478, None, EngagementStatus.DECLINED, False,
      "Did not feel able to take part; would like a copy of the final report."),
-    ("SAR Graham", "Daughter", "Karen Albright", "2024-08-01", None, EngagementStatus.ENGAGED, False,
+    ("SAR Graham", "Daughter", "Karen Albright", 846, None, EngagementStatus.ENGAGED, False,
      "Chose the pseudonym Graham and contributed to the pen portrait."),
-    ("SAR Graham", "Son", "Stuart Albright", "2024-08-01", None, EngagementStatus.WITHDRAWN, True,
+    ("SAR Graham", "Son", "Stuart Albright", 846, None, EngagementStatus.WITHDRAWN, True,
      "Was his father's sole carer. Withdrew on legal advice during the police investigation; contact only "
      "through his solicitor."),
-    ("Adult P", "Self (the adult)", "Leanne Walsh", "2025-04-07", "Wrekinshire Independent Advocacy",
+    ("Adult P", "Self (the adult)", "Leanne Walsh", 597, "Wrekinshire Independent Advocacy",
      EngagementStatus.ENGAGED, False,
      "A Care Act advocate supported her to meet the reviewer and comment on the draft."),
-    ("DHR Grace", "Mother", "Nicola Banner", "2026-10-14", "AAFDA", EngagementStatus.INVITED, False,
+    ("DHR Grace", "Mother", "Nicola Banner", 38, "AAFDA", EngagementStatus.INVITED, False,
      "The police family liaison officer delivered the first letter and the Home Office leaflet."),
     ("DHR Grace", "Father", "Gary Banner", None, None, EngagementStatus.NOT_YET_INVITED, False,
      "Lives overseas; contact details are being confirmed through the family liaison officer."),
-    ("DHR Hannah", "Mother", "Angela Kendrick", "2025-11-24", "AAFDA", EngagementStatus.ENGAGED, False,
+    ("DHR Hannah", "Mother", "Angela Kendrick", 366, "AAFDA", EngagementStatus.ENGAGED, False,
      "Chose the pseudonym Hannah; her AAFDA advocate attends every meeting with her."),
-    ("DHR Hannah", "Brother", "Ryan Kendrick", "2025-11-24", "AAFDA", EngagementStatus.INVITED, False,
+    ("DHR Hannah", "Brother", "Ryan Kendrick", 366, "AAFDA", EngagementStatus.INVITED, False,
      "Has asked to be contacted by email only."),
-    ("DHR Paul", "Mother", "Sheila Greaves", "2025-01-06", "AAFDA", EngagementStatus.ENGAGED, False,
+    ("DHR Paul", "Mother", "Sheila Greaves", 688, "AAFDA", EngagementStatus.ENGAGED, False,
      "Mother of both the victim and the perpetrator; supported throughout by an AAFDA advocate."),
-    ("DHR Amira", "Sister", "Leila Mansour", "2024-05-07", "AAFDA", EngagementStatus.ENGAGED, False,
-     "Chose the pseudonym Amira. An Arabic interpreter joined family meetings; told the publication date in "
-     "June 2026."),
-    ("DHR Amira", "Friend", "Ruth Simmonds", "2024-06-12", None, EngagementStatus.ENGAGED, False,
+    ("DHR Amira", "Sister", "Leila Mansour", 932, "AAFDA", EngagementStatus.ENGAGED, False,
+     "Chose the pseudonym Amira. An Arabic interpreter joined family meetings; told the publication date six "
+     "weeks before publication."),
+    ("DHR Amira", "Friend", "Ruth Simmonds", 896, None, EngagementStatus.ENGAGED, False,
      "Often went with Amira to GP appointments; met the chair."),
-    ("DHR Amira", "Partner's mother", "Samira Haddad", "2024-05-07", None, EngagementStatus.DECLINED, False,
+    ("DHR Amira", "Partner's mother", "Samira Haddad", 932, None, EngagementStatus.DECLINED, False,
      "Declined to take part; the chair wrote again before publication."),
-    ("DHR Bethany", "Mother", "Carol Whitmore", "2024-03-11", "AAFDA", EngagementStatus.ENGAGED, False,
+    ("DHR Bethany", "Mother", "Carol Whitmore", 989, "AAFDA", EngagementStatus.ENGAGED, False,
      "Chose the pseudonym Bethany and gave a family tribute for the report."),
-    ("DHR Bethany", "Father", "Steven Whitmore", "2024-03-11", "AAFDA", EngagementStatus.ENGAGED, False, None),
+    ("DHR Bethany", "Father", "Steven Whitmore", 989, "AAFDA", EngagementStatus.ENGAGED, False, None),
 ]
 
 # --- Documents ------------------------------------------------------------------------------------
-# case pseudonym, document type, file format, status, publication date.
-DOCUMENTS: list[tuple[str, DocumentType, str, DocumentStatus, str | None]] = [
-    ("Child W", DocumentType.OVERVIEW_REPORT, "pdf", DocumentStatus.PUBLISHED, "2025-07-15"),
-    ("Child W", DocumentType.SEVEN_MINUTE_BRIEFING, "pdf", DocumentStatus.PUBLISHED, "2025-07-15"),
-    ("Young Person S", DocumentType.OVERVIEW_REPORT, "pdf", DocumentStatus.PUBLISHED, "2024-12-10"),
-    ("Young Person S", DocumentType.LEARNING_BRIEF, "docx", DocumentStatus.PUBLISHED, "2025-01-15"),
+# case pseudonym (the review that produced it), document type, file format, status, publication date
+# (days ago). A published document is approved first and published once its review is.
+DOCUMENTS: list[tuple[str, DocumentType, str, DocumentStatus, Ago | None]] = [
+    ("Child W", DocumentType.OVERVIEW_REPORT, "pdf", DocumentStatus.PUBLISHED, 498),
+    ("Child W", DocumentType.SEVEN_MINUTE_BRIEFING, "pdf", DocumentStatus.PUBLISHED, 498),
+    ("Young Person S", DocumentType.OVERVIEW_REPORT, "pdf", DocumentStatus.PUBLISHED, 715),
+    ("Young Person S", DocumentType.LEARNING_BRIEF, "docx", DocumentStatus.PUBLISHED, 679),
     ("Baby L", DocumentType.OVERVIEW_REPORT, "docx", DocumentStatus.DRAFT, None),
-    ("SAR Graham", DocumentType.OVERVIEW_REPORT, "pdf", DocumentStatus.PUBLISHED, "2025-08-28"),
-    ("SAR Graham", DocumentType.EXECUTIVE_SUMMARY, "pdf", DocumentStatus.PUBLISHED, "2025-08-28"),
+    ("SAR Graham", DocumentType.OVERVIEW_REPORT, "pdf", DocumentStatus.PUBLISHED, 454),
+    ("SAR Graham", DocumentType.EXECUTIVE_SUMMARY, "pdf", DocumentStatus.PUBLISHED, 454),
     ("Adult P", DocumentType.OVERVIEW_REPORT, "docx", DocumentStatus.DRAFT, None),
     ("DHR Paul", DocumentType.OVERVIEW_REPORT, "docx", DocumentStatus.APPROVED, None),
-    ("DHR Amira", DocumentType.OVERVIEW_REPORT, "pdf", DocumentStatus.PUBLISHED, "2026-06-30"),
-    ("DHR Amira", DocumentType.EXECUTIVE_SUMMARY, "pdf", DocumentStatus.PUBLISHED, "2026-06-30"),
-    ("DHR Bethany", DocumentType.OVERVIEW_REPORT, "pdf", DocumentStatus.PUBLISHED, "2025-10-14"),
-    ("DHR Bethany", DocumentType.AGENCY_RESPONSE, "pdf", DocumentStatus.PUBLISHED, "2025-10-14"),
+    ("DHR Amira", DocumentType.OVERVIEW_REPORT, "pdf", DocumentStatus.PUBLISHED, 148),
+    ("DHR Amira", DocumentType.EXECUTIVE_SUMMARY, "pdf", DocumentStatus.PUBLISHED, 148),
+    ("DHR Bethany", DocumentType.OVERVIEW_REPORT, "pdf", DocumentStatus.PUBLISHED, 407),
+    ("DHR Bethany", DocumentType.AGENCY_RESPONSE, "pdf", DocumentStatus.PUBLISHED, 407),
+]
+
+# --- Holds ----------------------------------------------------------------------------------------
+# case pseudonym (the review it pauses), reason, detail, start (days ago), end (days ago; None: ongoing).
+HOLDS: list[tuple[str, HoldReason, str, Ago, Ago | None]] = [
+    ("Baby L", HoldReason.CRIMINAL_PROCEEDINGS,
+     "Police asked the review not to interview practitioners until the partner's criminal trial ended.", 540, 250),
+    ("SAR Colin", HoldReason.INQUEST,
+     "The coroner asked to see the findings before the resumed inquest.", 380, None),
+    ("DHR Hannah", HoldReason.CRIMINAL_PROCEEDINGS,
+     "Her partner is charged with murder; the police and the CPS asked the panel not to interview witnesses "
+     "before the trial.", 360, None),
+    ("DHR Paul", HoldReason.CRIMINAL_PROCEEDINGS,
+     "Paused while his brother's criminal trial took place.", 662, 450),
 ]
 
 
 # --- Loading --------------------------------------------------------------------------------------
+class Context(NamedTuple):
+    """What every loading step needs: the users by key, today, now and the seeded random source."""
+
+    users: dict[str, User]
+    agencies: dict[str, Agency]
+    today: date
+    now: datetime
+    rng: random.Random
+
+
 def load_demo() -> dict[str, tuple[str, str]]:
     """Load the demo data set into an empty database in one transaction.
 
@@ -552,18 +882,19 @@ def load_demo() -> dict[str, tuple[str, str]]:
         raise DemoAlreadyLoaded(
             "The database already has cases or users; demo data is loaded only into an empty database."
         )
-    rng = random.Random(SEED)
+    _check_tables()
     try:
         users, passwords = _users()
         session.flush()
         with _acting_as(users["admin"]):
             agencies = _agencies()
+        ctx = Context(users, agencies, date.today(), datetime.now(timezone.utc), random.Random(SEED))
         with _acting_as(users["business_support"]):
-            cases = _cases(agencies, _categories())
-            _family(cases)
-            _documents(cases)
-        with _acting_as(users["panel"]):
-            _decisions(cases, users, rng)
+            cases = _cases(ctx, _categories())
+        decisions = _decisions(ctx, cases)
+        _board_answers(ctx, decisions)
+        for row in CASES:
+            _lifecycle(ctx, row, cases[row.pseudonym])
         session.commit()
     except BaseException:
         session.rollback()
@@ -573,9 +904,18 @@ def load_demo() -> dict[str, tuple[str, str]]:
     return passwords
 
 
+def _check_tables() -> None:
+    """Every decision, family member, document and hold names a demo case."""
+    pseudonyms = {row.pseudonym for row in CASES}
+    named = [row.pseudonym for row in DECISIONS] + [row[0] for table in (FAMILY, DOCUMENTS, HOLDS) for row in table]
+    unknown = sorted(set(named) - pseudonyms)
+    if unknown or len(pseudonyms) != len(CASES):
+        raise InvalidDemoData(f"Demo tables name unknown or duplicate cases: {', '.join(unknown) or 'duplicates'}.")
+
+
 @contextmanager
 def _acting_as(user: User) -> Iterator[None]:
-    """Stamp the records added in the block as created by `user` (as a signed-in user's would be)."""
+    """Stamp the records added or changed in the block as by `user` (as a signed-in user's would be)."""
     db.session.info["actor_id"] = user.id
     yield
     db.session.flush()
@@ -619,29 +959,30 @@ def _categories() -> dict[str, AbuseCategory]:
     return categories
 
 
-def _cases(agencies: dict[str, Agency], categories: dict[str, AbuseCategory]) -> dict[str, Case]:
-    """The demo cases by pseudonym, inserted in referral order so that references follow it."""
+def _cases(ctx: Context, categories: dict[str, AbuseCategory]) -> dict[str, Case]:
+    """The demo cases by pseudonym, each in its initial state, inserted in referral order so that
+    references follow it."""
     cases: dict[str, Case] = {}
-    for row in sorted(CASES, key=lambda r: r.dates[2]):
-        incident, aware, referral = (date.fromisoformat(d) for d in row.dates)
-        dob = date.fromisoformat(row.dob)
-        if row.state not in STATES[row.review_type]:
-            raise InvalidDemoData(f"Demo case {row.pseudonym}: unknown state {row.state}.")
+    for row in sorted(CASES, key=lambda r: (_case_dates(r, ctx.today)[2], r.pseudonym)):
+        incident, aware, referral = _case_dates(row, ctx.today)
+        years, days = row.age
+        dob = incident - relativedelta(years=years) - timedelta(days=days)
+        if row.journey.state not in STATES[row.review_type]:
+            raise InvalidDemoData(f"Demo case {row.pseudonym}: unknown state {row.journey.state}.")
         errors = case_errors(
             review_type=row.review_type,
             incident_date=incident,
             aware_date=aware,
             referral_date=referral,
             subject_dob=dob,
-            today=date.today(),
+            today=ctx.today,
         )
         if errors:
             raise InvalidDemoData(f"Demo case {row.pseudonym} is invalid: {errors}")
         referrer_name, referrer_role, referrer_agency = row.referrer
         case = Case(
             review_type=row.review_type,
-            state=row.state,
-            external_reference=row.external_reference,
+            external_reference=row.external_reference.format(year=aware.year) if row.external_reference else None,
             subject_pseudonym=row.pseudonym,
             subject_legal_name=row.legal_name,
             subject_dob=dob,
@@ -650,16 +991,22 @@ def _cases(agencies: dict[str, Agency], categories: dict[str, AbuseCategory]) ->
             referral_date=referral,
             referrer_name=referrer_name,
             referrer_role=referrer_role,
-            referrer_agency=agencies[referrer_agency],
+            referrer_agency=ctx.agencies[referrer_agency],
             concerns=row.concerns,
             is_restricted=row.restricted,
             abuse_categories=[categories[name] for name in row.categories],
         )
-        case.agency_links.extend(_agency_links(row.agencies, agencies))
+        case.agency_links.extend(_agency_links(row.agencies, ctx.agencies))
         db.session.add(case)
         db.session.flush()  # one insert at a time: each reference is numbered from the ones before it
         cases[row.pseudonym] = case
     return cases
+
+
+def _case_dates(row: CaseRow, today: date) -> tuple[date, date, date]:
+    """Incident, partnership aware, referral received (on a working day)."""
+    incident, aware, referral = row.dates
+    return on_day(incident, today), on_day(aware, today), on_working_day(referral, today)
 
 
 def _agency_links(spec: str, agencies: dict[str, Agency]) -> list[CaseAgency]:
@@ -671,63 +1018,289 @@ def _agency_links(spec: str, agencies: dict[str, Agency]) -> list[CaseAgency]:
     return links
 
 
-def _decisions(cases: dict[str, Case], users: dict[str, User], rng: random.Random) -> list[PanelDecision]:
-    """Panel decisions recorded by the panel user; most approved, some pending, one rejected."""
+def _moment(day: date, ctx: Context, after: datetime | None = None) -> datetime:
+    """A working-hours time on `day` (UTC), later than `after`, and never later than now."""
+    at = datetime.combine(day, time(ctx.rng.randint(9, 16), ctx.rng.choice((0, 15, 30, 45))), tzinfo=timezone.utc)
+    if after is not None and at <= after:
+        at = after + timedelta(minutes=20)
+    return min(at, ctx.now)
+
+
+# --- Decisions and the board's answers ----------------------------------------------------------------
+def _decisions(ctx: Context, cases: dict[str, Case]) -> list[tuple[DecisionRow, PanelDecision]]:
+    """Panel decisions with their criteria assessed, recorded by the panel user."""
     decisions = []
-    now = datetime.now(timezone.utc)
-    for pseudonym, meeting, outcome, mandate, rationale, conflicts, delay, status, approver, comment in DECISIONS:
-        case = cases[pseudonym]
-        meeting_date = date.fromisoformat(meeting)
-        errors = decision_errors(
-            review_type=case.review_type,
-            outcome=outcome,
-            legal_mandate=mandate,
-            rationale=rationale,
-            meeting_date=meeting_date,
-            referral_date=case.referral_date,
-            today=date.today(),
-        )
-        if errors:
-            raise InvalidDemoData(f"Demo decision on {pseudonym} ({meeting}) is invalid: {errors}")
-        decision = PanelDecision(
-            case=case,
-            meeting_date=meeting_date,
-            outcome=outcome,
-            legal_mandate=mandate,
-            rationale=rationale,
-            conflicts_declared=conflicts,
-            delay_reasons=delay,
-            recorded_by=users["panel"],
-            approval_status=status,
-        )
-        if status != ApprovalStatus.PENDING:
-            decided = datetime.combine(
-                meeting_date + timedelta(days=rng.randint(2, 12)),
-                time(rng.randint(9, 16), rng.choice((0, 15, 30, 45))),
-                tzinfo=timezone.utc,
+    with _acting_as(ctx.users["panel"]):
+        for row in DECISIONS:
+            case = cases[row.pseudonym]
+            codes = list(CRITERIA[case.review_type])
+            if len(row.criteria) != len(codes):
+                raise InvalidDemoData(f"Demo decision on {row.pseudonym}: assess each of {', '.join(codes)}.")
+            criteria = {code: str(value) for code, (value, _) in zip(codes, row.criteria)}
+            meeting = on_working_day(row.meeting, ctx.today)
+            errors = decision_errors(
+                review_type=case.review_type,
+                outcome=row.outcome,
+                legal_mandate=row.legal_mandate,
+                rationale=row.rationale,
+                meeting_date=meeting,
+                referral_date=case.referral_date,
+                today=ctx.today,
+                criteria=criteria,
+                criteria_count=len(row.criteria),
             )
-            decision.approved_by = users[approver]
-            decision.approved_at = min(decided, now)
-            decision.approval_comment = comment or APPROVAL_COMMENTS[case.review_type]
-        db.session.add(decision)
-        decisions.append(decision)
+            if errors:
+                raise InvalidDemoData(f"Demo decision on {row.pseudonym} ({meeting}) is invalid: {errors}")
+            decision = PanelDecision(
+                case=case,
+                meeting_date=meeting,
+                outcome=row.outcome,
+                legal_mandate=row.legal_mandate,
+                rationale=row.rationale,
+                conflicts_declared=row.conflicts,
+                delay_reasons=row.delay,
+                recorded_by_id=ctx.users["panel"].id,
+                approval_status=ApprovalStatus.PENDING,
+                approval_round=1,
+                criteria=[
+                    CriterionAssessment(criterion=code, value=value, evidence=evidence)
+                    for code, (value, evidence) in zip(codes, row.criteria)
+                ],
+            )
+            db.session.add(decision)
+            decisions.append((row, decision))
     return decisions
 
 
-def _family(cases: dict[str, Case]) -> list[FamilyInvolvement]:
+def _board_answers(ctx: Context, decisions: list[tuple[DecisionRow, PanelDecision]]) -> None:
+    """Each board member's answers, round by round, through the same rule the approval page applies."""
+    for row, decision in decisions:
+        for number, answers in enumerate(row.rounds):
+            if number:
+                with _acting_as(ctx.users["panel"]):
+                    amend(decision)  # the panel answered the board's question: a new round starts
+            for answer in answers:
+                approver = ctx.users[answer.approver]
+                if RoleName.BOARD not in approver.role_names:
+                    raise InvalidDemoData(f"Demo decision on {row.pseudonym}: {approver} is not on the board.")
+                comment = answer.comment or (
+                    APPROVAL_COMMENTS[decision.case.review_type] if answer.outcome == APPROVE else None
+                )
+                answered = working_day(decision.meeting_date + timedelta(days=answer.after), ctx.today)
+                if answered > ctx.today:
+                    raise InvalidDemoData(f"Demo decision on {row.pseudonym}: an answer dated in the future.")
+                with _acting_as(approver):
+                    try:
+                        approval = record_approval(decision, approver.id, answer.outcome, comment, required=1)
+                    except ApprovalRefused as exc:
+                        raise InvalidDemoData(f"Demo decision on {row.pseudonym}: {exc}") from exc
+                    approval.at = _moment(answered, ctx)
+                    if decision.approval_status == ApprovalStatus.APPROVED:
+                        decision.approved_at = approval.at
+
+
+def _approved_on(case: Case) -> date | None:
+    """When the board approved the latest of the case's approved decisions."""
+    moments = [
+        d.approved_at
+        for d in case.decisions
+        if d.archived_at is None and d.approval_status == ApprovalStatus.APPROVED and d.approved_at
+    ]
+    return max(moments).date() if moments else None
+
+
+# --- Lifecycle ------------------------------------------------------------------------------------
+def _lifecycle(ctx: Context, row: CaseRow, case: Case) -> None:
+    """Bring the case to its demo state step by step; a converted rapid review's local CSPR follows."""
+    journey = row.journey
+    if journey.local is None:
+        _review_records(ctx, row.pseudonym, case)
+        _take_steps(ctx, case, journey, start=max(case.aware_date, case.referral_date))
+        return
+    _take_steps(ctx, case, journey, start=max(case.aware_date, case.referral_date))
+    local = next((c for c in case.children if c.state == CONVERTED_LOCAL_REVIEW_STATE), None)
+    if local is None:
+        raise InvalidDemoData(f"Demo case {row.pseudonym}: the rapid review was not converted into a local CSPR.")
+    with _acting_as(ctx.users["business_support"]):
+        local.agency_links.extend(_agency_links(row.agencies, ctx.agencies))  # not carried over by the conversion
+    converted_on = case.timeline[-1].at
+    local.timeline[0].at = converted_on + timedelta(minutes=1)
+    _review_records(ctx, row.pseudonym, local)
+    _take_steps(ctx, local, journey.local, start=converted_on.date())
+
+
+def _route(review_type: ReviewType, state: str, journey: Journey) -> list[Transition]:
+    """The steps from `state` to the journey's state, through its `via` states in order."""
+    steps: list[Transition] = []
+    for waypoint in (*journey.via, journey.state):
+        steps += _shortest_path(review_type, state, waypoint)
+        state = waypoint
+    return steps
+
+
+def _shortest_path(review_type: ReviewType, source: str, target: str) -> list[Transition]:
+    """The fewest steps leading from `source` to `target` (breadth-first over the transitions)."""
+    reached: dict[str, tuple[str, Transition] | None] = {source: None}
+    queue = deque([source])
+    while queue and target not in reached:
+        state = queue.popleft()
+        for step in transitions_for(review_type):
+            if state in step.sources and step.target not in reached:
+                reached[step.target] = (state, step)
+                queue.append(step.target)
+    if target not in reached:
+        raise InvalidDemoData(f"No {review_type.value} lifecycle path from {source} to {target}.")
+    path: list[Transition] = []
+    while (previous := reached[target]) is not None:
+        target, step = previous
+        path.append(step)
+    return path[::-1]
+
+
+MAX_SHIFT_DAYS = 7
+
+
+def _step_dates(ctx: Context, case: Case, steps: list[Transition], journey: Journey, start: date) -> list[date]:
+    """The date of each step: fixed ones from the journey, the others spread evenly between them, none
+    before the decision it depends on, in order, none in the future."""
+    known: dict[int, date] = {}
+    taken: dict[str, int] = {}
+    for index, step in enumerate(steps):
+        ago = journey.on.get(step.name)
+        if isinstance(ago, tuple) and not isinstance(ago, WD):  # one date for each time the step is taken
+            count = taken[step.name] = taken.get(step.name, 0) + 1
+            ago = ago[count - 1] if count <= len(ago) else None
+        if ago is not None:
+            known[index] = on_working_day(ago, ctx.today)
+    last = len(steps) - 1
+    if last >= 0 and last not in known:
+        if journey.since is None:
+            raise InvalidDemoData(f"Demo case {case.subject_pseudonym}: give the date of its last step ('since').")
+        known[last] = on_working_day(journey.since, ctx.today)
+    explicit = dict(known)
+    # Unless dated otherwise, the panel's recommendation goes to the chair on the day of the meeting, and
+    # the outcome is recorded on the day the board approves the decision.
+    approved_on = _approved_on(case)
+    first_meeting = min((d.meeting_date for d in case.decisions), default=None)
+    for index, step in enumerate(steps):
+        if index not in known and "take_decision_date" in step.effects and approved_on:
+            known[index] = approved_on
+        elif index not in known and decision_recorded in step.guards and first_meeting:
+            known[index] = first_meeting
+    dates: list[date] = []
+    for index, step in enumerate(steps):
+        if index in known:
+            day = known[index]
+        else:
+            before = max((i for i in known if i < index), default=-1)
+            after = min(i for i in known if i > index)
+            low = known[before] if before >= 0 else start
+            day = low + timedelta(days=(known[after] - low).days * (index - before) // (after - before))
+            day = working_day(day, ctx.today)
+        if "take_decision_date" in step.effects and approved_on:
+            day = max(day, approved_on)  # the board approved the decision first
+        if decision_recorded in step.guards and first_meeting:
+            day = max(day, first_meeting)  # the panel met first
+        day = max([day, start, *dates[-1:]])
+        # A date given in the tables may move a few days (weekends and bank holidays move the meetings and
+        # answers it follows), not more: that would be a mistake in the tables.
+        if index in explicit and (day - explicit[index]).days > MAX_SHIFT_DAYS:
+            raise InvalidDemoData(
+                f"Demo case {case.subject_pseudonym}: step {step.name} is dated {explicit[index]}, before an earlier "
+                f"step, the referral or the decision it needs ({day})."
+            )
+        if day > ctx.today:
+            raise InvalidDemoData(f"Demo case {case.subject_pseudonym}: step {step.name} would be dated {day}.")
+        dates.append(day)
+    return dates
+
+
+def _actor(ctx: Context, step: Transition, case: Case) -> User:
+    """A demo user whose role may take the step (the two board members take turns, case by case)."""
+    if RoleName.BUSINESS_SUPPORT in step.roles:
+        return ctx.users["business_support"]
+    if RoleName.PANEL in step.roles:
+        return ctx.users["panel"]
+    if RoleName.BOARD in step.roles:
+        return ctx.users["board2" if case.id % 2 else "board"]
+    raise InvalidDemoData(f"No demo user may take the step {step.name}.")
+
+
+# Steps whose notification carries the case's external reference (the CINS or Home Office reference).
+REFERENCED_STEPS = {"submit_sin", "notify_home_office"}
+
+
+def _values(case: Case, step: Transition, day: date, journey: Journey, planned: date) -> dict:
+    """What the step's form would be filled in with."""
+    values: dict = {}
+    for field in step.fields:
+        if field.name == "planned_publication_date":
+            values[field.name] = planned
+        elif field.kind == "date":
+            values[field.name] = day
+        elif field.name == "note":
+            values[field.name] = journey.notes.get(step.name) or STEP_NOTES.get(step.name)
+        elif field.name == "learning_retained":
+            values[field.name] = journey.learning
+        elif field.name == "panel_response":
+            values[field.name] = journey.panel_response
+        elif field.name == "notification_reference":
+            values[field.name] = case.external_reference if step.name in REFERENCED_STEPS else None
+        else:
+            raise InvalidDemoData(f"The demo does not know how to fill in {field.name} for {step.name}.")
+    return values
+
+
+def _take_steps(ctx: Context, case: Case, journey: Journey, start: date) -> None:
+    """Apply the journey's lifecycle steps to the case, as the users would from the case page."""
+    steps = _route(case.review_type, case.state, journey)
+    dates = _step_dates(ctx, case, steps, journey, start)
+    published = next((d for s, d in zip(steps, dates) if s.name.startswith("publish")), None)
+    last_at = case.timeline[-1].at if case.timeline else None
+    for step, day in zip(steps, dates):
+        # Publication is planned for the day it happens, or (not published yet) six weeks ahead.
+        planned = published or working_day(day + timedelta(days=42), ctx.today)
+        actor = _actor(ctx, step, case)
+        values = _values(case, step, day, journey, planned)
+        with _acting_as(actor):
+            try:
+                entry = transitions.apply(case, step.name, actor.id, actor.role_names, values, ctx.today)
+            except transitions.TransitionRefused as exc:
+                raise InvalidDemoData(
+                    f"Demo case {case.subject_pseudonym}: step {step.name} on {day} refused: {exc}"
+                ) from exc
+            entry.at = last_at = _moment(day, ctx, after=last_at)
+        if step.name.startswith("publish"):
+            _publish_documents(ctx, case)
+    if case.state != journey.state:
+        raise InvalidDemoData(f"Demo case {case.subject_pseudonym} ended in {case.state}, not {journey.state}.")
+
+
+# --- Records of a review: documents, family, holds ------------------------------------------------
+def _review_records(ctx: Context, pseudonym: str, review: Case) -> None:
+    """The documents, family involvement and holds of the review (the local CSPR, for a converted case)."""
+    with _acting_as(ctx.users["business_support"]):
+        _documents(ctx, pseudonym, review)
+        _family(ctx, pseudonym, review)
+        _holds(ctx, pseudonym, review)
+
+
+def _family(ctx: Context, pseudonym: str, review: Case) -> list[FamilyInvolvement]:
     """Family members and friends invited to contribute, with made-up contact details."""
     records = []
-    for number, (pseudonym, relationship, name, invited, advocacy, status, do_not_contact, notes) in enumerate(
+    for number, (name_of, relationship, name, invited, advocacy, status, do_not_contact, notes) in enumerate(
         FAMILY, start=600
     ):
-        invited_date = date.fromisoformat(invited) if invited else None
-        errors = family_errors(invited_date=invited_date, today=date.today())
+        if name_of != pseudonym:
+            continue
+        invited_date = on_working_day(invited, ctx.today) if invited is not None else None
+        errors = family_errors(invited_date=invited_date, today=ctx.today)
         if errors:
             raise InvalidDemoData(f"Demo family member {relationship} of {pseudonym} is invalid: {errors}")
         reachable = invited_date is not None and not do_not_contact
         email = name.lower().replace(" ", ".") + "@example.org"
         record = FamilyInvolvement(
-            case=cases[pseudonym],
+            case=review,
             relationship_to_subject=relationship,
             name=name,
             contact_details=f"01632 960{number:03d}\n{email}" if reachable else None,
@@ -743,30 +1316,52 @@ def _family(cases: dict[str, Case]) -> list[FamilyInvolvement]:
     return records
 
 
-def _documents(cases: dict[str, Case]) -> list[PublishedDocument]:
-    """Reports and briefings, each a small real PDF or DOCX stored like an upload."""
+def _holds(ctx: Context, pseudonym: str, review: Case) -> list[Hold]:
+    """Parallel processes (trials, inquests) that extend the review's targets."""
+    holds = []
+    for name_of, reason, detail, start, end in HOLDS:
+        if name_of != pseudonym:
+            continue
+        hold = Hold(
+            case=review,
+            reason=reason,
+            detail=detail,
+            start_date=on_day(start, ctx.today),
+            end_date=on_day(end, ctx.today) if end is not None else None,
+        )
+        if hold.start_date < review.aware_date or (hold.end_date and hold.end_date < hold.start_date):
+            raise InvalidDemoData(f"Demo hold on {pseudonym} has impossible dates.")
+        db.session.add(hold)
+        holds.append(hold)
+    return holds
+
+
+def _documents(ctx: Context, pseudonym: str, review: Case) -> list[PublishedDocument]:
+    """Reports and briefings, each a small real PDF or DOCX stored like an upload. Those to be published
+    are approved now and published with their review."""
     folder = current_app.config["UPLOAD_DIR"]
     max_bytes = current_app.config["DOCUMENT_MAX_BYTES"]
     documents = []
-    for pseudonym, document_type, file_format, status, published in DOCUMENTS:
-        case = cases[pseudonym]
+    for name_of, document_type, file_format, status, published in DOCUMENTS:
+        if name_of != pseudonym:
+            continue
         title = f"{pseudonym}: {document_type.label}"
         lines = [
             f"Demo document: {title}",
-            f"{PARTNERSHIP} - {case.review_type.label}",
+            f"{PARTNERSHIP} - {review.review_type.label}",
             "Fictional demonstration data. No real person or case is described.",
         ]
         data = _pdf(lines) if file_format == "pdf" else _docx(lines)
         stored = files.store(data, files.check_document(data, max_bytes), folder)
         files.discard_on_rollback(db.session, stored.stored_name, folder)
         document = PublishedDocument(
-            case=case,
+            case=review,
             title=title,
             document_type=document_type,
-            status=status,
-            publication_date=date.fromisoformat(published) if published else None,
+            status=DocumentStatus.APPROVED if status == DocumentStatus.PUBLISHED else status,
+            publication_date=on_working_day(published, ctx.today) if published is not None else None,
             stored_name=stored.stored_name,
-            original_filename=f"{_slug(case, document_type)}.{file_format}",
+            original_filename=f"{_slug(review, document_type)}.{file_format}",
             content_type=stored.content_type,
             size_bytes=stored.size_bytes,
             sha256=stored.sha256,
@@ -774,6 +1369,19 @@ def _documents(cases: dict[str, Case]) -> list[PublishedDocument]:
         db.session.add(document)
         documents.append(document)
     return documents
+
+
+def _publish_documents(ctx: Context, review: Case) -> None:
+    """The board publishes the review's approved documents that the table lists as published."""
+    to_publish = {
+        document_type
+        for name, document_type, _, status, _ in DOCUMENTS
+        if name == review.subject_pseudonym and status == DocumentStatus.PUBLISHED
+    }
+    with _acting_as(ctx.users["board"]):
+        for document in review.documents:
+            if document.document_type in to_publish and document.status == DocumentStatus.APPROVED:
+                publication.apply("publish", document, ctx.today)
 
 
 def _slug(case: Case, document_type: DocumentType) -> str:

@@ -110,6 +110,10 @@ POLICY: dict[str, dict[str, frozenset[RoleName]]] = {
         "create": frozenset({ADMIN}),
         "edit": frozenset({ADMIN}),
     },
+    "audit": {
+        "read": frozenset({AUDITOR, ADMIN}),
+        "export": frozenset({AUDITOR}),
+    },
     "agency": {
         "read": frozenset({BS, PANEL, BOARD, AUDITOR, ADMIN}),
         "create": frozenset({BS, ADMIN}),

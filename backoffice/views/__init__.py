@@ -8,6 +8,7 @@ from backoffice.extensions import db, make_admin
 from backoffice.models import (
     AbuseCategory,
     Agency,
+    AuditEvent,
     Case,
     Deadline,
     DeadlineRule,
@@ -19,6 +20,7 @@ from backoffice.models import (
     User,
 )
 from backoffice.views.agencies import AbuseCategoryView, AgencyView
+from backoffice.views.audit import AuditLogView
 from backoffice.views.cases import CaseView
 from backoffice.views.clock import DeadlineRuleView, DeadlineView, HoldView, NotificationView
 from backoffice.views.decisions import DecisionView
@@ -47,5 +49,6 @@ def register_views(app: Flask) -> None:
         DeadlineRuleView(DeadlineRule, db, name="Deadline rules", endpoint="deadline_rule", category="Reference data")
     )
     admin.add_view(UserView(User, db, name="Users", endpoint="user", category="Administration"))
+    admin.add_view(AuditLogView(AuditEvent, db, name="Audit log", endpoint="audit", category="Administration"))
     admin.init_app(app)
     app.register_blueprint(downloads_bp)

@@ -25,10 +25,13 @@ from flask_wtf import FlaskForm
 from flask_wtf.form import _Auto
 from markupsafe import Markup, escape
 from sqlalchemy.exc import IntegrityError
-from wtforms import TextAreaField
+from wtforms import HiddenField, TextAreaField
 from wtforms.validators import DataRequired, Length, ValidationError
 
+from backoffice.domain.audit import AUDITED, record_now
+from backoffice.domain.history import conflict_message, event_changes, history
 from backoffice.extensions import db
+from backoffice.models.audit import AuditAction
 from backoffice.models.base import Archivable, current_actor_id
 from backoffice.policy import may
 
@@ -47,6 +50,7 @@ ENDPOINT_ACTIONS: dict[str, tuple[str, ...]] = {
     "ajax_lookup": ("create", "edit"),
     "ajax_update": ("edit",),
     "archive_view": ("archive",),
+    "history_view": ("read",),
 }
 
 LOOKUP_LIMIT = 20
@@ -246,6 +250,7 @@ class SecureModelView(ModelView):
 
     def get_list_row_actions(self):
         actions = super().get_list_row_actions()
+        actions.append(EndpointLinkRowAction("fa fa-history", ".history_view", title="History"))
         if self.can_archive:
             actions.append(EndpointLinkRowAction("fa fa-archive", ".archive_view", title="Archive"))
         return actions
@@ -286,7 +291,27 @@ class SecureModelView(ModelView):
         return self._restrict_form(super().create_form(obj))
 
     def edit_form(self, obj=None):
-        return self._restrict_form(super().edit_form(obj))
+        form = self._restrict_form(super().edit_form(obj))
+        if obj is not None and hasattr(obj, "version"):
+            form.loaded_version.data = form.loaded_version.data or obj.version
+        return form
+
+    def get_edit_form(self):
+        form_class = super().get_edit_form()
+        if hasattr(self.model, "version"):
+            # The version the user loaded travels with the form, so a save over a newer version is caught.
+            form_class.loaded_version = HiddenField()
+        return form_class
+
+    def update_model(self, form, model) -> bool:
+        """Refuse to save over someone else's newer change; say what they changed."""
+        if "loaded_version" in form:
+            loaded = form.loaded_version.data
+            del form["loaded_version"]
+            if str(loaded).isdigit() and int(loaded) != model.version:
+                flash(conflict_message(self.audit_type, model.id, int(loaded)), "error")
+                return False
+        return super().update_model(form, model)
 
     def _restrict_form(self, form):
         """Drop fields the role may not see, so posted values for them are ignored too."""
@@ -337,6 +362,49 @@ class SecureModelView(ModelView):
     def create_scoped_loader(self, name: str, model, scope, fields: list[str], **options):
         return ScopedAjaxLoader(name, model, scope, fields=fields, page_size=LOOKUP_LIMIT, **options)
 
+    # --- audit of reads, and each record's history -----------------------------------------------
+
+    @property
+    def audit_type(self) -> str:
+        """The object type this view's records carry in the audit trail."""
+        return AUDITED.get(self.model, (self.resource, self.resource))[0]
+
+    @expose("/details/")
+    def details_view(self):
+        response = super().details_view()
+        model = self.get_one(request.args.get("id"))
+        if model is not None:
+            shown = [name for name in self.restricted_columns if self.can_see_restricted and getattr(model, name, None)]
+            record_now(
+                AuditAction.VIEW,
+                object_type=self.audit_type,
+                object_id=model.id,
+                object_ref=_case_reference(model),
+                changes={"restricted fields shown": shown} if shown else None,
+            )
+        return response
+
+    @expose("/export/<export_type>/")
+    def export(self, export_type: str):
+        if self.can_export and export_type in self.export_types:
+            record_now(AuditAction.EXPORT, object_type=self.audit_type, reason=request.query_string.decode()[:500] or None)
+        return super().export(export_type)
+
+    @expose("/history/")
+    def history_view(self):
+        """The record's audit events in order, old and new values side by side."""
+        model = self.get_one(request.args.get("id"))
+        if model is None:
+            abort(404)
+        events = history(self.audit_type, model.id)
+        show_restricted = self.can_see_restricted
+        return self.render(
+            "admin/history.html",
+            model=model,
+            rows=[(event, event_changes(event, show_restricted)) for event in events],
+            return_url=get_redirect_target() or self.get_url(".details_view", id=model.id),
+        )
+
     # --- archive ------------------------------------------------------------------------------
 
     @expose("/archive/", methods=("GET", "POST"))
@@ -362,6 +430,11 @@ class SecureModelView(ModelView):
         return self.render(
             "admin/archive.html", model=model, form=form, return_url=return_url
         )
+
+
+def _case_reference(model) -> str | None:
+    case = getattr(model, "case", None) if not hasattr(model, "reference") else model
+    return getattr(case, "reference", None)
 
 
 def _in_request() -> bool:

@@ -6,8 +6,9 @@ from flask import Blueprint, abort, current_app, redirect, request, send_file, u
 from flask_login import current_user
 
 from backoffice.domain import files
+from backoffice.domain.audit import record_now
 from backoffice.extensions import db
-from backoffice.models import PublishedDocument
+from backoffice.models import AuditAction, PublishedDocument
 from backoffice.policy import may
 from backoffice.views.scope import visible_case_records
 
@@ -32,6 +33,7 @@ def download(document_id: int):
     path = files.path_of(document.stored_name, current_app.config["UPLOAD_DIR"])
     if not path.is_file():
         abort(404)
+    record_now(AuditAction.DOWNLOAD, object_type="document", object_id=document.id, object_ref=document.case.reference)
     response = send_file(
         path,
         mimetype=document.content_type,
