@@ -184,6 +184,15 @@ def _rules(session: Session) -> dict:
     return rules
 
 
+def _case_of(session: Session, obj) -> Case | None:
+    """The case a changed object belongs to, whether it was linked by object or only by case_id."""
+    if isinstance(obj, Case):
+        return obj
+    if isinstance(obj, DeadlineRule):
+        return None
+    return obj.case or (session.get(Case, obj.case_id) if obj.case_id else None)
+
+
 @event.listens_for(Session, "before_flush")
 def _recompute_changed_cases(session: Session, flush_context, instances) -> None:
     """Recompute the deadlines of every case whose dates, notifications or holds this flush changes."""
@@ -191,7 +200,7 @@ def _recompute_changed_cases(session: Session, flush_context, instances) -> None
     if not changed:
         return
     with session.no_autoflush:
-        cases = {id(c): c for c in (o if isinstance(o, Case) else getattr(o, "case", None) for o in changed) if c}
+        cases = {id(c): c for c in (_case_of(session, o) for o in changed) if c is not None}
         for rule in (o for o in changed if isinstance(o, DeadlineRule)):
             for case in session.scalars(select(Case).where(Case.review_type == rule.review_type)):
                 cases[id(case)] = case

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from datetime import date
 from enum import StrEnum
+from typing import TYPE_CHECKING
 
 from sqlalchemy import Column, ForeignKey, Index, String, Table, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship, validates
@@ -11,6 +12,11 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship, validates
 from backoffice.domain.lifecycle import ReviewType, initial_state, state_label
 from backoffice.models.agency import Agency
 from backoffice.models.base import Archivable, Base, Tracked, enum_type
+
+if TYPE_CHECKING:
+    from backoffice.models.decision import PanelDecision
+    from backoffice.models.document import PublishedDocument
+    from backoffice.models.lifecycle import Deadline, Hold, Notification, TransitionLog
 
 case_abuse_categories = Table(
     "case_abuse_category",
@@ -125,18 +131,18 @@ class Case(Tracked, Archivable, Base):
     )
     parent: Mapped[Case | None] = relationship(remote_side=[id], back_populates="children", lazy="select")
     children: Mapped[list[Case]] = relationship(back_populates="parent", lazy="select")
-    timeline: Mapped[list["TransitionLog"]] = relationship(  # noqa: F821
+    timeline: Mapped[list["TransitionLog"]] = relationship(
         back_populates="case", order_by="TransitionLog.at", lazy="select"
     )
-    notifications: Mapped[list["Notification"]] = relationship(  # noqa: F821
+    notifications: Mapped[list["Notification"]] = relationship(
         back_populates="case", order_by="Notification.id", lazy="select"
     )
-    holds: Mapped[list["Hold"]] = relationship(back_populates="case", order_by="Hold.start_date", lazy="select")  # noqa: F821
-    decisions: Mapped[list["PanelDecision"]] = relationship(  # noqa: F821
+    holds: Mapped[list["Hold"]] = relationship(back_populates="case", order_by="Hold.start_date", lazy="select")
+    decisions: Mapped[list["PanelDecision"]] = relationship(
         back_populates="case", order_by="PanelDecision.meeting_date", lazy="select"
     )
-    documents: Mapped[list["PublishedDocument"]] = relationship(back_populates="case", lazy="select")  # noqa: F821
-    deadlines: Mapped[list["Deadline"]] = relationship(  # noqa: F821
+    documents: Mapped[list["PublishedDocument"]] = relationship(back_populates="case", lazy="select")
+    deadlines: Mapped[list["Deadline"]] = relationship(
         back_populates="case", order_by="Deadline.due_date", lazy="select", cascade="all, delete-orphan"
     )
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 from sqlalchemy import func, select
 
 from backoffice.extensions import db
-from backoffice.models import AbuseCategory, Agency, AgencyType
+from backoffice.models import Agency, AgencyType
 from backoffice.views.base import SecureModelView, label_formatter
 
 

@@ -9,15 +9,18 @@ from flask_admin.contrib.sqla.filters import BaseSQLAFilter
 from flask_admin.helpers import get_redirect_target
 from flask_admin.model.template import EndpointLinkRowAction
 from flask_login import current_user
+from flask_wtf import FlaskForm
 from markupsafe import Markup
 from sqlalchemy import select
+from wtforms import TextAreaField
+from wtforms.validators import DataRequired, Length
 
 from backoffice.domain.deadlines import EVENTS, DeadlineStatus, status, status_condition
 from backoffice.domain.lifecycle import ReviewType
 from backoffice.extensions import db
 from backoffice.models import Deadline, DeadlineRule, DeadlineUnit, HoldReason, Recipient, utcnow
 from backoffice.policy import RoleName, may, user_roles
-from backoffice.views.base import ArchiveForm, SecureModelView, label_formatter, today
+from backoffice.views.base import SecureModelView, label_formatter, today
 from backoffice.views.cases import CaseRecordView
 
 PURPOSES = [
@@ -85,6 +88,13 @@ class ForMyRolesFilter(BaseSQLAFilter):
         return lazy_gettext("is")
 
 
+class WaiveForm(FlaskForm):
+    reason = TextAreaField(
+        "Reason for waiving this deadline",
+        validators=[DataRequired("Give a reason for waiving this deadline."), Length(max=2000)],
+    )
+
+
 class DeadlineView(CaseRecordView):
     """Every case's deadlines; read-only, except that the board may waive one with a reason."""
 
@@ -122,8 +132,7 @@ class DeadlineView(CaseRecordView):
         deadline = self.get_one(request.args.get("id"))
         if deadline is None:
             abort(404)
-        form = ArchiveForm()
-        form.reason.label.text = "Reason for waiving this deadline"
+        form = WaiveForm()
         if form.validate_on_submit():
             if deadline.met_date or deadline.waived_at:
                 flash("This deadline is already met or waived.", "error")
