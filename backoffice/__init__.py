@@ -22,6 +22,7 @@ def create_app(config: Config | str | None = None, overrides: Mapping | None = N
     register_routes(app)
     register_cli(app)
     register_errorhandlers(app)
+    register_security_headers(app)
     return app
 
 
@@ -73,6 +74,13 @@ def register_cli(app: Flask) -> None:
     app.cli.add_command(users_cli)
     app.cli.add_command(demo_cli)
     app.cli.add_command(audit_cli)
+
+
+def register_security_headers(app: Flask) -> None:
+    """CSP with nonces, no framing, no sniffing, HSTS outside local runs, no caching of case data."""
+    from backoffice.security import register
+
+    register(app)
 
 
 def register_errorhandlers(app: Flask) -> None:

@@ -20,10 +20,13 @@ security = Security()
 
 def make_admin(index_view) -> Admin:
     """A new Flask-Admin interface (one per app) with the Bootstrap 4 theme."""
+    from backoffice.security import csp_nonce
+
     return Admin(
         name="Learning reviews",
         index_view=index_view,
         theme=Bootstrap4Theme(swatch="default", fluid=True),
+        csp_nonce_generator=csp_nonce,
     )
 
 

@@ -1,0 +1,79 @@
+"""The exact security headers, on pages, error pages and downloads."""
+
+from __future__ import annotations
+
+import re
+
+from tests import factories
+
+
+def assert_security_headers(response) -> None:
+    csp = response.headers["Content-Security-Policy"]
+    assert re.search(r"script-src 'self' 'nonce-[\w-]{16,}'", csp)
+    assert "'unsafe-inline'" not in csp.split("script-src", 1)[1].split(";")[0]
+    assert "frame-ancestors 'none'" in csp and "object-src 'none'" in csp
+    assert response.headers["X-Content-Type-Options"] == "nosniff"
+    assert response.headers["X-Frame-Options"] == "DENY"
+    assert response.headers["Referrer-Policy"] == "no-referrer"
+
+
+def test_the_login_page_carries_the_headers_and_a_fresh_nonce_each_time(client):
+    first, second = client.get("/login"), client.get("/login")
+    assert_security_headers(first)
+    assert first.headers["Content-Security-Policy"] != second.headers["Content-Security-Policy"]
+    assert first.headers["Cache-Control"] == "no-store"
+
+
+def test_every_script_on_an_admin_page_carries_the_nonce(login_as):
+    response = login_as("business_support").get("/admin/case/new/")
+    nonce = re.search(r"'nonce-([\w-]+)'", response.headers["Content-Security-Policy"]).group(1)
+    scripts = re.findall(r"<script\b[^>]*>", response.get_data(as_text=True))
+    assert scripts and all(f'nonce="{nonce}"' in tag for tag in scripts), scripts
+    assert response.headers["Cache-Control"] == "no-store"
+
+
+def test_a_404_and_a_403_carry_the_headers(login_as):
+    signed_in = login_as("panel")
+    for path, status in (("/admin/no-such-page/", 404), ("/admin/user/", 403)):
+        response = signed_in.get(path)
+        assert response.status_code == status
+        assert_security_headers(response)
+        assert "Traceback" not in response.get_data(as_text=True)
+
+
+def test_a_500_carries_the_headers_and_no_framework_details(app, login_as, monkeypatch):
+    from backoffice.views.home import HomeView
+
+    def explode(self):
+        raise RuntimeError("sqlalchemy flask werkzeug internals")
+
+    monkeypatch.setattr(HomeView, "_case_counts", explode)
+    response = login_as("business_support").get("/admin/")
+    assert response.status_code == 500
+    assert_security_headers(response)
+    page = response.get_data(as_text=True).lower()
+    for leak in ("traceback", "sqlalchemy", "werkzeug", "runtimeerror", "flask"):
+        assert leak not in page
+
+
+def test_downloads_are_sandboxed_attachments_never_cached(login_as, session):
+    document = factories.DocumentFactory()
+    response = login_as("business_support").get(f"/documents/{document.id}/download")
+    assert response.status_code == 200
+    assert response.headers["Content-Security-Policy"] == "sandbox; default-src 'none'"
+    assert response.headers["Content-Disposition"].startswith("attachment")
+    assert response.headers["Cache-Control"] == "no-store"
+    assert response.headers["X-Content-Type-Options"] == "nosniff"
+
+
+def test_hsts_is_sent_outside_local_development():
+    from backoffice import create_app
+    from config import TestConfig
+
+    secure = TestConfig()
+    secure.SESSION_COOKIE_SECURE = True
+    app = create_app(secure, overrides={"SQLALCHEMY_DATABASE_URI": "sqlite://"})
+    response = app.test_client().get("/login")
+    assert response.headers["Strict-Transport-Security"].startswith("max-age=31536000")
+    local = create_app(TestConfig(), overrides={"SQLALCHEMY_DATABASE_URI": "sqlite://"})
+    assert "Strict-Transport-Security" not in local.test_client().get("/login").headers
