@@ -59,7 +59,9 @@ class Config:
     SESSION_COOKIE_SAMESITE = "Lax"
     SESSION_COOKIE_SECURE = True
     REMEMBER_COOKIE_SECURE = True
-    PERMANENT_SESSION_LIFETIME = timedelta(minutes=30)
+    # Idle timeout: the server refuses a session cookie older than this since the last request.
+    PERMANENT_SESSION_LIFETIME = timedelta(minutes=int(os.environ.get("IDLE_TIMEOUT_MINUTES", 30)))
+    SESSION_ABSOLUTE_LIFETIME = timedelta(hours=int(os.environ.get("SESSION_ABSOLUTE_HOURS", 10)))
 
     # Flask-Security-Too: login only; accounts are created by admins or the CLI.
     SECURITY_PASSWORD_HASH = "argon2"

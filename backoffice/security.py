@@ -52,3 +52,47 @@ def register(app: Flask) -> None:
             headers["Cache-Control"] = "no-store"
             headers["Pragma"] = "no-cache"
         return response
+
+
+def register_sessions(app: Flask) -> None:
+    """Sessions end: after idle time (the signed cookie's age is checked by the server), after an
+    absolute lifetime, and for good at sign-out (a copied cookie stops working)."""
+    from datetime import datetime, timezone
+
+    from flask import flash, redirect, session, url_for
+    from flask_login import user_logged_out
+    from flask_security import logout_user
+    from flask_security.signals import user_authenticated
+
+    absolute = app.config["SESSION_ABSOLUTE_LIFETIME"]
+
+    @app.before_request
+    def _expire_sessions():
+        session.permanent = True  # so PERMANENT_SESSION_LIFETIME (the idle timeout) applies
+        if not getattr(current_user, "is_authenticated", False):
+            return None
+        started = session.get("signed_in_at")
+        now = datetime.now(timezone.utc).timestamp()
+        if started is None or now - started > absolute.total_seconds():
+            logout_user()
+            flash("Your session has ended. Please sign in again.", "info")
+            return redirect(url_for("security.login"))
+        return None
+
+    def _started(sender, user, **extra) -> None:
+        session["signed_in_at"] = datetime.now(timezone.utc).timestamp()
+
+    def _end_everywhere(sender, user, **extra) -> None:
+        if user is not None and getattr(user, "id", None):
+            end_all_sessions(user)
+
+    user_authenticated.connect(_started, app, weak=False)
+    user_logged_out.connect(_end_everywhere, app, weak=False)
+
+
+def end_all_sessions(user) -> None:
+    """Invalidate every session and cookie of `user` (Flask-Security keys sessions on fs_uniquifier)."""
+    from backoffice.extensions import db, security
+
+    security.datastore.set_uniquifier(user)
+    db.session.commit()

@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import uuid
+
 from flask_security import hash_password
-from sqlalchemy import func, select
+from sqlalchemy import func, inspect, select
 from wtforms import PasswordField, SelectMultipleField
 from wtforms.validators import Email, Optional, ValidationError
 
@@ -17,6 +19,14 @@ STREAM_CHOICES = [
     (Stream.ADULTS.value, "Adults (SAR)"),
     (Stream.DOMESTIC_ABUSE.value, "Domestic abuse (DHR)"),
 ]
+
+
+def _access_changed(user: User, password_changed: bool) -> bool:
+    """Whether an edit changed what the user may do (or how they prove who they are)."""
+    state = inspect(user)
+    return password_changed or any(
+        state.attrs[name].history.has_changes() for name in ("active", "roles", "stream_links", "email")
+    )
 
 
 class UserView(SecureModelView):
@@ -76,3 +86,5 @@ class UserView(SecureModelView):
         if password:
             model.password = hash_password(password)
         super().on_model_change(form, model, is_created)
+        if not is_created and _access_changed(model, bool(password)):
+            model.fs_uniquifier = uuid.uuid4().hex  # their other sessions end now
