@@ -4,7 +4,9 @@ from __future__ import annotations
 
 import secrets
 
-from flask import Flask, g, request
+from urllib.parse import urlsplit
+
+from flask import Flask, abort, g, request
 from flask_login import current_user
 
 
@@ -33,9 +35,27 @@ def content_security_policy(nonce: str) -> str:
     )
 
 
+REDIRECT_PARAMETERS = ("next", "url")
+
+
+def is_safe_redirect(target: str) -> bool:
+    """Only a path on this site: no scheme, no host, no tricks browsers would read as a host."""
+    if any(ord(ch) < 32 or ch == "\\" for ch in target) or target != target.strip():
+        return False
+    parts = urlsplit(target)
+    return not parts.scheme and not parts.netloc and target.startswith("/") and not target.startswith("//")
+
+
 def register(app: Flask) -> None:
-    """Install the headers on every response."""
+    """Install the headers on every response, and refuse redirect targets that leave the site."""
     hsts = app.config.get("SESSION_COOKIE_SECURE", False)
+
+    @app.before_request
+    def _refuse_offsite_redirects():
+        for name in REDIRECT_PARAMETERS:
+            target = request.args.get(name)
+            if target and not is_safe_redirect(target):
+                abort(400)
 
     @app.after_request
     def _security_headers(response):
