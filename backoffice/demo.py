@@ -1122,7 +1122,10 @@ def _lifecycle(ctx: Context, row: CaseRow, case: Case) -> None:
     if local is None:
         raise InvalidDemoData(f"Demo case {row.pseudonym}: the rapid review was not converted into a local CSPR.")
     with _acting_as(ctx.users["business_support"]):
-        local.agency_links.extend(_agency_links(row.agencies, ctx.agencies))  # not carried over by the conversion
+        linked = {link.agency_id or link.agency.id for link in local.agency_links}
+        local.agency_links.extend(  # the conversion carries the rapid review's agencies over; add the rest
+            link for link in _agency_links(row.agencies, ctx.agencies) if link.agency.id not in linked
+        )
     converted_on = case.timeline[-1].at
     local.timeline[0].at = converted_on + timedelta(minutes=1)
     _review_records(ctx, row.pseudonym, local)

@@ -252,5 +252,16 @@ class DeadlineRuleFactory(BaseFactory):
     effective_from = date(2020, 1, 1)
 
 
+def commission(case: Case, mandate: str = "s44_4") -> PanelDecision:
+    """A board-approved decision to hold a review on `case` (a SAR or DHR): its review targets apply."""
+    return DecisionFactory(
+        case=case,
+        meeting_date=case.referral_date,
+        outcome=DecisionOutcome.REVIEW_COMMISSIONED,
+        legal_mandate=mandate if str(case.review_type) == "SAR" else None,
+        approval_status=ApprovalStatus.APPROVED,
+    )
+
+
 def days_ago(n: int) -> date:
     return date.today() - timedelta(days=n)

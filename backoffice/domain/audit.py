@@ -97,8 +97,10 @@ class Entry:
 
 
 def _actor(session: Session | None) -> tuple[int | None, str | None, str | None]:
-    if has_request_context() and getattr(current_user, "is_authenticated", False):
-        return current_user.id, current_user.email, ",".join(sorted(r.name for r in current_user.roles))
+    if has_request_context():
+        if getattr(current_user, "is_authenticated", False):
+            return current_user.id, current_user.email, ",".join(sorted(r.name for r in current_user.roles))
+        return None, "anonymous", None
     actor_id = session.info.get("actor_id") if session is not None else None
     return actor_id, (f"user #{actor_id} (command line)" if actor_id else "system (command line)"), None
 
@@ -147,6 +149,10 @@ def _diff(obj, created: bool) -> tuple[dict, dict]:
             hidden[column.key] = [before, after]
         else:
             changes[column.key] = [before, after]
+    if "version" in state.mapper.columns and (changes or hidden):
+        # SQLAlchemy bumps the version during the flush itself, outside attribute history.
+        version = getattr(obj, "version", None)
+        changes["version"] = [None if created else (version - 1 if version else None), version]
     for name in COLLECTIONS.get(type(obj), ()):
         history = state.attrs[name].history
         if history.has_changes():
@@ -275,6 +281,18 @@ def verify(connection) -> int | None:
 
 
 # --- hooks -----------------------------------------------------------------------------------------
+
+
+def _keep_old_values(model: type) -> None:
+    """Load a column's old value before it is overwritten, even on an expired instance, so the
+    trail never records an unknown "before"."""
+    for column in inspect(model).column_attrs:
+        event.listen(getattr(model, column.key), "set", lambda target, value, old, initiator: value,
+                     active_history=True, retval=True)
+
+
+for _model in AUDITED:
+    _keep_old_values(_model)
 
 
 @event.listens_for(Session, "after_flush")

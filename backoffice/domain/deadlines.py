@@ -16,7 +16,10 @@ from sqlalchemy import and_, event, or_, select
 from sqlalchemy.orm import Session
 
 from backoffice.domain.calendar import add_months, add_working_days
+from backoffice.domain.lifecycle import FINAL_STATES
+from backoffice.models.base import current_actor_id
 from backoffice.models.case import Case
+from backoffice.models.decision import PanelDecision
 from backoffice.models.lifecycle import Deadline, DeadlineRule, DeadlineUnit, Hold, Notification
 
 # Events a rule can count from or be met by: case dates, and notifications sent ("recipient:purpose").
@@ -51,11 +54,14 @@ class DeadlineStatus(StrEnum):
     OVERDUE = "overdue"
     MET = "met"
     MET_LATE = "met_late"
+    ON_HOLD = "on_hold"
     WAIVED = "waived"
 
     @property
     def label(self) -> str:
-        return {"due_soon": "Due soon", "met_late": "Met late"}.get(self.value, self.value.capitalize())
+        return {"due_soon": "Due soon", "met_late": "Met late", "on_hold": "On hold"}.get(
+            self.value, self.value.capitalize()
+        )
 
 
 def event_date(case: Case, event_name: str) -> date | None:
@@ -89,34 +95,52 @@ def in_force(rules: list[DeadlineRule], on: date) -> DeadlineRule | None:
     return max(candidates, key=lambda r: r.effective_from, default=None)
 
 
-def hold_extension(holds: list[Hold], original: date, today: date) -> tuple[int, str | None]:
-    """Days that holds starting on or before `original` extend it by, and why."""
-    days, reasons = 0, []
-    for hold in holds:
-        if hold.archived_at is not None or hold.start_date > original:
-            continue
-        end = hold.end_date or today
-        if end >= hold.start_date:
-            days += (end - hold.start_date).days + 1
-            reasons.append(str(hold))
-    return days, "; ".join(reasons) or None
+def hold_extension(holds: list[Hold], original: date, today: date) -> tuple[int, str | None, bool]:
+    """Days that holds starting on or before `original` extend it by, why, and whether one is ongoing.
+
+    Overlapping holds are merged, so a day on hold counts once; an ongoing hold counts up to today
+    and stops the clock until it ends.
+    """
+    periods = sorted(
+        (hold.start_date, hold.end_date or today, hold)
+        for hold in holds
+        if hold.archived_at is None and hold.start_date <= original
+    )
+    days, reasons, merged_end = 0, [], None
+    for start, end, hold in periods:
+        reasons.append(str(hold))
+        if merged_end is not None and start <= merged_end:
+            start = merged_end + timedelta(days=1)
+        if end >= start:
+            days += (end - start).days + 1
+            merged_end = max(end, merged_end or end)
+    ongoing = any(h.end_date is None for _, _, h in periods)
+    return days, "; ".join(reasons) or None, ongoing
 
 
 def recompute(session: Session, case: Case, rules_by_milestone: dict[str, list[DeadlineRule]], today: date) -> None:
     """Bring the case's deadlines (and due dates of expected notifications) up to date."""
     existing = {d.milestone: d for d in case.deadlines}
+    closed = case.state in FINAL_STATES or case.archived_at is not None
+    stage = case.stage
     for milestone, all_versions in rules_by_milestone.items():
-        versions = [r for r in all_versions if r.stage in (None, case.stage)]
+        versions = [r for r in all_versions if r.stage in (None, stage)]
         anchor_dates = {r.anchor: event_date(case, r.anchor) for r in versions}
         anchored = [r for r in versions if anchor_dates[r.anchor] is not None]
         rule = next((r for r in [in_force(anchored, anchor_dates[r.anchor]) for r in anchored] if r), None)
         deadline = existing.get(milestone)
-        if rule is None:
-            if deadline is not None and deadline.waived_at is None:
+        met = event_date(case, rule.met_by) if rule else None
+        if rule is None or (closed and met is None):
+            # Not (or no longer) required: an open deadline goes; a met or waived one stays on record.
+            if deadline is not None and deadline.met_date is None and deadline.waived_at is None:
                 case.deadlines.remove(deadline)
+            for version in all_versions:
+                _withdraw_expected_notification(session, case, version.met_by)
             continue
         original = due_date(anchor_dates[rule.anchor], rule.offset, rule.unit)
-        extra, reason = hold_extension(case.holds, original, today) if rule.extendable_by_hold else (0, None)
+        extra, reason, ongoing = (
+            hold_extension(case.holds, original, today) if rule.extendable_by_hold else (0, None, False)
+        )
         if deadline is None:
             deadline = Deadline(milestone=milestone)
             case.deadlines.append(deadline)
@@ -124,20 +148,40 @@ def recompute(session: Session, case: Case, rules_by_milestone: dict[str, list[D
         deadline.original_due = original
         deadline.due_date = original + timedelta(days=extra)
         deadline.revision_reason = reason if extra else None
-        deadline.met_date = event_date(case, rule.met_by)
-        _expect_notification(case, rule.met_by, deadline.due_date)
+        deadline.on_hold = ongoing
+        deadline.met_date = met
+        _expect_notification(session, case, rule.met_by, deadline.due_date)
 
 
-def _expect_notification(case: Case, met_by: str, due: date) -> None:
+def _notification(case: Case, met_by: str) -> Notification | None:
+    _, recipient, purpose = met_by.split(":")
+    return next(
+        (n for n in case.notifications if str(n.recipient) == recipient and n.purpose == purpose), None
+    )
+
+
+def _expect_notification(session: Session, case: Case, met_by: str, due: date) -> None:
     """A rule met by a notification makes that notification a record, due on the deadline."""
     if not met_by.startswith("notification:"):
         return
-    _, recipient, purpose = met_by.split(":")
-    for notification in case.notifications:
-        if str(notification.recipient) == recipient and notification.purpose == purpose:
-            notification.due_date = due
-            return
-    case.notifications.append(Notification(recipient=recipient, purpose=purpose, due_date=due))
+    notification = _notification(case, met_by)
+    if notification is None:
+        _, recipient, purpose = met_by.split(":")
+        actor = current_actor_id(session)  # who caused it: the actor stamp has already run this flush
+        notification = Notification(
+            recipient=recipient, purpose=purpose, created_by_id=actor, updated_by_id=actor
+        )
+        case.notifications.append(notification)
+    notification.due_date = due
+
+
+def _withdraw_expected_notification(session: Session, case: Case, met_by: str) -> None:
+    """An expected notification never sent is archived once no rule requires it."""
+    if not met_by.startswith("notification:"):
+        return
+    notification = _notification(case, met_by)
+    if notification is not None and notification.sent_date is None and notification.archived_at is None:
+        notification.archive("No longer required for this case.", current_actor_id(session))
 
 
 def status(deadline: Deadline, today: date, due_soon_days: int = 10) -> DeadlineStatus:
@@ -146,6 +190,8 @@ def status(deadline: Deadline, today: date, due_soon_days: int = 10) -> Deadline
         return DeadlineStatus.WAIVED
     if deadline.met_date is not None:
         return DeadlineStatus.MET if deadline.met_date <= deadline.due_date else DeadlineStatus.MET_LATE
+    if deadline.on_hold:
+        return DeadlineStatus.ON_HOLD
     if deadline.due_date < today:
         return DeadlineStatus.OVERDUE
     if deadline.due_date <= add_working_days(today, due_soon_days):
@@ -155,12 +201,13 @@ def status(deadline: Deadline, today: date, due_soon_days: int = 10) -> Deadline
 
 def status_condition(wanted: DeadlineStatus, today: date, due_soon_days: int = 10):
     """The same classification as `status`, as a SQL condition over Deadline, for lists and counts."""
-    open_ = and_(Deadline.met_date.is_(None), Deadline.waived_at.is_(None))
+    open_ = and_(Deadline.met_date.is_(None), Deadline.waived_at.is_(None), Deadline.on_hold.is_(False))
     soon = add_working_days(today, due_soon_days)
     return {
         DeadlineStatus.WAIVED: Deadline.waived_at.is_not(None),
         DeadlineStatus.MET: and_(Deadline.waived_at.is_(None), Deadline.met_date <= Deadline.due_date),
         DeadlineStatus.MET_LATE: and_(Deadline.waived_at.is_(None), Deadline.met_date > Deadline.due_date),
+        DeadlineStatus.ON_HOLD: and_(Deadline.met_date.is_(None), Deadline.waived_at.is_(None), Deadline.on_hold.is_(True)),
         DeadlineStatus.OVERDUE: and_(open_, Deadline.due_date < today),
         DeadlineStatus.DUE_SOON: and_(open_, Deadline.due_date >= today, Deadline.due_date <= soon),
         DeadlineStatus.PENDING: and_(open_, Deadline.due_date > soon),
@@ -195,8 +242,11 @@ def _case_of(session: Session, obj) -> Case | None:
 
 @event.listens_for(Session, "before_flush")
 def _recompute_changed_cases(session: Session, flush_context, instances) -> None:
-    """Recompute the deadlines of every case whose dates, notifications or holds this flush changes."""
-    changed = [o for o in (*session.new, *session.dirty) if isinstance(o, (Case, Notification, Hold, DeadlineRule))]
+    """Recompute the deadlines of every case whose dates, notifications, holds or decisions (which
+    decide whether a review was commissioned) this flush changes."""
+    changed = [
+        o for o in (*session.new, *session.dirty) if isinstance(o, (Case, Notification, Hold, DeadlineRule, PanelDecision))
+    ]
     if not changed:
         return
     with session.no_autoflush:

@@ -23,9 +23,15 @@ def history(object_type: str, object_id: int) -> list[AuditEvent]:
     )
 
 
+def _pair(value) -> tuple[object, object]:
+    """[before, after] as stored for a change."""
+    before, after = value
+    return before, after
+
+
 def event_changes(event: AuditEvent, show_restricted: bool) -> list[tuple[str, object, object]]:
     """(field, before, after) for an event; restricted values only for roles that may see them."""
-    rows = [(field, before, after) for field, (before, after) in json.loads(event.changes or "{}").items()]
+    rows = [(field, *_pair(value)) for field, value in json.loads(event.changes or "{}").items()]
     for field, (before, after) in json.loads(event.restricted_changes or "{}").items():
         rows.append((field, before, after) if show_restricted else (field, HIDDEN, HIDDEN))
     return sorted(rows, key=lambda row: row[0])

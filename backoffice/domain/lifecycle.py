@@ -119,6 +119,9 @@ STATES: dict[ReviewType, dict[str, str]] = {
 }
 
 
+# A closed case has no open deadlines left.
+FINAL_STATES = frozenset({"CLOSED", "CLOSED_NOT_NOTIFIABLE"})
+
 # A local CSPR converted from a rapid review starts here, as a new case linked to the rapid review.
 CONVERTED_LOCAL_REVIEW_STATE = "LCSPR_IN_PROGRESS"
 

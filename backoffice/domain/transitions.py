@@ -14,7 +14,7 @@ from sqlalchemy.orm import object_session
 
 from backoffice.domain import lifecycle
 from backoffice.domain.lifecycle import Field, ReviewType, Transition, state_label
-from backoffice.models.case import Case
+from backoffice.models.case import Case, CaseAgency
 from backoffice.models.lifecycle import Notification, TransitionLog
 from backoffice.policy import RoleName
 
@@ -134,6 +134,7 @@ def _convert_to_local_review(case: Case, today: date, actor_id: int | None) -> N
         is_restricted=case.is_restricted,
         decision_date=case.decision_date,
         abuse_categories=list(case.abuse_categories),
+        agency_links=[CaseAgency(agency=link.agency, role=link.role) for link in case.agency_links],
     )
     object_session(case).add(child)  # SQLAlchemy 2 no longer cascades along the parent backref
     child.timeline.append(

@@ -77,6 +77,9 @@ class QaOutcome(StrEnum):
         return {"approved": "Approved for publication", "resubmit": "Resubmission required"}[self.value]
 
 
+NOT_NOTIFIABLE = ("NOT_NOTIFIABLE_LOCAL_REFERRAL", "CLOSED_NOT_NOTIFIABLE")
+
+
 class Case(Tracked, Archivable, Base):
     """One review. Its reference is generated on creation and never changes."""
 
@@ -158,11 +161,21 @@ class Case(Tracked, Archivable, Base):
         return value
 
     @property
-    def stage(self) -> str | None:
-        """For a CSPR, which review it is: the rapid review, or a local review converted from one."""
-        if ReviewType(self.review_type) is not ReviewType.CSPR:
-            return None
-        return "local_review" if (self.parent_id or self.parent is not None) else "rapid_review"
+    def stage(self) -> str:
+        """Which deadline rules apply. A CSPR is a rapid review, a local referral (not notifiable) or a
+        local review converted from a rapid review; a SAR or DHR is a referral until the board has
+        approved a decision to hold a review, and a review from then on."""
+        if ReviewType(self.review_type) is ReviewType.CSPR:
+            if self.parent_id or self.parent is not None:
+                return "local_review"
+            if self.state in NOT_NOTIFIABLE or any(entry.to_state in NOT_NOTIFIABLE for entry in self.timeline):
+                return "local_referral"
+            return "rapid_review"
+        commissioned = any(
+            d.archived_at is None and str(d.approval_status) == "approved" and str(d.outcome) == "review_commissioned"
+            for d in self.decisions
+        )
+        return "review" if commissioned else "referral"
 
     @property
     def state_label(self) -> str:

@@ -108,6 +108,11 @@ class PanelDecision(Tracked, Archivable, Base):
         back_populates="decision", order_by="DecisionApproval.at", lazy="selectin"
     )
 
+    def __init__(self, **kwargs) -> None:
+        kwargs.setdefault("approval_status", ApprovalStatus.PENDING)
+        kwargs.setdefault("approval_round", 1)
+        super().__init__(**kwargs)
+
     def current_approvals(self) -> list[DecisionApproval]:
         return [a for a in self.approvals if a.round == self.approval_round]
 

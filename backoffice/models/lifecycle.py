@@ -134,7 +134,8 @@ class DeadlineRule(Tracked, Base):
     review_type: Mapped[ReviewType] = mapped_column(enum_type(ReviewType, 10))
     milestone: Mapped[str] = mapped_column(String(60))
     label: Mapped[str] = mapped_column(String(200))
-    # For a CSPR: "rapid_review" or "local_review" (a case converted from a rapid review); None: any.
+    # The stage of case it applies to (see Case.stage): for a CSPR "rapid_review", "local_referral" or
+    # "local_review"; for a SAR or DHR "referral" or "review" (once one is commissioned). None: any.
     stage: Mapped[str | None] = mapped_column(String(20))
     anchor: Mapped[str] = mapped_column(String(60))
     offset: Mapped[int] = mapped_column(Integer)
@@ -168,6 +169,7 @@ class Deadline(Base):
     original_due: Mapped[date]
     due_date: Mapped[date]  # the original, or the revised date where a hold extends it
     revision_reason: Mapped[str | None] = mapped_column(Text)
+    on_hold: Mapped[bool] = mapped_column(default=False)  # an ongoing hold stops this clock
     met_date: Mapped[date | None]
     waived_at: Mapped[datetime | None]
     waived_by_id: Mapped[int | None] = mapped_column(ForeignKey("user.id"))

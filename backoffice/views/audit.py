@@ -2,11 +2,24 @@
 
 from __future__ import annotations
 
+from datetime import datetime, time, timedelta, timezone
+
 from flask_admin.contrib.sqla.filters import DateBetweenFilter, FilterEqual, FilterLike
 
 from backoffice.domain.history import event_changes
 from backoffice.models import AuditAction, AuditEvent
 from backoffice.views.base import SecureModelView, label_formatter
+
+
+class UtcDayRangeFilter(DateBetweenFilter):
+    """Events from the start of the first day to the end of the last, in UTC (both days included)."""
+
+    def apply(self, query, value, alias=None):
+        start, end = value
+        since = datetime.combine(start, time.min, tzinfo=timezone.utc)
+        until = datetime.combine(end + timedelta(days=1), time.min, tzinfo=timezone.utc)
+        column = self.get_column(alias)
+        return query.filter(column >= since, column < until)
 
 
 def _changes(view, context, model: AuditEvent, name) -> str:
@@ -32,7 +45,7 @@ class AuditLogView(SecureModelView):
         FilterEqual(AuditEvent.actor, "Actor (email)"),
         FilterEqual(AuditEvent.object_type, "Record type"),
         FilterEqual(AuditEvent.action, "Action", options=[(a.value, a.label) for a in AuditAction]),
-        DateBetweenFilter(AuditEvent.at, "When"),
+        UtcDayRangeFilter(AuditEvent.at, "When"),
         FilterLike(AuditEvent.object_ref, "Case reference"),
     ]
     can_set_page_size = True

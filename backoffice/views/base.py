@@ -25,6 +25,7 @@ from flask_wtf import FlaskForm
 from flask_wtf.form import _Auto
 from markupsafe import Markup, escape
 from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm.exc import StaleDataError
 from wtforms import HiddenField, TextAreaField
 from wtforms.validators import DataRequired, Length, ValidationError
 
@@ -348,6 +349,12 @@ class SecureModelView(ModelView):
         """Turn every failure into a clear message; never show SQL or a stack trace."""
         if isinstance(exc, ValidationError):
             flash(str(exc), "error")
+        elif isinstance(exc, StaleDataError):
+            flash(
+                "Nothing was saved: this record changed after you opened it (someone else saved it at the "
+                "same moment). Reload it to see the current version, then make your change again.",
+                "error",
+            )
         elif isinstance(exc, IntegrityError):
             flash(
                 "Nothing was saved: this conflicts with an existing record "
@@ -380,7 +387,7 @@ class SecureModelView(ModelView):
                 object_type=self.audit_type,
                 object_id=model.id,
                 object_ref=_case_reference(model),
-                changes={"restricted fields shown": shown} if shown else None,
+                changes={"restricted fields shown": [None, shown]} if shown else None,
             )
         return response
 
@@ -398,6 +405,8 @@ class SecureModelView(ModelView):
             abort(404)
         events = history(self.audit_type, model.id)
         show_restricted = self.can_see_restricted
+        record_now(AuditAction.VIEW, object_type=self.audit_type, object_id=model.id,
+                   object_ref=_case_reference(model), reason="History viewed")
         return self.render(
             "admin/history.html",
             model=model,

@@ -169,7 +169,13 @@ class DeadlineRuleView(SecureModelView):
                     "extendable_by_hold", "responsible_role", "source", "effective_from", "effective_to"]
     form_choices = {
         "review_type": [(t.value, t.label) for t in ReviewType],
-        "stage": [("rapid_review", "CSPR: the rapid review"), ("local_review", "CSPR: a converted local review")],
+        "stage": [
+            ("rapid_review", "CSPR: the rapid review"),
+            ("local_referral", "CSPR: a local referral (not notifiable)"),
+            ("local_review", "CSPR: a local review converted from a rapid review"),
+            ("referral", "SAR / DHR: before a review is commissioned"),
+            ("review", "SAR / DHR: once a review is commissioned"),
+        ],
         "anchor": list(EVENTS.items()),
         "met_by": list(EVENTS.items()),
         "unit": [(u.value, u.label) for u in DeadlineUnit],

@@ -87,7 +87,8 @@ def test_status_today_and_the_same_classification_in_sql(session, due, today, ex
 
 
 def sar_decided(decision_date: date) -> Case:
-    return factories.CaseFactory(
+    """A SAR whose board approved holding a review on `decision_date`."""
+    case = factories.CaseFactory(
         review_type=ReviewType.SAR,
         subject_dob=date(1950, 1, 1),
         incident_date=date(2024, 11, 1),
@@ -95,6 +96,8 @@ def sar_decided(decision_date: date) -> Case:
         referral_date=date(2024, 11, 4),
         decision_date=decision_date,
     )
+    factories.commission(case)
+    return case
 
 
 def test_a_hold_extends_the_six_month_target_and_the_original_date_stays_visible(session):
@@ -161,6 +164,62 @@ def test_editing_a_rule_updates_the_deadlines_of_existing_cases(session):
     rule.offset = 10
     session.commit()
     assert deadlines(session, case)["SIN_TO_PANEL"].due_date == date(2025, 5, 19)
+
+
+def test_review_targets_apply_only_once_a_review_is_commissioned(session):
+    case = factories.CaseFactory(
+        review_type=ReviewType.SAR, subject_dob=date(1950, 1, 1), incident_date=date(2024, 11, 1),
+        aware_date=date(2024, 11, 2), referral_date=date(2024, 11, 4), decision_date=date(2025, 1, 10),
+    )
+    factories.DecisionFactory(case=case, approval_status="approved")  # criteria not met: no review
+    assert "SAR_COMPLETED" not in deadlines(session, case)
+    factories.commission(session.get(Case, case.id))
+    assert deadlines(session, case)["SAR_COMPLETED"].due_date == date(2025, 7, 10)
+
+
+def test_a_not_notifiable_cspr_expects_no_notification_and_its_reminders_are_archived(session):
+    case = cspr(incident_date=date(2025, 5, 1), aware_date=date(2025, 5, 2), referral_date=date(2025, 5, 2))
+    assert {"SIN_TO_PANEL", "SIN_TO_OFSTED"} <= set(deadlines(session, case))
+    case = session.get(Case, case.id)
+    case.state = "NOT_NOTIFIABLE_LOCAL_REFERRAL"
+    session.commit()
+    assert not {"SIN_TO_PANEL", "SIN_TO_OFSTED"} & set(deadlines(session, case))
+    reminders = session.get(Case, case.id).notifications
+    assert reminders and all(n.archived_at is not None and n.sent_date is None for n in reminders)
+
+
+def test_closing_a_case_drops_its_open_deadlines_and_keeps_the_met_ones(session):
+    case = cspr(incident_date=date(2025, 5, 1), aware_date=date(2025, 5, 2), referral_date=date(2025, 5, 2))
+    send(session, case, "national_panel", "serious_incident", date(2025, 5, 9))
+    case = session.get(Case, case.id)
+    case.state = "CLOSED"
+    session.commit()
+    remaining = deadlines(session, case)
+    assert remaining["SIN_TO_PANEL"].met_date == date(2025, 5, 9)
+    assert "SIN_TO_OFSTED" not in remaining and "RAPID_REVIEW_TO_PANEL" not in remaining
+
+
+def test_an_ongoing_hold_stops_the_clock_instead_of_letting_the_target_fall_overdue(session):
+    case = sar_decided(date(2024, 6, 3))  # six months long past
+    session.add(Hold(case=case, reason=HoldReason.CRIMINAL_PROCEEDINGS, start_date=date(2024, 7, 1)))
+    session.commit()
+    completed = deadlines(session, case)["SAR_COMPLETED"]
+    assert completed.on_hold
+    assert status(completed, date.today()) is DeadlineStatus.ON_HOLD
+    held = session.scalars(select(Deadline.id).where(status_condition(DeadlineStatus.ON_HOLD, date.today()))).all()
+    overdue = session.scalars(select(Deadline.id).where(status_condition(DeadlineStatus.OVERDUE, date.today()))).all()
+    assert completed.id in held and completed.id not in overdue
+
+
+def test_overlapping_holds_count_each_day_once(session):
+    case = sar_decided(date(2025, 1, 10))
+    session.add_all([
+        Hold(case=case, reason=HoldReason.CRIMINAL_PROCEEDINGS, start_date=date(2025, 3, 1), end_date=date(2025, 3, 20)),
+        Hold(case=case, reason=HoldReason.INQUEST, start_date=date(2025, 3, 11), end_date=date(2025, 3, 31)),
+    ])
+    session.commit()
+    completed = deadlines(session, case)["SAR_COMPLETED"]
+    assert completed.due_date - completed.original_due == timedelta(days=31)
 
 
 def test_a_deadline_whose_anchor_is_cleared_goes_away(session):

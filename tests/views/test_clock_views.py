@@ -64,6 +64,7 @@ def buttons(response) -> int:
 
 
 def case(review_type: str = "CSPR", aware: date = TODAY, **fields) -> Case:
+    """A case; a SAR or DHR with a decision date had a review commissioned that day."""
     values = dict(
         review_type=review_type,
         subject_dob=DOB[review_type],
@@ -72,7 +73,10 @@ def case(review_type: str = "CSPR", aware: date = TODAY, **fields) -> Case:
         referral_date=aware,
     )
     values.update(fields)
-    return factories.CaseFactory(**values)
+    created = factories.CaseFactory(**values)
+    if review_type in ("SAR", "DHR") and values.get("decision_date"):
+        factories.commission(created)
+    return created
 
 
 def fresh(session, obj):
