@@ -66,6 +66,10 @@ class Config:
     # Flask-Security-Too: login only; accounts are created by admins or the CLI.
     SECURITY_PASSWORD_HASH = "argon2"
     SECURITY_PASSWORD_LENGTH_MIN = 12
+    # Weak and common passwords are refused with a reason, offline (zxcvbn's own dictionaries).
+    SECURITY_PASSWORD_COMPLEXITY_CHECKER = "zxcvbn"
+    SECURITY_ZXCVBN_MINIMUM_SCORE = 3
+    SECURITY_PASSWORD_CHECK_BREACHED = False  # would call out to a web service
     SECURITY_REGISTERABLE = False
     SECURITY_RECOVERABLE = False
     SECURITY_CONFIRMABLE = False
@@ -78,6 +82,22 @@ class Config:
     SECURITY_RETURN_GENERIC_RESPONSES = True
     SECURITY_USERNAME_ENABLE = False
     SECURITY_MSG_LOGIN = ("Please sign in to continue.", "info")
+    # The same answer for an unknown email, a wrong password and a locked account.
+    SECURITY_MSG_GENERIC_AUTHN_FAILED = (
+        "Sign-in failed: check your email address and password. After repeated failures an account "
+        "is locked for a while; an administrator can unlock it.",
+        "error",
+    )
+
+    # Sign-in throttling (Flask-Limiter) and lockout. In memory by default; set RATELIMIT_STORAGE_URI
+    # (e.g. redis://127.0.0.1:6379/0) so that limits hold across app instances.
+    RATELIMIT_STORAGE_URI = os.environ.get("RATELIMIT_STORAGE_URI", "memory://")
+    RATELIMIT_HEADERS_ENABLED = True
+    LOGIN_RATE_LIMIT_PER_ADDRESS = os.environ.get("LOGIN_RATE_LIMIT_PER_ADDRESS", "20 per minute")
+    LOGIN_RATE_LIMIT_PER_ACCOUNT = os.environ.get("LOGIN_RATE_LIMIT_PER_ACCOUNT", "10 per minute")
+    EXPORT_RATE_LIMIT = os.environ.get("EXPORT_RATE_LIMIT", "30 per hour")
+    LOGIN_LOCKOUT_ATTEMPTS = int(os.environ.get("LOGIN_LOCKOUT_ATTEMPTS", 5))
+    LOGIN_LOCKOUT_PERIOD = timedelta(minutes=int(os.environ.get("LOGIN_LOCKOUT_MINUTES", 15)))
 
     # Board approvals a panel decision needs, per review type (e.g. the three safeguarding partners).
     DECISION_APPROVALS_REQUIRED = {
@@ -157,6 +177,8 @@ class TestConfig(Config):
     REMEMBER_COOKIE_SECURE = False
     DOCUMENT_MAX_BYTES = 64 * 1024
     MAX_CONTENT_LENGTH = DOCUMENT_MAX_BYTES + 16 * 1024
+    # Most tests sign in many times a minute from one address; the throttling tests switch it on.
+    RATELIMIT_ENABLED = False
     # Argon2 at its default cost would dominate the test run; tests check behaviour, not cost.
     SECURITY_PASSWORD_HASH_PASSLIB_OPTIONS = {
         "argon2__time_cost": 1,

@@ -78,11 +78,12 @@ def register_cli(app: Flask) -> None:
 
 def register_security_headers(app: Flask) -> None:
     """CSP with nonces, no framing, no sniffing, HSTS outside local runs, no caching of case data;
-    idle and absolute session timeouts, and sign-out that ends the session everywhere."""
-    from backoffice.security import register, register_sessions
+    idle and absolute session timeouts, sign-out that ends the session everywhere, sign-in throttling."""
+    from backoffice.security import register, register_sessions, register_throttling
 
     register(app)
     register_sessions(app)
+    register_throttling(app)
 
 
 def register_errorhandlers(app: Flask) -> None:

@@ -12,12 +12,12 @@ from sqlalchemy import func, select
 from backoffice.extensions import db
 from backoffice.models import AuditEvent, Role, User
 from backoffice.policy import RoleName, Stream
+from backoffice.security import password_problems
 
 users_cli = AppGroup("users", help="Manage user accounts.")
 demo_cli = AppGroup("demo", help="Fictional demonstration data.")
 audit_cli = AppGroup("audit", help="The audit trail.")
 
-MIN_PASSWORD = 12
 
 
 def create_user(email: str, password: str, roles, streams, full_name: str | None = None) -> User:
@@ -25,8 +25,9 @@ def create_user(email: str, password: str, roles, streams, full_name: str | None
     email = email.strip().lower()
     if db.session.execute(select(User.id).where(func.lower(User.email) == email)).first():
         raise click.ClickException(f"A user with email {email} already exists.")
-    if len(password) < MIN_PASSWORD:
-        raise click.ClickException(f"The password must have at least {MIN_PASSWORD} characters.")
+    problems = password_problems(password)
+    if problems:
+        raise click.ClickException("The password is refused: " + " ".join(problems))
     role_rows = db.session.scalars(select(Role).where(Role.name.in_([str(r) for r in roles]))).all()
     user = User(email=email, full_name=full_name, password=hash_password(password), active=True)
     user.roles = list(role_rows)

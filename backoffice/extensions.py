@@ -1,6 +1,7 @@
 """Every Flask extension, created unbound; `create_app` binds them.
 
-Flask-Admin keeps a reference to its app, so each app gets its own `Admin` from `make_admin()`.
+Flask-Admin and Flask-Limiter keep per-app state on the extension object, so each app gets its own
+`Admin` (`make_admin()`) and `Limiter` (`make_limiter()`).
 """
 
 from flask_admin import Admin
@@ -46,3 +47,13 @@ def _sqlite_foreign_keys(dbapi_connection, connection_record) -> None:
         cursor = dbapi_connection.cursor()
         cursor.execute("PRAGMA foreign_keys=ON")
         cursor.close()
+
+
+def make_limiter(app):
+    """A rate limiter for `app` (by client address unless a limit says otherwise)."""
+    from flask_limiter import Limiter
+    from flask_limiter.util import get_remote_address
+
+    limiter = Limiter(key_func=get_remote_address, app=app)
+    app.extensions["backoffice_limiter"] = limiter
+    return limiter

@@ -116,3 +116,37 @@ def end_all_sessions(user) -> None:
 
     security.datastore.set_uniquifier(user)
     db.session.commit()
+
+
+def password_problems(password: str, user=None) -> list[str]:
+    """Why a password is refused (too short, too weak, too common), offline; empty if it is fine."""
+    from backoffice.extensions import security
+
+    messages, _ = security.password_util.validate(password, is_register=user is None, user=user)
+    return [str(m) for m in messages or []]
+
+
+def register_throttling(app: Flask) -> None:
+    """Sign-in attempts are limited per address and per account, exports per user (429 with a
+    clear message). Call after every view is registered."""
+    from backoffice.extensions import make_limiter
+
+    limiter = make_limiter(app)
+
+    def attempted_account() -> str:
+        return "account:" + (request.form.get("email") or "").strip().lower()
+
+    def exporting_user() -> str:
+        return f"export:{current_user.get_id()}"
+
+    view = app.view_functions["security.login"]
+    view = limiter.limit(lambda: app.config["LOGIN_RATE_LIMIT_PER_ADDRESS"], methods=["POST"])(view)
+    view = limiter.limit(
+        lambda: app.config["LOGIN_RATE_LIMIT_PER_ACCOUNT"], key_func=attempted_account, methods=["POST"]
+    )(view)
+    app.view_functions["security.login"] = view
+    for endpoint, function in list(app.view_functions.items()):
+        if endpoint.endswith(".export"):
+            app.view_functions[endpoint] = limiter.limit(
+                lambda: app.config["EXPORT_RATE_LIMIT"], key_func=exporting_user
+            )(function)

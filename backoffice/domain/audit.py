@@ -20,7 +20,7 @@ from typing import Any, Iterable
 
 from flask import g, has_request_context, request
 from flask_login import current_user
-from sqlalchemy import event, insert, inspect, select, text
+from sqlalchemy import event, func, insert, inspect, select, text
 from sqlalchemy.orm import Session
 
 from backoffice.models import (
@@ -324,7 +324,7 @@ def install(app) -> None:
     import uuid
 
     from flask_login import user_logged_out
-    from flask_security.signals import user_authenticated, user_failed_authn
+    from flask_security.signals import user_authenticated
 
     @app.before_request
     def _request_id() -> None:
@@ -336,18 +336,31 @@ def install(app) -> None:
             response.headers["X-Request-ID"] = g.request_id
         return response
 
-    def _login(sender, user, **extra) -> None:
-        record_now(AuditAction.LOGIN, object_type="user", object_id=user.id)
+    @app.after_request
+    def _failed_sign_in(response):
+        """A sign-in form sent back (wrong password, unknown or locked account, throttled) is a failure.
+        Committing it also keeps the account's failed-attempt count."""
+        if (
+            request.endpoint == "security.login"
+            and request.method == "POST"
+            and response.status_code in (200, 400, 429)
+            and not getattr(current_user, "is_authenticated", False)
+        ):
+            attempted = (request.form.get("email") or "")[:254]
+            from backoffice.extensions import db
 
-    def _failed(sender, user=None, **extra) -> None:
-        attempted = (request.form.get("email") or "")[:254] if has_request_context() else None
-        record_now(AuditAction.FAILED_LOGIN, object_type="user", object_id=getattr(user, "id", None),
-                   reason=f"Failed sign-in for {attempted!r}")
+            known = db.session.scalar(select(User.id).where(func.lower(User.email) == attempted.strip().lower()))
+            record_now(AuditAction.FAILED_LOGIN, object_type="user", object_id=known,
+                       reason=f"Failed sign-in for {attempted!r}" + (" (throttled)" if response.status_code == 429 else ""))
+        return response
+
+    def _login(sender, user, **extra) -> None:
+        user.unlock()  # a successful sign-in clears the failed-attempt count
+        record_now(AuditAction.LOGIN, object_type="user", object_id=user.id)
 
     def _logout(sender, user, **extra) -> None:
         if user is not None and getattr(user, "id", None):
             record_now(AuditAction.LOGOUT, object_type="user", object_id=user.id)
 
     user_authenticated.connect(_login, app, weak=False)
-    user_failed_authn.connect(_failed, app, weak=False)
     user_logged_out.connect(_logout, app, weak=False)

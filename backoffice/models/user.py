@@ -56,6 +56,10 @@ class User(Base, UserMixin):
     active: Mapped[bool] = mapped_column(default=True)
     fs_uniquifier: Mapped[str] = mapped_column(String(64), unique=True, default=lambda: uuid.uuid4().hex)
     confirmed_at: Mapped[datetime | None]
+    # Failed sign-ins since the last success; the account locks at a threshold until a cool-down
+    # passes or an admin unlocks it.
+    failed_logins: Mapped[int] = mapped_column(default=0, server_default="0")
+    locked_until: Mapped[datetime | None]
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
     updated_at: Mapped[datetime] = mapped_column(default=utcnow, onupdate=utcnow)
 
@@ -74,6 +78,29 @@ class User(Base, UserMixin):
         self.stream_links = [link for link in self.stream_links if link.stream in wanted]
         have = {link.stream for link in self.stream_links}
         self.stream_links.extend(UserStream(stream=s) for s in sorted(wanted - have))
+
+    def track_failed_authn(self, auth_type: str, tfa: bool = False) -> None:
+        """Flask-Security calls this on every failed sign-in of this account."""
+        from flask import current_app
+
+        super().track_failed_authn(auth_type, tfa)
+        self.failed_logins = (self.failed_logins or 0) + 1
+        if self.failed_logins >= current_app.config["LOGIN_LOCKOUT_ATTEMPTS"]:
+            self.locked_until = utcnow() + current_app.config["LOGIN_LOCKOUT_PERIOD"]
+
+    def is_locked(self, form_error: list[str] | None = None) -> bool:
+        """Flask-Security asks this only after the password was right, so it reveals nothing to guessers."""
+        if self.locked_until is not None and self.locked_until > utcnow():
+            if form_error is not None:
+                form_error.append(
+                    "This account is locked after repeated failed sign-ins. Try again later or ask an administrator."
+                )
+            return True
+        return False
+
+    def unlock(self) -> None:
+        self.failed_logins = 0
+        self.locked_until = None
 
     @property
     def role_names(self) -> list[str]:

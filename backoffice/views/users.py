@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import uuid
 
+from flask import flash
+from flask_admin.actions import action
 from flask_security import hash_password
 from sqlalchemy import func, inspect, select
 from wtforms import PasswordField, SelectMultipleField
@@ -12,6 +14,7 @@ from wtforms.validators import Email, Optional, ValidationError
 from backoffice.extensions import db
 from backoffice.models import User
 from backoffice.policy import Stream
+from backoffice.security import password_problems
 from backoffice.views.base import SecureModelView, escaped_join
 
 STREAM_CHOICES = [
@@ -33,8 +36,11 @@ class UserView(SecureModelView):
     resource = "user"
     name = "Users"
 
-    column_list = ["email", "full_name", "roles", "stream_links", "active"]
-    column_details_list = ["email", "full_name", "roles", "stream_links", "active", "created_at", "updated_at"]
+    column_list = ["email", "full_name", "roles", "stream_links", "active", "locked_until"]
+    column_details_list = [
+        "email", "full_name", "roles", "stream_links", "active", "failed_logins", "locked_until", "created_at", "updated_at",
+    ]
+    action_permissions = {"unlock": "edit"}
     column_searchable_list = ["email", "full_name"]
     column_filters = ["active"]
     column_default_sort = "email"
@@ -60,6 +66,15 @@ class UserView(SecureModelView):
 
     own_unique_checks = ("email",)
 
+    @action("unlock", "Unlock", "Unlock the selected accounts?")
+    def action_unlock(self, ids):
+        """Clear the lock after repeated failed sign-ins."""
+        users = self.get_query().filter(User.id.in_([int(i) for i in ids if str(i).isdigit()])).all()
+        for user in users:
+            user.unlock()
+        db.session.commit()
+        flash(f"Unlocked {len(users)} account{'' if len(users) == 1 else 's'}.", "success")
+
     def on_form_prefill(self, form, id) -> None:
         user = self.get_one(id)
         if user is not None:
@@ -78,8 +93,8 @@ class UserView(SecureModelView):
         password = form.new_password.data or ""
         if is_created and not password:
             form.new_password.errors = [*form.new_password.errors, "Set a first password for the new user."]
-        elif password and len(password) < 12:
-            form.new_password.errors = [*form.new_password.errors, "Use at least 12 characters."]
+        elif password:
+            form.new_password.errors = [*form.new_password.errors, *password_problems(password)]
         if form.new_password.errors:
             raise ValidationError("Nothing was saved. " + " ".join(form.new_password.errors))
         model.streams = form.streams.data or []

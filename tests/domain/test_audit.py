@@ -21,8 +21,8 @@ from backoffice.domain.audit import AuditError, verify
 from backoffice.models import AuditAction, AuditEvent, Case, PanelDecision, User
 from tests import factories
 from tests.conftest import PASSWORD, csrf_token, sign_in
-from tests.helpers import count, reload, text
-from tests.pages import form_values
+from tests.helpers import case_form, count, reload, text
+from tests.html_pages import form_fields
 
 SYSTEM_FIELDS = {"updated_at", "updated_by_id", "version"}  # stamped on every update of a tracked record
 
@@ -67,33 +67,9 @@ def row_text(event: AuditEvent) -> str:
     return " ".join(str(getattr(event, c.key)) for c in AuditEvent.__table__.columns)
 
 
-def case_form(**overrides) -> dict:
-    """A valid new-case form for a CSPR referred in 2025, as the browser posts it."""
-    data = {
-        "review_type": "CSPR",
-        "external_reference": "",
-        "subject_pseudonym": "Child Q",
-        "subject_legal_name": "",
-        "subject_dob": "",
-        "incident_date": "2025-03-01",
-        "aware_date": "2025-03-02",
-        "referral_date": "2025-03-03",
-        "referrer_name": "A Referrer",
-        "referrer_role": "Designated safeguarding lead",
-        "referrer_agency": "",
-        "concerns": "How agencies shared information.",
-    }
-    data.update(overrides)
-    return data
-
-
-def edit_form(signed_in, path: str) -> dict:
-    """The edit form at `path` as it would be saved unchanged (its own CSRF token left out)."""
-    page = signed_in.get(path)
-    assert page.status_code == 200, text(page)[:2000]
-    values = form_values(text(page))
-    values.pop("csrf_token", None)
-    return values
+def edit_url(case: Case) -> str:
+    """The case's edit form (opened with form_fields, saved by posting it back)."""
+    return f"/admin/case/edit/?id={case.id}"
 
 
 # --- changes through the forms -------------------------------------------------------------------
@@ -150,13 +126,11 @@ def test_every_event_of_a_request_carries_the_request_id_the_app_gave_it(session
 def test_a_form_edit_records_only_the_fields_changed_with_before_and_after_and_the_version_moves_on(session, login_as):
     case = factories.CaseFactory(subject_pseudonym="Child Old", referrer_name="A Referrer")
     signed_in = login_as("business_support")
-    form = edit_form(signed_in, f"/admin/case/edit/?id={case.id}")
+    form = form_fields(signed_in.get(edit_url(case)))
     assert form["loaded_version"] == "1"
     before = last_event_id(session)
 
-    response = signed_in.post(
-        f"/admin/case/edit/?id={case.id}", {**form, "subject_pseudonym": "Child New", "referrer_name": "B Referrer"}
-    )
+    response = signed_in.post(edit_url(case), {**form, "subject_pseudonym": "Child New", "referrer_name": "B Referrer"})
 
     assert response.status_code == 302, text(response)[:3000]
     assert reload(session, case).version == 2
@@ -176,10 +150,10 @@ def test_an_update_event_records_the_version_it_produced(session, login_as):
     """The version travels in the trail: refusing a stale save names who changed what from it."""
     case = factories.CaseFactory(subject_pseudonym="Child Old")
     signed_in = login_as("business_support")
-    form = edit_form(signed_in, f"/admin/case/edit/?id={case.id}")
+    form = form_fields(signed_in.get(edit_url(case)))
     before = last_event_id(session)
 
-    response = signed_in.post(f"/admin/case/edit/?id={case.id}", {**form, "subject_pseudonym": "Child New"})
+    response = signed_in.post(edit_url(case), {**form, "subject_pseudonym": "Child New"})
 
     assert response.status_code == 302, text(response)[:3000]
     assert reload(session, case).version == 2
@@ -191,10 +165,10 @@ def test_an_update_event_records_the_version_it_produced(session, login_as):
 def test_a_form_edit_of_a_restricted_field_records_it_only_among_the_restricted_changes(session, login_as):
     case = factories.CaseFactory(subject_legal_name="Old Legal Name")
     signed_in = login_as("business_support")
-    form = edit_form(signed_in, f"/admin/case/edit/?id={case.id}")
+    form = form_fields(signed_in.get(edit_url(case)))
     before = last_event_id(session)
 
-    response = signed_in.post(f"/admin/case/edit/?id={case.id}", {**form, "subject_legal_name": "New Legal Name"})
+    response = signed_in.post(edit_url(case), {**form, "subject_legal_name": "New Legal Name"})
 
     assert response.status_code == 302, text(response)[:3000]
     (event,) = events_since(session, before, object_type="case")
@@ -549,7 +523,8 @@ def test_a_wrong_password_is_recorded_as_a_failed_sign_in_without_the_password(a
     response = client.post("/login", data={"email": user.email, "password": wrong, "csrf_token": csrf_token(client)})
 
     assert response.status_code == 200  # the form again, not the back office
-    (event,) = events_since(session, before)
+    counted, event = events_since(session, before)  # the account's failed-attempt count, then the failure
+    assert (counted.action, counted.object_id, changes_of(counted)["failed_logins"]) == (AuditAction.UPDATE, user.id, [0, 1])
     assert (event.action, event.object_type, event.object_id) == (AuditAction.FAILED_LOGIN, "user", user.id)
     assert event.actor_id is None
     assert user.email in event.reason
@@ -564,10 +539,11 @@ def test_a_failed_sign_in_from_the_web_is_not_attributed_to_the_command_line(app
 
     client.post("/login", data={"email": user.email, "password": "wrong passphrase 42", "csrf_token": csrf_token(client)})
 
-    (event,) = events_since(session, before)
-    assert event.action == AuditAction.FAILED_LOGIN
-    assert event.ip == "127.0.0.1" and event.request_id  # it came over the web...
-    assert "command line" not in (event.actor or "")  # ...so the trail must not say it came from the CLI
+    events = events_since(session, before)
+    assert [e.action for e in events] == [AuditAction.UPDATE, AuditAction.FAILED_LOGIN]  # the count, the failure
+    for event in events:
+        assert event.ip == "127.0.0.1" and event.request_id  # it came over the web...
+        assert "command line" not in (event.actor or "")  # ...so the trail must not say it came from the CLI
 
 
 def test_a_refused_request_is_recorded_as_access_denied_with_its_path(session, login_as):

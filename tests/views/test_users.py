@@ -95,7 +95,7 @@ def test_the_email_address_is_stored_trimmed_and_in_lower_case(app, session, log
     assert user_by_email(session, "new.colleague@example.org") is not None
 
 
-@pytest.mark.parametrize("password", ["short", "elevenchars", "           "[:11]])
+@pytest.mark.parametrize("password", ["short", "elevenchars", "Vx9-qLm2#wZ"])
 def test_a_password_under_12_characters_is_refused(app, session, login_as, password):
     admin = login_as("admin")
     before = count(session, User)
@@ -104,10 +104,25 @@ def test_a_password_under_12_characters_is_refused(app, session, login_as, passw
 
     assert response.status_code == 200
     shown = page_text(response)
-    assert "Use at least 12 characters." in shown
+    assert "Password must be at least 12 characters" in shown
     assert "Nothing was saved" in shown
     assert count(session, User) == before
     assert user_by_email(session, "new.colleague@example.org") is None
+
+
+@pytest.mark.parametrize(
+    "password, reason",
+    [("password1234", "This is a very common password."), ("aaaaaaaaaaaaaaaa", 'Repeats like "aaa" are easy to guess.')],
+)
+def test_a_weak_or_common_password_is_refused_with_the_reason(app, session, login_as, password, reason):
+    admin = login_as("admin")
+    before = count(session, User)
+
+    response = create_user(admin, session, new_password=password)
+
+    assert response.status_code == 200
+    assert reason in page_text(response)
+    assert count(session, User) == before
 
 
 def test_a_password_of_exactly_12_characters_is_accepted(app, session, login_as):
