@@ -6,6 +6,7 @@ import logging
 
 from flask import Flask, render_template
 from flask_wtf.csrf import CSRFError
+from sqlalchemy.exc import OperationalError
 from werkzeug.exceptions import HTTPException, InternalServerError
 
 from backoffice.extensions import db
@@ -55,6 +56,16 @@ def register(app: Flask) -> None:
         if error.code == 403:
             _audit_refusal()
         return render_error(error.code or 500)
+
+    @app.errorhandler(OperationalError)
+    def database_unavailable(error: OperationalError):
+        """The database cannot be reached: say so, and leave nothing half-written."""
+        log.error("Database unavailable: %s", type(error).__name__)
+        try:
+            db.session.rollback()
+        except Exception:  # the connection itself may be gone
+            pass
+        return render_error(503)
 
     @app.errorhandler(Exception)
     def unexpected_error(error: Exception):
