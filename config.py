@@ -80,6 +80,10 @@ class Config:
     SECURITY_POST_LOGOUT_VIEW = "/login"
     SECURITY_LOGOUT_METHODS = ["POST"]
     SECURITY_RETURN_GENERIC_RESPONSES = True
+    # Sensitive actions (changing accounts and roles, exporting) need a sign-in at most this old;
+    # re-entering the password buys a short grace period.
+    SECURITY_FRESHNESS = timedelta(minutes=int(os.environ.get("REAUTH_AFTER_MINUTES", 15)))
+    SECURITY_FRESHNESS_GRACE_PERIOD = timedelta(minutes=5)
     SECURITY_USERNAME_ENABLE = False
     SECURITY_MSG_LOGIN = ("Please sign in to continue.", "info")
     # The same answer for an unknown email, a wrong password and a locked account.

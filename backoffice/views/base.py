@@ -21,6 +21,7 @@ from flask_admin.helpers import get_redirect_target
 from flask_admin.model import typefmt
 from flask_admin.model.template import EndpointLinkRowAction
 from flask_login import current_user
+from flask_security import check_and_update_authn_fresh
 from flask_wtf import FlaskForm
 from flask_wtf.form import _Auto
 from markupsafe import Markup, escape
@@ -144,6 +145,8 @@ class SecureModelView(ModelView):
     extra_endpoint_actions: ClassVar[dict[str, tuple[str, ...]]] = {}
     inline_edit_columns: ClassVar[list[str]] = []
     action_permissions: ClassVar[dict[str, str]] = {}
+    # Endpoints whose POSTs need a recent sign-in (besides exports, which always do).
+    sensitive_endpoints: ClassVar[frozenset[str]] = frozenset()
     # Unique columns whose duplicates the view's domain_errors report (case-insensitively, with a
     # clearer message) instead of Flask-Admin's scaffolded Unique validator.
     own_unique_checks: ClassVar[tuple[str, ...]] = ()
@@ -226,12 +229,22 @@ class SecureModelView(ModelView):
         return may(self.resource, self.action_permissions.get(name, name))
 
     def _handle_view(self, name: str, **kwargs: Any):
-        """The gate in front of every endpoint: sign-in first, then the policy for this endpoint."""
+        """The gate in front of every endpoint: sign-in first, then the policy for this endpoint, then
+        a recent sign-in for sensitive actions."""
         if not current_user.is_authenticated:
             return redirect(url_for("security.login", next=request.full_path))
         if not any(may(self.resource, action) for action in self.required_actions(name)):
             abort(403)
+        if self.is_sensitive(name) and not check_and_update_authn_fresh(
+            current_app.config["SECURITY_FRESHNESS"], current_app.config["SECURITY_FRESHNESS_GRACE_PERIOD"]
+        ):
+            flash("Please confirm your password to continue.", "info")
+            return redirect(url_for("security.verify", next=request.full_path))
         return None
+
+    def is_sensitive(self, endpoint: str) -> bool:
+        """Exports, and changes to what people may do, need a recent sign-in."""
+        return endpoint == "export" or (endpoint in self.sensitive_endpoints and request.method == "POST")
 
     # --- columns ------------------------------------------------------------------------------
 

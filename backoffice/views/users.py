@@ -41,6 +41,7 @@ class UserView(SecureModelView):
         "email", "full_name", "roles", "stream_links", "active", "failed_logins", "locked_until", "created_at", "updated_at",
     ]
     action_permissions = {"unlock": "edit"}
+    sensitive_endpoints = frozenset({"create_view", "edit_view", "action_view"})
     column_searchable_list = ["email", "full_name"]
     column_filters = ["active"]
     column_default_sort = "email"
