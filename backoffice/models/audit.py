@@ -44,7 +44,7 @@ class AuditEvent(Base):
     id: Mapped[int] = mapped_column(BigInteger().with_variant(Integer, "sqlite"), primary_key=True)
     at: Mapped[datetime] = mapped_column(default=utcnow)
     actor_id: Mapped[int | None] = mapped_column(index=True)  # no foreign key: the trail outlives accounts
-    actor: Mapped[str | None] = mapped_column(String(254))
+    actor: Mapped[str | None] = mapped_column(String(254), index=True)  # the audit log filters on it
     actor_roles: Mapped[str | None] = mapped_column(String(120))
     action: Mapped[AuditAction] = mapped_column(enum_type(AuditAction, 20), index=True)
     object_type: Mapped[str | None] = mapped_column(String(40))

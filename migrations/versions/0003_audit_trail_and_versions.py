@@ -41,6 +41,7 @@ def upgrade():
     sa.UniqueConstraint('hash', name=op.f('uq_audit_event_hash'))
     )
     with op.batch_alter_table('audit_event', schema=None) as batch_op:
+        batch_op.create_index(batch_op.f('ix_audit_event_actor'), ['actor'], unique=False)
         batch_op.create_index(batch_op.f('ix_audit_event_action'), ['action'], unique=False)
         batch_op.create_index(batch_op.f('ix_audit_event_actor_id'), ['actor_id'], unique=False)
         batch_op.create_index('ix_audit_event_at', ['at'], unique=False)
@@ -130,6 +131,7 @@ def downgrade():
         batch_op.drop_index('ix_audit_event_object')
         batch_op.drop_index('ix_audit_event_at')
         batch_op.drop_index(batch_op.f('ix_audit_event_actor_id'))
+        batch_op.drop_index(batch_op.f('ix_audit_event_actor'))
         batch_op.drop_index(batch_op.f('ix_audit_event_action'))
 
     op.drop_table('audit_event')
