@@ -1,0 +1,76 @@
+"""Benchmark: the audit log list on a large trail (PostgreSQL).
+
+    BENCH_DATABASE_URL=postgresql://postgres@127.0.0.1:5432/bench .venv/bin/python benchmarks/audit_log.py [rows]
+
+Fills the trail with `rows` synthetic events (default one million, about a large partnership's
+twenty years) with generate_series, then times the audit log pages an auditor uses. Timings are
+for reading, not for tests: the suite asserts query counts instead.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+import statistics
+import sys
+import time
+
+from flask_migrate import downgrade, upgrade
+from sqlalchemy import text
+
+sys.path.insert(0, os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
+
+from backoffice import create_app  # noqa: E402
+from backoffice.cli import create_user  # noqa: E402
+from backoffice.extensions import db  # noqa: E402
+from config import TestConfig  # noqa: E402
+
+ROWS = int(sys.argv[1]) if len(sys.argv) > 1 else 1_000_000
+PAGES = {
+    "newest first": "/admin/audit/",
+    "one actor": "/admin/audit/?flt0_actor_email_equals=user42@example.org",
+    "one action": "/admin/audit/?flt0_action_equals=export",
+    "one case": "/admin/audit/?search=CSPR-2015-042",
+    "a day": "/admin/audit/?flt0_when_between=2020-03-01+to+2020-03-01",
+    "page 500": "/admin/audit/?page=500",
+}
+
+
+def main() -> None:
+    url = os.environ["BENCH_DATABASE_URL"].replace("postgresql://", "postgresql+psycopg://", 1)
+    app = create_app(TestConfig(), overrides={"SQLALCHEMY_DATABASE_URI": url})
+    with app.app_context():
+        downgrade(revision="base")
+        upgrade()
+        create_user("auditor@example.org", "a benchmark passphrase", ["auditor"], [])
+        db.session.commit()
+        started = time.perf_counter()
+        db.session.execute(text("""
+            INSERT INTO audit_event (at, actor_id, actor, action, object_type, object_id, object_ref, changes,
+                                     prev_hash, hash)
+            SELECT timestamp '2010-01-01' + (n || ' minutes')::interval, n % 200, 'user' || (n % 200) || '@example.org',
+                   (ARRAY['create','update','view','export','login','transition'])[1 + n % 6], 'case', n % 30000,
+                   'CSPR-' || (2010 + n % 16) || '-' || lpad((n % 999)::text, 3, '0'), '{"state": ["A", "B"]}',
+                   md5((n - 1)::text) || md5((n - 1)::text), md5(n::text) || md5(n::text)
+            FROM generate_series(1, :rows) AS n
+        """), {"rows": ROWS})
+        db.session.commit()
+        db.session.execute(text("ANALYZE audit_event"))
+        db.session.commit()
+        print(f"filled {ROWS:,} audit rows in {time.perf_counter() - started:.1f}s")
+    client = app.test_client()
+    page = client.get("/login").get_data(as_text=True)
+    token = re.search(r'name="csrf_token" type="hidden" value="([^"]+)"', page).group(1)
+    client.post("/login", data={"email": "auditor@example.org", "password": "a benchmark passphrase", "csrf_token": token})
+    for name, path in PAGES.items():
+        timings = []
+        for _ in range(5):
+            started = time.perf_counter()
+            response = client.get(path)
+            timings.append((time.perf_counter() - started) * 1000)
+            assert response.status_code == 200, (path, response.status_code)
+        print(f"{name:<14} median {statistics.median(timings):7.1f} ms   (best {min(timings):.1f} ms)")
+
+
+if __name__ == "__main__":
+    main()
