@@ -1,4 +1,5 @@
-"""Small helpers the view and browser tests share: reading responses and reading back the database."""
+"""Small helpers the view and browser tests share: reading responses, reading back the database,
+and the forms a browser posts."""
 
 from __future__ import annotations
 
@@ -54,3 +55,23 @@ def count(session: Session, model: type) -> int:
 def tomorrow() -> date:
     """Tomorrow's date: the nearest date that is in the future."""
     return date.today() + timedelta(days=1)
+
+
+def case_form(**overrides) -> dict:
+    """A valid new-case form for a CSPR referred in 2025, as the browser posts it."""
+    data = {
+        "review_type": "CSPR",
+        "external_reference": "",
+        "subject_pseudonym": "Child Q",
+        "subject_legal_name": "",
+        "subject_dob": "",
+        "incident_date": "2025-03-01",
+        "aware_date": "2025-03-02",
+        "referral_date": "2025-03-03",
+        "referrer_name": "A Referrer",
+        "referrer_role": "Designated safeguarding lead",
+        "referrer_agency": "",
+        "concerns": "How agencies shared information.",
+    }
+    data.update(overrides)
+    return data

@@ -14,32 +14,12 @@ from sqlalchemy import select
 
 from backoffice.models import AbuseCategory, Case
 from tests import factories
-from tests.helpers import count, csv_rows, reload, shows, text, tomorrow
+from tests.helpers import case_form, count, csv_rows, reload, shows, text, tomorrow
 
 READERS = ["business_support", "panel", "board", "auditor"]
 
 
 # --- helpers -----------------------------------------------------------------------------------
-
-
-def case_form(**overrides) -> dict:
-    """A valid new-case form for a CSPR referred in 2025, as the browser posts it."""
-    data = {
-        "review_type": "CSPR",
-        "external_reference": "",
-        "subject_pseudonym": "Child Q",
-        "subject_legal_name": "",
-        "subject_dob": "",
-        "incident_date": "2025-03-01",
-        "aware_date": "2025-03-02",
-        "referral_date": "2025-03-03",
-        "referrer_name": "A Referrer",
-        "referrer_role": "Designated safeguarding lead",
-        "referrer_agency": "",
-        "concerns": "How agencies shared information.",
-    }
-    data.update(overrides)
-    return data
 
 
 def children_and_adults_cases():

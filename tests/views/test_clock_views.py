@@ -19,7 +19,7 @@ from backoffice.domain.calendar import add_months, add_working_days, sub_working
 from backoffice.models import Case, Deadline, DeadlineRule, Hold, HoldReason, Notification, utcnow
 from tests import factories
 from tests.helpers import count, reload, shows, text
-from tests.html_pages import form_fields, list_rows, parse, table, work
+from tests.html_pages import form_fields, list_rows, table, tables, work
 
 TODAY = date.today()
 DOB = {"CSPR": date(2015, 6, 1), "SAR": date(1950, 6, 1), "DHR": date(1980, 6, 1)}
@@ -562,8 +562,7 @@ def test_the_case_page_lists_the_notifications_with_due_and_sent_dates(session, 
 
     page = details(login_as("business_support"), may_2025)
 
-    notifications = next(rows for attrs, rows in parse(page).tables
-                         if rows and rows[0][0].endswith("(serious incident)"))
+    notifications = next(t.body for t in tables(page) if t.body and t.body[0][0].endswith("(serious incident)"))
     assert sorted(notifications) == sorted([
         ["Child Safeguarding Practice Review Panel (serious incident)", "12 May 2025", "09 May 2025", "CINS-2025-0042"],
         ["Ofsted (serious incident)", "12 May 2025", "not yet", ""],

@@ -14,7 +14,7 @@ from datetime import date
 from backoffice.models import Case
 from tests import factories
 from tests.helpers import page_text, reload, text
-from tests.pages import form_values, hidden_value
+from tests.html_pages import form_fields, hidden_value
 
 CHANGED = "changed after you opened it"
 
@@ -28,12 +28,14 @@ def edit_url(endpoint: str, record) -> str:
 
 def open_form(signed_in, endpoint: str, record) -> dict:
     """Open the record's edit form: the values it would save unchanged, with the version it carries."""
-    page = signed_in.get(edit_url(endpoint, record))
-    assert page.status_code == 200, text(page)[:2000]
-    values = form_values(text(page))
-    values.pop("csrf_token", None)
+    values = form_fields(signed_in.get(edit_url(endpoint, record)))
     assert values.get("loaded_version"), "the edit form carries no loaded_version"
     return values
+
+
+def save(signed_in, endpoint: str, record, form: dict, **changes):
+    """Save the record's edit form, as opened (`form`), with `changes` made to it."""
+    return signed_in.post(edit_url(endpoint, record), {**form, **changes})
 
 
 def refusal(response) -> str:
@@ -59,8 +61,8 @@ def test_the_second_of_two_saves_from_the_same_version_is_refused_and_the_first_
     bobs_form = open_form(bob, "case", case)
     assert alices_form["loaded_version"] == bobs_form["loaded_version"] == "1"
 
-    first = alice.post(edit_url("case", case), {**alices_form, "subject_pseudonym": "Child Alice"})
-    second = bob.post(edit_url("case", case), {**bobs_form, "subject_pseudonym": "Child Bob"})
+    first = save(alice, "case", case, alices_form, subject_pseudonym="Child Alice")
+    second = save(bob, "case", case, bobs_form, subject_pseudonym="Child Bob")
 
     assert first.status_code == 302, text(first)[:2000]
     assert second.status_code == 200
@@ -79,8 +81,8 @@ def test_the_refusal_names_who_changed_which_field(session, login_as):
     alices_form = open_form(alice, "case", case)
     bobs_form = open_form(bob, "case", case)
 
-    assert alice.post(edit_url("case", case), {**alices_form, "subject_pseudonym": "Child Alice"}).status_code == 302
-    second = bob.post(edit_url("case", case), {**bobs_form, "subject_pseudonym": "Child Bob"})
+    assert save(alice, "case", case, alices_form, subject_pseudonym="Child Alice").status_code == 302
+    second = save(bob, "case", case, bobs_form, subject_pseudonym="Child Bob")
 
     message = refusal(second)
     assert CHANGED in message
@@ -96,9 +98,9 @@ def test_a_stale_save_of_a_different_field_is_refused_too_and_changes_nothing(se
     alices_form = open_form(alice, "case", case)
     bobs_form = open_form(bob, "case", case)
 
-    assert alice.post(edit_url("case", case), {**alices_form, "subject_pseudonym": "Child Alice"}).status_code == 302
+    assert save(alice, "case", case, alices_form, subject_pseudonym="Child Alice").status_code == 302
     # Bob's form still holds the old pseudonym: saving it would quietly undo Alice's change.
-    second = bob.post(edit_url("case", case), {**bobs_form, "referrer_name": "B Referrer"})
+    second = save(bob, "case", case, bobs_form, referrer_name="B Referrer")
 
     assert second.status_code == 200
     assert CHANGED in refusal(second)
@@ -111,11 +113,11 @@ def test_after_reloading_the_second_person_saves_on_top_of_the_first(session, lo
     alice, bob = two_business_support_users(login_as)
     alices_form = open_form(alice, "case", case)
     bobs_form = open_form(bob, "case", case)
-    assert alice.post(edit_url("case", case), {**alices_form, "subject_pseudonym": "Child Alice"}).status_code == 302
-    assert bob.post(edit_url("case", case), {**bobs_form, "referrer_name": "B Referrer"}).status_code == 200
+    assert save(alice, "case", case, alices_form, subject_pseudonym="Child Alice").status_code == 302
+    assert save(bob, "case", case, bobs_form, referrer_name="B Referrer").status_code == 200
 
     reloaded = open_form(bob, "case", case)
-    response = bob.post(edit_url("case", case), {**reloaded, "referrer_name": "B Referrer"})
+    response = save(bob, "case", case, reloaded, referrer_name="B Referrer")
 
     assert reloaded["loaded_version"] == "2"
     assert reloaded["subject_pseudonym"] == "Child Alice"
@@ -131,7 +133,7 @@ def test_one_person_saving_twice_from_fresh_forms_is_not_refused(session, login_
     for version, name in ((1, "Child R"), (2, "Child S")):
         form = open_form(alice, "case", case)
         assert form["loaded_version"] == str(version)
-        assert alice.post(edit_url("case", case), {**form, "subject_pseudonym": name}).status_code == 302
+        assert save(alice, "case", case, form, subject_pseudonym=name).status_code == 302
 
     saved = reload(session, case)
     assert (saved.subject_pseudonym, saved.version) == ("Child S", 3)
@@ -145,7 +147,7 @@ def test_a_save_from_a_form_opened_before_a_lifecycle_step_is_refused(session, l
 
     step = alice.post(f"/admin/case/transition/?id={case.id}&step=acknowledge", {"acknowledged_date": "2025-11-10"})
     assert step.status_code == 302, text(step)[:2000]
-    response = bob.post(edit_url("case", case), {**bobs_form, "referrer_name": "B Referrer"})
+    response = save(bob, "case", case, bobs_form, referrer_name="B Referrer")
 
     assert response.status_code == 200
     assert CHANGED in refusal(response)
@@ -175,8 +177,8 @@ def test_a_stale_save_of_a_decision_is_refused(session, login_as):
     firsts_form = open_form(first_member, "decision", decision)
     seconds_form = open_form(second_member, "decision", decision)
 
-    first = first_member.post(edit_url("decision", decision), {**firsts_form, "rationale": "Rationale A."})
-    second = second_member.post(edit_url("decision", decision), {**seconds_form, "rationale": "Rationale B."})
+    first = save(first_member, "decision", decision, firsts_form, rationale="Rationale A.")
+    second = save(second_member, "decision", decision, seconds_form, rationale="Rationale B.")
 
     assert first.status_code == 302, text(first)[:2000]
     assert second.status_code == 200
@@ -194,7 +196,7 @@ def test_an_agencys_edit_form_carries_the_version_it_was_opened_on(session, logi
     page = signed_in.get(edit_url("agency", agency))
 
     assert page.status_code == 200
-    assert hidden_value(text(page), "loaded_version") == "2"
+    assert hidden_value(page, "loaded_version") == "2"
 
 
 def test_a_stale_save_of_an_agency_is_refused(session, login_as):
@@ -203,8 +205,8 @@ def test_a_stale_save_of_an_agency_is_refused(session, login_as):
     alices_form = open_form(alice, "agency", agency)
     bobs_form = open_form(bob, "agency", agency)
 
-    first = alice.post(edit_url("agency", agency), {**alices_form, "safeguarding_lead": "DI Sam Patel"})
-    second = bob.post(edit_url("agency", agency), {**bobs_form, "name": "West Marches Constabulary"})
+    first = save(alice, "agency", agency, alices_form, safeguarding_lead="DI Sam Patel")
+    second = save(bob, "agency", agency, bobs_form, name="West Marches Constabulary")
 
     assert first.status_code == 302, text(first)[:2000]
     assert second.status_code == 200
@@ -249,7 +251,7 @@ def test_a_save_overtaken_between_its_version_check_and_its_write_saves_nothing(
     bobs_form = open_form(bob, "case", case)
     _someone_saves_while_the_form_is_checked(monkeypatch, session, case.id)
 
-    response = bob.post(edit_url("case", case), {**bobs_form, "referrer_name": "B Referrer"})
+    response = save(bob, "case", case, bobs_form, referrer_name="B Referrer")
 
     assert response.status_code == 200
     assert "Nothing was saved" in page_text(response)
@@ -263,7 +265,7 @@ def test_a_save_overtaken_between_its_version_check_and_its_write_is_told_why(se
     bobs_form = open_form(bob, "case", case)
     _someone_saves_while_the_form_is_checked(monkeypatch, session, case.id)
 
-    response = bob.post(edit_url("case", case), {**bobs_form, "referrer_name": "B Referrer"})
+    response = save(bob, "case", case, bobs_form, referrer_name="B Referrer")
 
     assert CHANGED in page_text(response)
     assert "unexpected error" not in page_text(response)
