@@ -34,6 +34,7 @@ from backoffice.domain.audit import AUDITED, record_now
 from backoffice.domain.history import conflict_message, event_changes, history
 from backoffice.extensions import db
 from backoffice.models.audit import AuditAction
+from backoffice.models import Case
 from backoffice.models.base import Archivable, current_actor_id
 from backoffice.policy import may
 
@@ -260,7 +261,10 @@ class SecureModelView(ModelView):
         self.__dict__["_all_details_columns"] = value
 
     def get_export_value(self, model, name):
-        return neutralise_formula(super().get_export_value(model, name))
+        value = super().get_export_value(model, name)
+        if value is not None and not isinstance(value, (int, float, bool)):
+            value = str(value)  # a linked record (an agency) is written as its name: check that text
+        return neutralise_formula(value)
 
     def get_list_row_actions(self):
         actions = super().get_list_row_actions()
@@ -455,7 +459,8 @@ class SecureModelView(ModelView):
 
 
 def _case_reference(model) -> str | None:
-    case = getattr(model, "case", None) if not hasattr(model, "reference") else model
+    """The reference of the case a record belongs to (a notification's own `reference` is not it)."""
+    case = model if isinstance(model, Case) else getattr(model, "case", None)
     return getattr(case, "reference", None)
 
 
