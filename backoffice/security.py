@@ -6,6 +6,8 @@ import secrets
 
 from urllib.parse import urlsplit
 
+from limits import parse as parse_limit
+
 from flask import Flask, abort, g, request
 from flask_login import current_user
 
@@ -136,17 +138,19 @@ def register_throttling(app: Flask) -> None:
     def attempted_account() -> str:
         return "account:" + (request.form.get("email") or "").strip().lower()
 
-    def exporting_user() -> str:
-        return f"export:{current_user.get_id()}"
-
     view = app.view_functions["security.login"]
     view = limiter.limit(lambda: app.config["LOGIN_RATE_LIMIT_PER_ADDRESS"], methods=["POST"])(view)
     view = limiter.limit(
         lambda: app.config["LOGIN_RATE_LIMIT_PER_ACCOUNT"], key_func=attempted_account, methods=["POST"]
     )(view)
     app.view_functions["security.login"] = view
-    for endpoint, function in list(app.view_functions.items()):
-        if endpoint.endswith(".export"):
-            app.view_functions[endpoint] = limiter.limit(
-                lambda: app.config["EXPORT_RATE_LIMIT"], key_func=exporting_user
-            )(function)
+
+    @app.before_request
+    def _limit_exports():
+        """One allowance per user across every export (a limit per view would multiply it)."""
+        if not (request.endpoint or "").endswith(".export") or not app.config.get("RATELIMIT_ENABLED", True):
+            return None
+        allowance = parse_limit(app.config["EXPORT_RATE_LIMIT"])
+        if not limiter.limiter.hit(allowance, "export", str(current_user.get_id())):
+            abort(429)
+        return None

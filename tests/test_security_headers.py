@@ -77,3 +77,29 @@ def test_hsts_is_sent_outside_local_development():
     assert response.headers["Strict-Transport-Security"].startswith("max-age=31536000")
     local = create_app(TestConfig(), overrides={"SQLALCHEMY_DATABASE_URI": "sqlite://"})
     assert "Strict-Transport-Security" not in local.test_client().get("/login").headers
+
+
+def test_exports_are_capped_at_the_configured_number_of_rows(app, login_as, monkeypatch):
+    monkeypatch.setitem(app.config, "EXPORT_MAX_ROWS", 3)
+    for _ in range(5):
+        factories.CaseFactory()
+    response = login_as("business_support").get("/admin/case/export/csv/")
+    assert response.status_code == 200
+    rows = [line for line in response.get_data(as_text=True).splitlines() if line.strip()]
+    assert len(rows) == 1 + 3  # the header and three cases
+
+
+def test_exports_are_rate_limited_per_user(app, session):
+    from backoffice import create_app
+    from config import TestConfig
+    from tests.conftest import sign_in
+
+    user = factories.UserFactory(roles=["business_support"])
+    limited = create_app(TestConfig(), overrides={
+        "SQLALCHEMY_DATABASE_URI": app.config["SQLALCHEMY_DATABASE_URI"],
+        "RATELIMIT_ENABLED": True,
+        "EXPORT_RATE_LIMIT": "2 per hour",
+    })
+    client = limited.test_client()
+    sign_in(client, user.email)
+    assert [client.get("/admin/case/export/csv/").status_code for _ in range(3)] == [200, 200, 429]
