@@ -80,6 +80,15 @@ class Config:
     SECURITY_POST_LOGOUT_VIEW = "/login"
     SECURITY_LOGOUT_METHODS = ["POST"]
     SECURITY_RETURN_GENERIC_RESPONSES = True
+    # Multi-factor sign-in with an authenticator app (TOTP) for every user, with recovery codes.
+    SECURITY_TWO_FACTOR = True
+    SECURITY_TWO_FACTOR_REQUIRED = True
+    SECURITY_TWO_FACTOR_ENABLED_METHODS = ["authenticator"]
+    SECURITY_TWO_FACTOR_RESCUE_EMAIL = False
+    SECURITY_TWO_FACTOR_ALWAYS_VALIDATE = True
+    SECURITY_TOTP_ISSUER = "Learning reviews"
+    SECURITY_MULTI_FACTOR_RECOVERY_CODES = True
+
     # Sensitive actions (changing accounts and roles, exporting) need a sign-in at most this old;
     # re-entering the password buys a short grace period.
     SECURITY_FRESHNESS = timedelta(minutes=int(os.environ.get("REAUTH_AFTER_MINUTES", 15)))
@@ -125,6 +134,9 @@ class Config:
         self.SECURITY_PASSWORD_SALT = os.environ.get("SECURITY_PASSWORD_SALT") or self.default_secret(
             "password_salt"
         )
+        # Encrypts the stored authenticator secrets; kept apart from the session key as well.
+        totp_key = os.environ.get("TOTP_SECRET") or self.default_secret("totp_secret")
+        self.SECURITY_TOTP_SECRETS = {"1": totp_key} if totp_key else None
 
     def default_database_url(self) -> str | None:
         """The embedded SQLite database in the instance folder."""
@@ -161,6 +173,7 @@ class ProductionConfig(Config):
             for name, value in (
                 ("SECRET_KEY", self.SECRET_KEY),
                 ("SECURITY_PASSWORD_SALT", self.SECURITY_PASSWORD_SALT),
+                ("TOTP_SECRET", self.SECURITY_TOTP_SECRETS),
                 ("DATABASE_URL", self.SQLALCHEMY_DATABASE_URI),
             )
             if not value

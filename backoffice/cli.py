@@ -20,6 +20,16 @@ audit_cli = AppGroup("audit", help="The audit trail.")
 
 
 
+def enrol_authenticator(user: User) -> str:
+    """Give the user an authenticator (TOTP) secret; returns the key to type into the app, shown once."""
+    from backoffice.extensions import security
+
+    factory = security._totp_factory
+    user.tf_primary_method = "authenticator"
+    user.tf_totp_secret = factory.generate_totp_secret()
+    return factory.get_totp_b32_key(user.tf_totp_secret)
+
+
 def create_user(email: str, password: str, roles, streams, full_name: str | None = None) -> User:
     """Create an active user with the given roles and streams (the caller commits)."""
     email = email.strip().lower()
@@ -42,15 +52,21 @@ def create_user(email: str, password: str, roles, streams, full_name: str | None
 @click.option("--stream", "streams", multiple=True, type=click.Choice([s.value for s in Stream]))
 @click.option("--name", "full_name", help="The person's full name.")
 @click.option("--password-stdin", is_flag=True, help="Read the password from standard input.")
-def users_create(email: str, roles, streams, full_name: str | None, password_stdin: bool) -> None:
+@click.option("--totp", is_flag=True, help="Enrol an authenticator app now and print its key once.")
+def users_create(email: str, roles, streams, full_name: str | None, password_stdin: bool, totp: bool) -> None:
     """Create a user with one or more roles and review streams."""
     if password_stdin:
         password = sys.stdin.readline().rstrip("\n")
     else:
         password = click.prompt("Password", hide_input=True, confirmation_prompt=True)
-    create_user(email, password, roles, streams, full_name)
+    user = create_user(email, password, roles, streams, full_name)
+    key = enrol_authenticator(user) if totp else None
     db.session.commit()
     click.echo(f"Created {email.strip().lower()} with roles {', '.join(roles)}.")
+    if key:
+        click.echo(f"Authenticator key (shown once): {key}")
+    else:
+        click.echo("They will set up an authenticator app at their first sign-in.")
 
 
 @users_cli.command("list")
@@ -76,9 +92,10 @@ def demo_load(if_empty: bool) -> None:
         if if_empty:
             return
         raise click.ClickException(str(exc)) from None
-    click.echo("Demo data loaded. Demo users (these passwords are shown once only):")
-    for email, (role, password) in passwords.items():
-        click.echo(f"  {role:<17} {email:<36} {password}")
+    click.echo("Demo data loaded. Demo users (passwords and authenticator keys are shown once only):")
+    for email, (role, password, key) in passwords.items():
+        click.echo(f"  {role:<17} {email:<36} {password:<18} {key}")
+    click.echo("Add each key to an authenticator app (or: python -c \"import pyotp; print(pyotp.TOTP('KEY').now())\").")
 
 
 @audit_cli.command("verify")

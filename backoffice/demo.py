@@ -33,7 +33,7 @@ from dateutil.relativedelta import relativedelta
 from flask import current_app
 from sqlalchemy import select
 
-from backoffice.cli import create_user
+from backoffice.cli import create_user, enrol_authenticator
 from backoffice.domain import files, publication, transitions
 from backoffice.domain.approval import ApprovalRefused, amend, record_approval
 from backoffice.domain.calendar import is_working_day, sub_working_days
@@ -871,10 +871,10 @@ class Context(NamedTuple):
     rng: random.Random
 
 
-def load_demo() -> dict[str, tuple[str, str]]:
+def load_demo() -> dict[str, tuple[str, str, str]]:
     """Load the demo data set into an empty database in one transaction.
 
-    Returns {email: (role name, password)} for the demo users. Raises DemoAlreadyLoaded if any case or
+    Returns {email: (role name, password, authenticator key)} for the demo users. Raises DemoAlreadyLoaded if any case or
     user exists; on any other error nothing is kept, stored files included.
     """
     session = db.session
@@ -921,15 +921,16 @@ def _acting_as(user: User) -> Iterator[None]:
     db.session.flush()
 
 
-def _users() -> tuple[dict[str, User], dict[str, tuple[str, str]]]:
-    """One demo user per role, and a second board member; each with a random password."""
+def _users() -> tuple[dict[str, User], dict[str, tuple[str, str, str]]]:
+    """One demo user per role, and a second board member; each with a random password and an
+    authenticator key."""
     users: dict[str, User] = {}
-    passwords: dict[str, tuple[str, str]] = {}
+    passwords: dict[str, tuple[str, str, str]] = {}
     for key, email, role, full_name in USERS:
         password = secrets.token_urlsafe(12)
         streams = [] if role == RoleName.ADMIN else list(Stream)
         users[key] = create_user(email, password, [role], streams, full_name)
-        passwords[email] = (role.value, password)
+        passwords[email] = (role.value, password, enrol_authenticator(users[key]))
     return users, passwords
 
 

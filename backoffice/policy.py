@@ -132,10 +132,11 @@ POLICY: dict[str, dict[str, frozenset[RoleName]]] = {
     },
 }
 
-# Plain (non Flask-Admin) endpoints: PUBLIC needs no login, SIGNED_IN any signed-in user, and a
-# (resource, action) pair defers to POLICY. The access-matrix test fails on an endpoint missing here.
+# Plain (non Flask-Admin) endpoints: PUBLIC needs no login, SIGNED_IN any signed-in user,
+# SIGN_IN_STEP is part of signing in, and a (resource, action) pair defers to POLICY. The access-matrix test fails on an endpoint missing here.
 PUBLIC = "public"
 SIGNED_IN = "signed_in"
+SIGN_IN_STEP = "sign_in_step"  # a step of signing in (second factor, recovery): Flask-Security keeps the order
 ROUTES: dict[str, str | tuple[str, str]] = {
     "static": PUBLIC,
     "security.login": PUBLIC,
@@ -143,6 +144,13 @@ ROUTES: dict[str, str | tuple[str, str]] = {
     "security.change_password": SIGNED_IN,
     "security.verify": SIGNED_IN,
     "security.static": PUBLIC,
+    "security.two_factor_token_validation": SIGN_IN_STEP,
+    "security.two_factor_setup": SIGN_IN_STEP,
+    "security.two_factor_setup_validate": SIGN_IN_STEP,
+    "security.tf_select": SIGN_IN_STEP,
+    "security.two_factor_rescue": SIGN_IN_STEP,
+    "security.mf_recovery": SIGN_IN_STEP,
+    "security.mf_recovery_codes": SIGNED_IN,
     "index": PUBLIC,
     "admin.index": SIGNED_IN,
     "admin.static": PUBLIC,

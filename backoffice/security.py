@@ -45,6 +45,8 @@ def is_safe_redirect(target: str) -> bool:
     if any(ord(ch) < 32 or ch == "\\" for ch in target) or target != target.strip():
         return False
     parts = urlsplit(target)
+    if parts.scheme in ("http", "https") and parts.netloc == request.host:
+        return parts.path.startswith("/") and not parts.path.startswith("//")  # this site, spelt out in full
     return not parts.scheme and not parts.netloc and target.startswith("/") and not target.startswith("//")
 
 

@@ -125,9 +125,48 @@ def csrf_token(client: FlaskClient, path: str = "/login") -> str:
     return match.group(1)
 
 
+def current_code(app: Flask, email: str) -> str:
+    """The code the user's authenticator app shows now."""
+    from sqlalchemy import select
+
+    from backoffice.models import User
+
+    with app.app_context():
+        secret = flask_db.session.scalar(select(User.tf_totp_secret).where(User.email == email))
+        code = app.extensions["security"]._totp_factory.generate_totp_password(secret)
+        flask_db.session.remove()
+        return code
+
+
+def enrol_and_sign_in(client: FlaskClient, email: str, password: str = PASSWORD):
+    """A first sign-in: the password, then setting up an authenticator app with the key the page
+    shows (pyotp plays the app), then its code. Returns the last response."""
+    import html
+
+    import pyotp
+
+    response = client.post("/login", data={"email": email, "password": password, "csrf_token": csrf_token(client)})
+    assert "/tf-setup" in response.headers.get("Location", ""), response.headers
+    setup = response.headers["Location"]
+    page = client.post(setup, data={"setup": "authenticator", "csrf_token": csrf_token(client, setup)})
+    text = html.unescape(page.get_data(as_text=True))
+    key = re.sub(r"[\s-]", "", re.search(r"<div>\s*([A-Za-z2-7][A-Za-z2-7 -]{15,})\s*</div>", text).group(1))
+    action = re.search(r'name="two_factor_verify_code_form"', text) and re.search(
+        r'<form action="([^"]+)" method="post" name="two_factor_verify_code_form"', text
+    ).group(1)
+    token = re.search(r'name="csrf_token" type="hidden" value="([^"]+)"', text).group(1)
+    return client.post(action, data={"code": pyotp.TOTP(key).now(), "csrf_token": token})
+
+
 def sign_in(client: FlaskClient, email: str, password: str = PASSWORD):
-    """Sign in through the real login form."""
-    return client.post("/login", data={"email": email, "password": password, "csrf_token": csrf_token(client)})
+    """Sign in through the real forms: the password, then the authenticator code when asked for it."""
+    response = client.post("/login", data={"email": email, "password": password, "csrf_token": csrf_token(client)})
+    if response.status_code == 302 and "/tf-validate" in response.headers.get("Location", ""):
+        token = csrf_token(client, response.headers["Location"])
+        response = client.post(
+            response.headers["Location"], data={"code": current_code(client.application, email), "csrf_token": token}
+        )
+    return response
 
 
 @dataclass

@@ -65,6 +65,13 @@ class BaseFactory(SQLAlchemyModelFactory):
         sqlalchemy_session_persistence = "commit"
 
 
+def totp_secret() -> str:
+    """A new authenticator secret, as Flask-Security stores it (encrypted with the app's key)."""
+    app = _state["app"]
+    with app.app_context():
+        return app.extensions["security"]._totp_factory.generate_totp_secret()
+
+
 class UserFactory(BaseFactory):
     class Meta:
         model = User
@@ -74,6 +81,8 @@ class UserFactory(BaseFactory):
     full_name = factory.Sequence(lambda n: f"Test User {n}")
     active = True
     password = factory.LazyFunction(lambda: password_hash("correct horse battery staple"))
+    tf_primary_method = "authenticator"
+    tf_totp_secret = factory.LazyFunction(totp_secret)
 
     @factory.post_generation
     def roles(user, create, names, **kwargs):

@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
+import re
+
+import pyotp
 from sqlalchemy import select
 
 from backoffice.models import User
-from tests.conftest import sign_in
+from tests.conftest import csrf_token
 
 
 def run(app, *args, input=None):
@@ -15,15 +18,24 @@ def run(app, *args, input=None):
 def test_users_create_reads_the_password_from_stdin_and_the_user_can_sign_in(app, session):
     result = run(
         app, "users", "create", "Chair@Example.org", "--role", "board", "--stream", "adults",
-        "--name", "Sam Chair", "--password-stdin", input="a long enough passphrase\n",
+        "--name", "Sam Chair", "--password-stdin", "--totp", input="a long enough passphrase\n",
     )
     assert result.exit_code == 0, result.output
     user = session.scalars(select(User).where(User.email == "chair@example.org")).one()
     assert user.role_names == ["board"]
     assert [s.value for s in user.streams] == ["adults"]
     assert user.password != "a long enough passphrase"
-    response = sign_in(app.test_client(), "chair@example.org", "a long enough passphrase")
-    assert response.headers["Location"].endswith("/admin/")
+    key = re.search(r"Authenticator key \(shown once\): (\w+)", result.output).group(1)
+    client = app.test_client()
+    response = client.post("/login", data={
+        "email": "chair@example.org", "password": "a long enough passphrase", "csrf_token": csrf_token(client),
+    })
+    second_factor = response.headers["Location"]
+    response = client.post(second_factor, data={
+        "code": pyotp.TOTP(key).now(), "csrf_token": csrf_token(client, second_factor),  # as their app would
+    })
+    assert response.status_code == 302
+    assert client.get("/admin/").status_code == 200  # signed in
 
 
 def test_users_create_refuses_a_short_password_and_a_duplicate_email(app, session):

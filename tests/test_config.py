@@ -8,15 +8,16 @@ from config import ConfigurationError, DevelopmentConfig, ProductionConfig, Test
 
 
 def test_production_refuses_to_start_without_a_secret_key_and_database(monkeypatch):
-    for name in ("SECRET_KEY", "SECURITY_PASSWORD_SALT", "DATABASE_URL"):
+    for name in ("SECRET_KEY", "SECURITY_PASSWORD_SALT", "TOTP_SECRET", "DATABASE_URL"):
         monkeypatch.delenv(name, raising=False)
-    with pytest.raises(ConfigurationError, match="SECRET_KEY, SECURITY_PASSWORD_SALT, DATABASE_URL"):
+    with pytest.raises(ConfigurationError, match="SECRET_KEY, SECURITY_PASSWORD_SALT, TOTP_SECRET, DATABASE_URL"):
         ProductionConfig()
 
 
 def test_production_starts_with_both_and_uses_secure_cookies(monkeypatch):
     monkeypatch.setenv("SECRET_KEY", "s" * 64)
     monkeypatch.setenv("SECURITY_PASSWORD_SALT", "p" * 64)
+    monkeypatch.setenv("TOTP_SECRET", "t" * 64)
     monkeypatch.setenv("DATABASE_URL", "postgres://app@db.internal/reviews")
     config = ProductionConfig()
     assert config.SQLALCHEMY_DATABASE_URI == "postgresql+psycopg://app@db.internal/reviews"

@@ -8,7 +8,7 @@ from urllib.parse import urlencode, urlsplit
 import pytest
 
 from tests import factories
-from tests.conftest import PASSWORD, csrf_token
+from tests.conftest import PASSWORD, csrf_token, current_code
 
 MALICIOUS = [
     "https://evil.example/",
@@ -83,11 +83,16 @@ def test_admin_return_urls_never_lead_off_site(login_as, session, target):
     assert stays_on_site(response.headers.get("Location", "/")), response.headers["Location"]
 
 
-def test_a_safe_next_is_followed(app, session):
+def test_a_safe_next_is_followed_through_the_second_factor(app, session):
     user = factories.UserFactory(roles=["panel"])
     client = app.test_client()
     response = client.post(
         "/login?next=/admin/decision/",
         data={"email": user.email, "password": PASSWORD, "csrf_token": csrf_token(client)},
     )
+    second_factor = response.headers["Location"]
+    assert urlsplit(second_factor).path == "/tf-validate"
+    response = client.post(second_factor, data={
+        "code": current_code(app, user.email), "csrf_token": csrf_token(client, second_factor),
+    })
     assert urlsplit(response.headers["Location"]).path == "/admin/decision/"

@@ -6,7 +6,7 @@ import uuid
 from datetime import datetime
 
 from flask_security import RoleMixin, UserMixin
-from sqlalchemy import Column, ForeignKey, String, Table, UniqueConstraint
+from sqlalchemy import JSON, Column, ForeignKey, String, Table, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from backoffice.models.base import Base, enum_type, utcnow
@@ -59,6 +59,10 @@ class User(Base, UserMixin):
     # Failed sign-ins since the last success; the account locks at a threshold until a cool-down
     # passes or an admin unlocks it.
     failed_logins: Mapped[int] = mapped_column(default=0, server_default="0")
+    # Multi-factor sign-in (Flask-Security): the authenticator secret (encrypted) and recovery codes.
+    tf_primary_method: Mapped[str | None] = mapped_column(String(64))
+    tf_totp_secret: Mapped[str | None] = mapped_column(String(255))
+    mf_recovery_codes: Mapped[list[str] | None] = mapped_column(JSON)
     locked_until: Mapped[datetime | None]
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
     updated_at: Mapped[datetime] = mapped_column(default=utcnow, onupdate=utcnow)

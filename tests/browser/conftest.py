@@ -38,8 +38,9 @@ def browser():
 
 
 @pytest.fixture
-def page(browser, live_server):
+def page(app, browser, live_server):
     context = browser.new_context(base_url=live_server)
     page = context.new_page()
+    page.app = app  # so a test can read what a user's authenticator app would show
     yield page
     context.close()

@@ -6,7 +6,7 @@ from sqlalchemy import select
 
 from backoffice.models import ApprovalStatus, Case
 from tests import factories
-from tests.conftest import PASSWORD
+from tests.conftest import PASSWORD, current_code
 from tests.helpers import reload
 
 
@@ -16,6 +16,9 @@ def sign_in_as(page, *roles: str):
     page.goto("/login")
     page.fill("input[name=email]", user.email)
     page.fill("input[name=password]", PASSWORD)
+    page.click("input[type=submit]")
+    page.wait_for_url("**/tf-validate**")
+    page.fill("input[name=code]", current_code(page.app, user.email))  # what their authenticator app shows
     page.click("input[type=submit]")
     page.wait_for_url("**/admin/")
     return user

@@ -8,7 +8,7 @@ from sqlalchemy import select
 from backoffice.domain.lifecycle import ReviewType
 from backoffice.models import Role, User
 from tests import factories
-from tests.conftest import PASSWORD, sign_in
+from tests.conftest import enrol_and_sign_in, PASSWORD, sign_in
 from tests.helpers import count, page_text, text
 
 CREATE = "/admin/user/new/"
@@ -78,8 +78,8 @@ def test_admin_creates_a_user_who_can_then_sign_in_and_sees_only_their_streams(a
     assert user.password and NEW_PASSWORD not in user.password  # stored hashed
     session.commit()
 
-    client = app.test_client()
-    assert sign_in(client, "new.colleague@example.org", NEW_PASSWORD).status_code == 302
+    client = app.test_client()  # at their first sign-in they set up an authenticator app
+    assert enrol_and_sign_in(client, "new.colleague@example.org", NEW_PASSWORD).status_code == 302
     assert is_signed_in(client)
     cases = page_text(client.get("/admin/case/"))
     assert adults_case.reference in cases
