@@ -7,6 +7,7 @@ from datetime import datetime
 
 from flask_security import RoleMixin, UserMixin
 from sqlalchemy import JSON, Column, ForeignKey, String, Table, UniqueConstraint
+from sqlalchemy.ext.mutable import MutableList
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from backoffice.models.base import Base, enum_type, utcnow
@@ -62,7 +63,8 @@ class User(Base, UserMixin):
     # Multi-factor sign-in (Flask-Security): the authenticator secret (encrypted) and recovery codes.
     tf_primary_method: Mapped[str | None] = mapped_column(String(64))
     tf_totp_secret: Mapped[str | None] = mapped_column(String(255))
-    mf_recovery_codes: Mapped[list[str] | None] = mapped_column(JSON)
+    # Mutable: Flask-Security removes a used code in place, and that must be saved (each code works once).
+    mf_recovery_codes: Mapped[list[str] | None] = mapped_column(MutableList.as_mutable(JSON))
     locked_until: Mapped[datetime | None]
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
     updated_at: Mapped[datetime] = mapped_column(default=utcnow, onupdate=utcnow)
