@@ -71,3 +71,30 @@ def test_changing_a_users_roles_or_disabling_them_ends_their_sessions(app, sessi
     assert response.status_code == 302, response.get_data(as_text=True)[:2000]
     assert reload(session, victim.user).roles == []
     assert victim.get("/admin/case/").status_code == 302
+
+
+def test_signing_in_starts_a_new_session_so_a_planted_cookie_gains_nothing(app, session):
+    user = factories.UserFactory(roles=["panel"])
+    client = app.test_client()
+    client.get("/login")
+    planted = copied_cookie(client)  # what an attacker could have given the victim before sign-in
+    sign_in(client, user.email)
+    assert copied_cookie(client) != planted
+    attacker = app.test_client()
+    attacker.set_cookie("session", planted)
+    assert attacker.get("/admin/case/").status_code == 302
+
+
+def edit_user(admin, user, **changes):
+    form = {"email": user.email, "full_name": user.full_name, "roles": [r.id for r in user.roles],
+            "streams": ["children"], "active": "y", **changes}
+    return admin.post(f"/admin/user/edit/?id={user.id}", data={k: v for k, v in form.items() if v is not None})
+
+
+def test_disabling_a_user_or_changing_their_password_ends_their_sessions(app, session, login_as):
+    admin = login_as("admin")
+    for changes in ({"active": None}, {"new_password": "a brand new passphrase 2026"}):
+        victim = login_as("panel")
+        assert victim.get("/admin/case/").status_code == 200
+        assert edit_user(admin, victim.user, **changes).status_code == 302
+        assert victim.get("/admin/case/").status_code == 302, changes
