@@ -75,3 +75,18 @@ def case_form(**overrides) -> dict:
     }
     data.update(overrides)
     return data
+
+
+def decision_form(case, **overrides) -> dict:
+    """A valid new-decision form for `case` (referred 2025-11-05 by the factory)."""
+    data = {
+        "case": str(case.id),
+        "meeting_date": "2025-12-01",
+        "outcome": "criteria_not_met_learning_retained",
+        "legal_mandate": "__None",
+        "rationale": "The criteria are not met; the partnership keeps the learning.",
+        "conflicts_declared": "",
+        "delay_reasons": "",
+    }
+    data.update(overrides)
+    return data

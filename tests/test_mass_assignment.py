@@ -31,7 +31,7 @@ from backoffice.models import (
 )
 from tests import factories
 from tests.conftest import PASSWORD
-from tests.helpers import case_form, count, reload, text
+from tests.helpers import case_form, count, decision_form, reload, text
 from tests.html_pages import form_fields
 
 FAR_PAST = "2000-01-01 00:00:00"
@@ -143,20 +143,6 @@ def test_business_support_editing_a_case_cannot_change_its_reference_state_or_ty
 
 
 # --- decisions ----------------------------------------------------------------------------------
-
-
-def decision_form(case, **overrides) -> dict:
-    data = {
-        "case": str(case.id),
-        "meeting_date": "2025-12-01",
-        "outcome": "criteria_not_met_learning_retained",
-        "legal_mandate": "__None",
-        "rationale": "The criteria are not met; the partnership keeps the learning.",
-        "conflicts_declared": "",
-        "delay_reasons": "",
-    }
-    data.update(overrides)
-    return data
 
 
 def test_the_panel_recording_a_decision_cannot_approve_it_or_name_another_recorder(session, login_as, other):
