@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import os
 import re
+import time
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
@@ -95,8 +96,22 @@ def session(app, engine) -> Iterator[Session]:
     _empty_tables(engine, app.extensions["seeded_rows"])
 
 
-def _empty_tables(engine: Engine, seeded_rows: dict) -> None:
-    """Remove every test's data; put the migrations' reference data back as it was."""
+def _empty_tables(engine: Engine, seeded_rows: dict, attempts: int = 5) -> None:
+    """Remove every test's data; put the migrations' reference data back as it was. A browser test's
+    server may still be answering the page's last request; PostgreSQL then reports a deadlock with the
+    TRUNCATE, and trying again once that request has finished succeeds."""
+    from sqlalchemy.exc import OperationalError
+
+    for attempt in range(attempts):
+        try:
+            return _empty_tables_once(engine, seeded_rows)
+        except OperationalError:
+            if attempt == attempts - 1:
+                raise
+            time.sleep(0.5)
+
+
+def _empty_tables_once(engine: Engine, seeded_rows: dict) -> None:
     tables = [t for t in reversed(Base.metadata.sorted_tables) if t.name not in KEPT_TABLES]
     with engine.begin() as conn:
         if engine.dialect.name == "postgresql":

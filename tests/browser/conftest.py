@@ -9,6 +9,8 @@ import threading
 import pytest
 from werkzeug.serving import make_server
 
+from backoffice.extensions import db as flask_db
+
 CHROMIUM = os.environ.get("CHROMIUM_PATH") or shutil.which("chromium") or "/usr/bin/chromium"
 
 
@@ -21,6 +23,9 @@ def live_server(app, session):
     yield f"http://127.0.0.1:{server.server_port}"
     server.shutdown()
     thread.join(timeout=5)
+    server.server_close()  # waits for requests still being answered, so none holds a lock at cleanup
+    with app.app_context():
+        flask_db.engine.dispose()
 
 
 @pytest.fixture(scope="session")
