@@ -3,7 +3,15 @@
 from backoffice.models.agency import Agency, AgencyType
 from backoffice.models.audit import AuditAction, AuditEvent
 from backoffice.models.base import Base, utcnow
-from backoffice.models.case import AbuseCategory, AgencyRole, Case, CaseAgency, PanelResponse, QaOutcome
+from backoffice.models.case import (
+    AbuseCategory,
+    AgencyRole,
+    Case,
+    CaseAgency,
+    PanelResponse,
+    PublicationDecision,
+    QaOutcome,
+)
 from backoffice.models.decision import (
     ApprovalOutcome,
     ApprovalStatus,
@@ -14,8 +22,16 @@ from backoffice.models.decision import (
     LegalMandate,
     PanelDecision,
 )
-from backoffice.models.document import DocumentStatus, DocumentType, PublishedDocument
-from backoffice.models.family import EngagementStatus, FamilyInvolvement
+from backoffice.models.document import DocumentStatus, DocumentType, DocumentVersion, PublishedDocument
+from backoffice.models.family import (
+    ContactChannel,
+    ContactOutcome,
+    EngagementStatus,
+    EventType,
+    FamilyEvent,
+    FamilyInvolvement,
+    FamilySide,
+)
 from backoffice.models.lifecycle import (
     Deadline,
     DeadlineRule,
@@ -26,9 +42,18 @@ from backoffice.models.lifecycle import (
     Recipient,
     TransitionLog,
 )
+from backoffice.models.site import PublicText
 from backoffice.models.user import Role, User, UserStream
 
 __all__ = [
+    "PublicationDecision",
+    "PublicText",
+    "FamilySide",
+    "FamilyEvent",
+    "EventType",
+    "DocumentVersion",
+    "ContactOutcome",
+    "ContactChannel",
     "AuditAction",
     "AuditEvent",
     "AbuseCategory",

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import date, datetime
 from enum import StrEnum
 from typing import TYPE_CHECKING
 
@@ -16,6 +16,7 @@ from backoffice.models.base import Archivable, Base, Tracked, enum_type
 if TYPE_CHECKING:
     from backoffice.models.decision import PanelDecision
     from backoffice.models.document import PublishedDocument
+    from backoffice.models.family import FamilyInvolvement
     from backoffice.models.lifecycle import Deadline, Hold, Notification, TransitionLog
 
 case_abuse_categories = Table(
@@ -77,6 +78,24 @@ class QaOutcome(StrEnum):
         return {"approved": "Approved for publication", "resubmit": "Resubmission required"}[self.value]
 
 
+class PublicationDecision(StrEnum):
+    """What the partnership decided to publish about a review (domain-reference 2.7)."""
+
+    FULL = "full"
+    EXECUTIVE_SUMMARY = "executive_summary"
+    IMPROVEMENTS_ONLY = "improvements_only"
+    NOT_PUBLISHED = "not_published"
+
+    @property
+    def label(self) -> str:
+        return {
+            "full": "Publish the report in full",
+            "executive_summary": "Publish the executive summary only",
+            "improvements_only": "Publish a statement of the improvements only",
+            "not_published": "Not published",
+        }[self.value]
+
+
 NOT_NOTIFIABLE = ("NOT_NOTIFIABLE_LOCAL_REFERRAL", "CLOSED_NOT_NOTIFIABLE")
 
 
@@ -125,6 +144,18 @@ class Case(Tracked, Archivable, Base):
     planned_publication_date: Mapped[date | None]
     publication_date: Mapped[date | None]
 
+    # The publication record (domain/publication.py decides when a review may be published).
+    publication_decision: Mapped[PublicationDecision | None] = mapped_column(enum_type(PublicationDecision, 20))
+    publication_reason: Mapped[str | None] = mapped_column(Text)
+    anonymised_title: Mapped[str | None] = mapped_column(String(200))
+    embargo_until: Mapped[date | None]
+    embargo_reason: Mapped[str | None] = mapped_column(Text)
+    online_until: Mapped[date | None]
+    library_submitted_date: Mapped[date | None]
+    library_reference: Mapped[str | None] = mapped_column(String(200))
+    publication_approved_at: Mapped[datetime | None]
+    publication_approved_by_id: Mapped[int | None] = mapped_column(ForeignKey("user.id"))
+
     referrer_agency: Mapped[Agency | None] = relationship(lazy="joined")
     abuse_categories: Mapped[list[AbuseCategory]] = relationship(
         secondary=case_abuse_categories, lazy="selectin", order_by=AbuseCategory.name
@@ -145,6 +176,9 @@ class Case(Tracked, Archivable, Base):
         back_populates="case", order_by="PanelDecision.meeting_date", lazy="select"
     )
     documents: Mapped[list["PublishedDocument"]] = relationship(back_populates="case", lazy="select")
+    family: Mapped[list["FamilyInvolvement"]] = relationship(
+        back_populates="case", order_by="FamilyInvolvement.id", lazy="select"
+    )
     deadlines: Mapped[list["Deadline"]] = relationship(
         back_populates="case", order_by="Deadline.due_date", lazy="select", cascade="all, delete-orphan"
     )

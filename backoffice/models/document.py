@@ -2,14 +2,15 @@
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import date, datetime
 from enum import StrEnum
 
-from sqlalchemy import ForeignKey, String
-from sqlalchemy.orm import Mapped, mapped_column, relationship
+from sqlalchemy import ForeignKey, String, UniqueConstraint
+from sqlalchemy.orm import Mapped, declared_attr, mapped_column, relationship
 
-from backoffice.models.base import Archivable, Base, Tracked, enum_type
+from backoffice.models.base import Archivable, Base, Tracked, enum_type, utcnow
 from backoffice.models.case import Case
+from backoffice.models.user import User
 
 
 class DocumentType(StrEnum):
@@ -18,10 +19,14 @@ class DocumentType(StrEnum):
     SEVEN_MINUTE_BRIEFING = "seven_minute_briefing"
     LEARNING_BRIEF = "learning_brief"
     AGENCY_RESPONSE = "agency_response"
+    IMPROVEMENTS_STATEMENT = "improvements_statement"
 
     @property
     def label(self) -> str:
-        return {"seven_minute_briefing": "7-minute briefing"}.get(
+        return {
+            "seven_minute_briefing": "7-minute briefing",
+            "improvements_statement": "Statement of improvements",
+        }.get(
             self.value, self.value.replace("_", " ").capitalize()
         )
 
@@ -37,8 +42,32 @@ class DocumentStatus(StrEnum):
         return self.value.capitalize()
 
 
-class PublishedDocument(Tracked, Archivable, Base):
-    """A document and its file. The file lives outside the web root under a generated name."""
+class StoredFileColumns:
+    """A stored file: the generated name it is kept under, what it is, and who uploaded it when."""
+
+    stored_name: Mapped[str] = mapped_column(String(64), unique=True)
+    original_filename: Mapped[str] = mapped_column(String(255))
+    content_type: Mapped[str] = mapped_column(String(100))
+    size_bytes: Mapped[int]
+    sha256: Mapped[str] = mapped_column(String(64))
+    file_version: Mapped[int] = mapped_column(default=1, server_default="1")
+    file_uploaded_at: Mapped[datetime] = mapped_column(default=utcnow)
+    file_uploaded_by_id: Mapped[int | None] = mapped_column(ForeignKey("user.id"))
+
+    @declared_attr
+    def file_uploaded_by(cls) -> Mapped[User | None]:
+        return relationship(User, foreign_keys=f"{cls.__name__}.file_uploaded_by_id", lazy="select")
+
+
+FILE_FIELDS = (
+    "stored_name", "original_filename", "content_type", "size_bytes", "sha256",
+    "file_version", "file_uploaded_at", "file_uploaded_by_id",
+)
+
+
+class PublishedDocument(StoredFileColumns, Tracked, Archivable, Base):
+    """A document and its current file. The file lives outside the web root under a generated name;
+    a draft's file may be replaced, and the files it replaced are kept as DocumentVersion rows."""
 
     __tablename__ = "published_document"
 
@@ -48,13 +77,31 @@ class PublishedDocument(Tracked, Archivable, Base):
     document_type: Mapped[DocumentType] = mapped_column(enum_type(DocumentType, 30))
     status: Mapped[DocumentStatus] = mapped_column(enum_type(DocumentStatus, 20), default=DocumentStatus.DRAFT)
     publication_date: Mapped[date | None]
-    stored_name: Mapped[str] = mapped_column(String(64), unique=True)
-    original_filename: Mapped[str] = mapped_column(String(255))
-    content_type: Mapped[str] = mapped_column(String(100))
-    size_bytes: Mapped[int]
-    sha256: Mapped[str] = mapped_column(String(64))
 
     case: Mapped[Case] = relationship(lazy="joined", back_populates="documents")
+    previous_versions: Mapped[list[DocumentVersion]] = relationship(
+        back_populates="document", order_by="DocumentVersion.file_version.desc()", lazy="select"
+    )
 
     def __str__(self) -> str:
         return self.title
+
+
+class DocumentVersion(StoredFileColumns, Base):
+    """A file a document used to have, kept unchanged when a newer file replaced it."""
+
+    __tablename__ = "document_version"
+    __table_args__ = (UniqueConstraint("document_id", "file_version"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    document_id: Mapped[int] = mapped_column(ForeignKey("published_document.id"), index=True)
+    replaced_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+    document: Mapped[PublishedDocument] = relationship(back_populates="previous_versions")
+
+    @property
+    def case(self) -> Case:
+        return self.document.case
+
+    def __str__(self) -> str:
+        return f"{self.original_filename} (version {self.file_version})"
