@@ -49,6 +49,13 @@ class Config:
     DOCUMENT_MAX_BYTES = int(os.environ.get("DOCUMENT_MAX_BYTES", 20 * 1024 * 1024))
     MAX_CONTENT_LENGTH = DOCUMENT_MAX_BYTES + 1024 * 1024
 
+    # The day Domestic Abuse Related Death Reviews replace DHRs (Victims and Prisoners Act 2024 s19, not
+    # yet in force): DHRs notified on or after it are DARDRs, whose report also goes to the Secretary of
+    # State and the Domestic Abuse Commissioner. Unset until commencement; an ISO date (2027-04-01) sets it.
+    DARDR_FROM = os.environ.get("DARDR_FROM") or None
+    # How long the public "Published reviews" page and its documents may be kept by proxies and browsers.
+    PUBLIC_CACHE_SECONDS = int(os.environ.get("PUBLIC_CACHE_SECONDS", 300))
+
     SQLALCHEMY_ENGINE_OPTIONS = {"pool_pre_ping": True}
     SQLALCHEMY_RECORD_QUERIES = False
 

@@ -44,6 +44,7 @@ def register_domain_events() -> None:
     """Import the modules whose SQLAlchemy events enforce domain rules on every write path."""
     import backoffice.domain.audit  # noqa: F401  every change is audited in its own transaction
     import backoffice.domain.deadlines  # noqa: F401  deadlines follow every change of a case's dates
+    import backoffice.domain.family  # noqa: F401  a family member's status follows their events
     import backoffice.domain.files  # noqa: F401  stored files follow their transaction
     import backoffice.domain.references  # noqa: F401  case references on insert
 

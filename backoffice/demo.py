@@ -36,7 +36,7 @@ from sqlalchemy import select
 from backoffice.cli import create_user, enrol_authenticator
 from backoffice.domain import files, publication, transitions
 from backoffice.domain.approval import ApprovalRefused, amend, record_approval
-from backoffice.domain.calendar import is_working_day, sub_working_days
+from backoffice.domain.calendar import add_months, is_working_day, sub_working_days
 from backoffice.domain.criteria import CRITERIA
 from backoffice.domain.lifecycle import (
     CONVERTED_LOCAL_REVIEW_STATE,
@@ -46,7 +46,8 @@ from backoffice.domain.lifecycle import (
     decision_recorded,
     transitions_for,
 )
-from backoffice.domain.rules import case_errors, decision_errors, family_errors
+from backoffice.domain.family import event_errors, still_to_tell
+from backoffice.domain.rules import case_errors, decision_errors
 from backoffice.extensions import db
 from backoffice.models import (
     AbuseCategory,
@@ -57,17 +58,23 @@ from backoffice.models import (
     ApprovalStatus,
     Case,
     CaseAgency,
+    ContactChannel,
+    ContactOutcome,
     CriterionAssessment,
     CriterionValue,
     DecisionOutcome,
     DocumentStatus,
     DocumentType,
     EngagementStatus,
+    EventType,
+    FamilyEvent,
     FamilyInvolvement,
+    FamilySide,
     Hold,
     HoldReason,
     LegalMandate,
     PanelDecision,
+    PublicationDecision,
     PublishedDocument,
     User,
 )
@@ -827,23 +834,35 @@ FAMILY: list[tuple[str, str, str, Ago | None, str | None, EngagementStatus, bool
 ]
 
 # --- Documents ------------------------------------------------------------------------------------
-# case pseudonym (the review that produced it), document type, file format, status, publication date
-# (days ago). A published document is approved first and published once its review is.
-DOCUMENTS: list[tuple[str, DocumentType, str, DocumentStatus, Ago | None]] = [
-    ("Child W", DocumentType.OVERVIEW_REPORT, "pdf", DocumentStatus.PUBLISHED, 498),
-    ("Child W", DocumentType.SEVEN_MINUTE_BRIEFING, "pdf", DocumentStatus.PUBLISHED, 498),
-    ("Young Person S", DocumentType.OVERVIEW_REPORT, "pdf", DocumentStatus.PUBLISHED, 715),
-    ("Young Person S", DocumentType.LEARNING_BRIEF, "docx", DocumentStatus.PUBLISHED, 679),
-    ("Baby L", DocumentType.OVERVIEW_REPORT, "docx", DocumentStatus.DRAFT, None),
-    ("SAR Graham", DocumentType.OVERVIEW_REPORT, "pdf", DocumentStatus.PUBLISHED, 454),
-    ("SAR Graham", DocumentType.EXECUTIVE_SUMMARY, "pdf", DocumentStatus.PUBLISHED, 454),
-    ("Adult P", DocumentType.OVERVIEW_REPORT, "docx", DocumentStatus.DRAFT, None),
-    ("DHR Paul", DocumentType.OVERVIEW_REPORT, "docx", DocumentStatus.APPROVED, None),
-    ("DHR Amira", DocumentType.OVERVIEW_REPORT, "pdf", DocumentStatus.PUBLISHED, 148),
-    ("DHR Amira", DocumentType.EXECUTIVE_SUMMARY, "pdf", DocumentStatus.PUBLISHED, 148),
-    ("DHR Bethany", DocumentType.OVERVIEW_REPORT, "pdf", DocumentStatus.PUBLISHED, 407),
-    ("DHR Bethany", DocumentType.AGENCY_RESPONSE, "pdf", DocumentStatus.PUBLISHED, 407),
+# case pseudonym (the review that produced it), document type, file format, status. A document to be
+# published is approved by the board first and goes out when its review is published.
+DOCUMENTS: list[tuple[str, DocumentType, str, DocumentStatus]] = [
+    ("Child W", DocumentType.OVERVIEW_REPORT, "pdf", DocumentStatus.PUBLISHED),
+    ("Child W", DocumentType.SEVEN_MINUTE_BRIEFING, "pdf", DocumentStatus.PUBLISHED),
+    ("Young Person S", DocumentType.OVERVIEW_REPORT, "pdf", DocumentStatus.PUBLISHED),
+    ("Young Person S", DocumentType.LEARNING_BRIEF, "docx", DocumentStatus.PUBLISHED),
+    ("Baby L", DocumentType.OVERVIEW_REPORT, "docx", DocumentStatus.DRAFT),
+    ("SAR Graham", DocumentType.OVERVIEW_REPORT, "pdf", DocumentStatus.PUBLISHED),
+    ("SAR Graham", DocumentType.EXECUTIVE_SUMMARY, "pdf", DocumentStatus.PUBLISHED),
+    ("Adult P", DocumentType.OVERVIEW_REPORT, "docx", DocumentStatus.DRAFT),
+    ("DHR Paul", DocumentType.OVERVIEW_REPORT, "docx", DocumentStatus.APPROVED),
+    ("DHR Amira", DocumentType.OVERVIEW_REPORT, "pdf", DocumentStatus.PUBLISHED),
+    ("DHR Amira", DocumentType.EXECUTIVE_SUMMARY, "pdf", DocumentStatus.PUBLISHED),
+    ("DHR Bethany", DocumentType.OVERVIEW_REPORT, "pdf", DocumentStatus.PUBLISHED),
+    ("DHR Bethany", DocumentType.AGENCY_RESPONSE, "pdf", DocumentStatus.PUBLISHED),
 ]
+
+# The partnership keeps reports online for three years; Young Person S keeps the twelve-month minimum,
+# so its year is over and the public page no longer lists it.
+ONLINE_MONTHS, MINIMUM_ONLINE = 36, ("Young Person S",)
+# Anonymised titles of the reviews the demo publishes.
+TITLES = {
+    "Child W": "CSPR Child W: mental health and the transition to adult services",
+    "Young Person S": "CSPR Young Person S: exploitation and missing episodes",
+    "SAR Graham": "SAR Graham: self-neglect and hoarding",
+    "DHR Amira": "DHR Amira",
+    "DHR Bethany": "DHR Bethany",
+}
 
 # --- Holds ----------------------------------------------------------------------------------------
 # case pseudonym (the review it pauses), reason, detail, start (days ago), end (days ago; None: ongoing).
@@ -1266,6 +1285,8 @@ def _take_steps(ctx: Context, case: Case, journey: Journey, start: date) -> None
         planned = published or working_day(day + timedelta(days=42), ctx.today)
         actor = _actor(ctx, step, case)
         values = _values(case, step, day, journey, planned)
+        if step.name.startswith("publish") or step.name == "do_not_publish":
+            _prepare_publication(ctx, case, step, day)
         with _acting_as(actor):
             try:
                 entry = transitions.apply(case, step.name, actor.id, actor.role_names, values, ctx.today)
@@ -1274,8 +1295,6 @@ def _take_steps(ctx: Context, case: Case, journey: Journey, start: date) -> None
                     f"Demo case {case.subject_pseudonym}: step {step.name} on {day} refused: {exc}"
                 ) from exc
             entry.at = last_at = _moment(day, ctx, after=last_at)
-        if step.name.startswith("publish"):
-            _publish_documents(ctx, case)
     if case.state != journey.state:
         raise InvalidDemoData(f"Demo case {case.subject_pseudonym} ended in {case.state}, not {journey.state}.")
 
@@ -1290,7 +1309,8 @@ def _review_records(ctx: Context, pseudonym: str, review: Case) -> None:
 
 
 def _family(ctx: Context, pseudonym: str, review: Case) -> list[FamilyInvolvement]:
-    """Family members and friends invited to contribute, with made-up contact details."""
+    """Family members and friends invited to contribute, with made-up contact details, and the
+    engagement events that led to their status today."""
     records = []
     for number, (name_of, relationship, name, invited, advocacy, status, do_not_contact, notes) in enumerate(
         FAMILY, start=600
@@ -1298,26 +1318,65 @@ def _family(ctx: Context, pseudonym: str, review: Case) -> list[FamilyInvolvemen
         if name_of != pseudonym:
             continue
         invited_date = on_working_day(invited, ctx.today) if invited is not None else None
-        errors = family_errors(invited_date=invited_date, today=ctx.today)
-        if errors:
-            raise InvalidDemoData(f"Demo family member {relationship} of {pseudonym} is invalid: {errors}")
         reachable = invited_date is not None and not do_not_contact
         email = name.lower().replace(" ", ".") + "@example.org"
         record = FamilyInvolvement(
             case=review,
             relationship_to_subject=relationship,
+            side=_side(review, pseudonym, relationship),
             name=name,
             contact_details=f"01632 960{number:03d}\n{email}" if reachable else None,
-            invited_date=invited_date,
-            advocacy_offered=advocacy is not None,
-            advocacy_provider=advocacy or None,
-            engagement_status=status,
-            do_not_contact=do_not_contact,
+            preferred_language="Arabic" if "Arabic" in (notes or "") else None,
+            interpreter_needed="interpreter" in (notes or ""),
             notes=notes,
         )
         db.session.add(record)
+        for event in _engagement(ctx, invited_date, advocacy, status, notes):
+            errors = event_errors(record, event, ctx.today)
+            if errors:
+                raise InvalidDemoData(f"Demo family event for {relationship} of {pseudonym} is invalid: {errors}")
+            event.member = record
+            db.session.add(event)
+        record.do_not_contact = do_not_contact  # flagged after the contact already recorded
         records.append(record)
     return records
+
+
+def _side(review: Case, pseudonym: str, relationship: str) -> FamilySide | None:
+    """For a DHR, whose family: the perpetrator's relatives are the partner's."""
+    if review.review_type is not ReviewType.DHR:
+        return None
+    return FamilySide.PERPETRATOR if relationship.startswith("Partner's") else FamilySide.VICTIM
+
+
+def _engagement(ctx: Context, invited: date | None, advocacy: str | None, status: EngagementStatus,
+                notes: str | None) -> list[FamilyEvent]:
+    """The events that bring a family member to `status`: invitation, advocacy, then their answer."""
+    if invited is None:
+        return []
+
+    def after(days: int) -> date:
+        return min(invited + timedelta(days=days), ctx.today)
+
+    events = [FamilyEvent(event_type=EventType.INVITATION, event_date=invited, channel=ContactChannel.LETTER)]
+    if advocacy:
+        events.append(FamilyEvent(event_type=EventType.ADVOCACY_OFFERED, event_date=after(7),
+                                  channel=ContactChannel.IN_PERSON, advocate_organisation=advocacy))
+    answer = {
+        EngagementStatus.ENGAGED: [FamilyEvent(event_type=EventType.MEETING_ATTENDED, event_date=after(21),
+                                               channel=ContactChannel.IN_PERSON)],
+        EngagementStatus.DECLINED: [FamilyEvent(event_type=EventType.DECLINED, event_date=after(14), reason=notes)],
+        EngagementStatus.WITHDRAWN: [
+            FamilyEvent(event_type=EventType.CONSENT_GIVEN, event_date=after(14)),
+            FamilyEvent(event_type=EventType.WITHDRAWN, event_date=after(60), reason=notes),
+        ],
+        EngagementStatus.NOT_CONTACTABLE: [
+            FamilyEvent(event_type=EventType.CONTACT_ATTEMPT, event_date=after(days), channel=channel,
+                        outcome=ContactOutcome.UNDELIVERED if channel is ContactChannel.LETTER else ContactOutcome.NO_ANSWER)
+            for days, channel in ((20, ContactChannel.LETTER), (35, ContactChannel.PHONE))
+        ],
+    }
+    return events + answer.get(status, [])
 
 
 def _holds(ctx: Context, pseudonym: str, review: Case) -> list[Hold]:
@@ -1346,7 +1405,7 @@ def _documents(ctx: Context, pseudonym: str, review: Case) -> list[PublishedDocu
     folder = current_app.config["UPLOAD_DIR"]
     max_bytes = current_app.config["DOCUMENT_MAX_BYTES"]
     documents = []
-    for name_of, document_type, file_format, status, published in DOCUMENTS:
+    for name_of, document_type, file_format, status in DOCUMENTS:
         if name_of != pseudonym:
             continue
         title = f"{pseudonym}: {document_type.label}"
@@ -1363,7 +1422,6 @@ def _documents(ctx: Context, pseudonym: str, review: Case) -> list[PublishedDocu
             title=title,
             document_type=document_type,
             status=DocumentStatus.APPROVED if status == DocumentStatus.PUBLISHED else status,
-            publication_date=on_working_day(published, ctx.today) if published is not None else None,
             stored_name=stored.stored_name,
             original_filename=f"{_slug(review, document_type)}.{file_format}",
             content_type=stored.content_type,
@@ -1375,17 +1433,31 @@ def _documents(ctx: Context, pseudonym: str, review: Case) -> list[PublishedDocu
     return documents
 
 
-def _publish_documents(ctx: Context, review: Case) -> None:
-    """The board publishes the review's approved documents that the table lists as published."""
-    to_publish = {
-        document_type
-        for name, document_type, _, status, _ in DOCUMENTS
-        if name == review.subject_pseudonym and status == DocumentStatus.PUBLISHED
-    }
-    with _acting_as(ctx.users["board"]):
-        for document in review.documents:
-            if document.document_type in to_publish and document.status == DocumentStatus.APPROVED:
-                publication.apply("publish", document, ctx.today)
+def _prepare_publication(ctx: Context, case: Case, step: Transition, day: date) -> None:
+    """What staff do before the board publishes (or decides not to): the publication record, the
+    family told the date, and the board's approval of what goes out."""
+    decision = {
+        "publish_improvements": PublicationDecision.IMPROVEMENTS_ONLY,
+        "do_not_publish": PublicationDecision.NOT_PUBLISHED,
+    }.get(step.name, PublicationDecision.FULL)
+    with _acting_as(ctx.users["business_support"]):
+        case.publication_decision = decision
+        case.anonymised_title = TITLES.get(case.subject_pseudonym, case.subject_pseudonym)
+        if case.subject_pseudonym not in MINIMUM_ONLINE:
+            case.online_until = add_months(day, ONLINE_MONTHS)
+        if decision is not PublicationDecision.FULL:
+            case.publication_reason = STEP_NOTES.get(step.name) or "Recorded by the board."
+        told = sub_working_days(day, 15)
+        for member in still_to_tell(case.family):
+            db.session.add(FamilyEvent(member=member, event_type=EventType.TOLD_PUBLICATION_DATE,
+                                       event_date=told, channel=ContactChannel.LETTER))
+        db.session.flush()
+    if decision is not PublicationDecision.NOT_PUBLISHED:
+        with _acting_as(ctx.users["board"]):
+            try:
+                publication.approve(case, ctx.users["board"].id, _moment(day, ctx), current_app.config["UPLOAD_DIR"])
+            except publication.TransitionRefused as exc:
+                raise InvalidDemoData(f"Demo case {case.subject_pseudonym}: {exc}") from exc
 
 
 def _slug(case: Case, document_type: DocumentType) -> str:

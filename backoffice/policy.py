@@ -85,6 +85,12 @@ POLICY: dict[str, dict[str, frozenset[RoleName]]] = {
         "export": frozenset({AUDITOR}),
         "read_archived": frozenset({AUDITOR}),
     },
+    "publication": {
+        "read": CASE_READERS,
+        "edit": frozenset({BS}),
+        "approve": frozenset({BOARD}),
+        "read_archived": frozenset({AUDITOR}),
+    },
     "notification": {
         "read": CASE_READERS,
         "create": frozenset({BS}),
@@ -125,6 +131,10 @@ POLICY: dict[str, dict[str, frozenset[RoleName]]] = {
         "create": frozenset({ADMIN}),
         "edit": frozenset({ADMIN}),
     },
+    "public_text": {  # the public page's editable text ("How to refer a case")
+        "read": frozenset({ADMIN, AUDITOR}),
+        "edit": frozenset({ADMIN}),
+    },
     "user": {
         "read": frozenset({ADMIN, AUDITOR}),
         "create": frozenset({ADMIN}),
@@ -155,6 +165,9 @@ ROUTES: dict[str, str | tuple[str, str]] = {
     "admin.index": SIGNED_IN,
     "admin.static": PUBLIC,
     "documents.download": ("document", "read"),
+    "documents.download_version": ("document", "read"),
+    "reviews.index": PUBLIC,
+    "reviews.document": PUBLIC,
 }
 
 

@@ -9,6 +9,7 @@ from urllib.parse import urlsplit
 from limits import parse as parse_limit
 
 from flask import Flask, abort, g, request
+from flask.sessions import SecureCookieSessionInterface
 from flask_login import current_user
 
 
@@ -38,6 +39,17 @@ def content_security_policy(nonce: str) -> str:
 
 
 REDIRECT_PARAMETERS = ("next", "url")
+# Public pages, the same for everyone and cacheable by proxies: they never read or set a session.
+PUBLIC_PAGES = frozenset({"reviews.index", "reviews.document"})
+
+
+class NoCookieOnPublicPages(SecureCookieSessionInterface):
+    """A shared cache must never store a response that sets someone's session cookie."""
+
+    def save_session(self, app, session, response) -> None:
+        if request.endpoint in PUBLIC_PAGES:
+            return
+        super().save_session(app, session, response)
 
 
 def is_safe_redirect(target: str) -> bool:
@@ -71,6 +83,8 @@ def register(app: Flask) -> None:
         headers["Permissions-Policy"] = "camera=(), microphone=(), geolocation=()"
         if hsts:
             headers["Strict-Transport-Security"] = "max-age=31536000; includeSubDomains"
+        if request.endpoint in PUBLIC_PAGES:
+            return response  # the same for everyone; the view says how long it may be cached
         signed_in = getattr(current_user, "is_authenticated", False)
         if signed_in or request.endpoint in ("documents.download", "security.login"):
             headers["Cache-Control"] = "no-store"
@@ -90,8 +104,12 @@ def register_sessions(app: Flask) -> None:
 
     absolute = app.config["SESSION_ABSOLUTE_LIFETIME"]
 
+    app.session_interface = NoCookieOnPublicPages()
+
     @app.before_request
     def _expire_sessions():
+        if request.endpoint in PUBLIC_PAGES:
+            return None
         session.permanent = True  # so PERMANENT_SESSION_LIFETIME (the idle timeout) applies
         if not getattr(current_user, "is_authenticated", False):
             return None

@@ -22,12 +22,18 @@ from backoffice.models import (
     DecisionOutcome,
     DocumentStatus,
     DocumentType,
+    ContactChannel,
     EngagementStatus,
+    EventType,
+    FamilyEvent,
     FamilyInvolvement,
     Hold,
     HoldReason,
+    Notification,
     PanelDecision,
+    PublicationDecision,
     PublishedDocument,
+    QaOutcome,
     Role,
     User,
 )
@@ -106,13 +112,18 @@ class AgencyFactory(BaseFactory):
     active = True
 
 
+# Names no document would contain by chance, so the anonymisation check finds only what a test put there.
+SUBJECT_NAMES = ("Jayden Okonkwo", "Tamsin Velarde", "Brannock Iredale", "Zuleika Farquharson")
+FAMILY_NAMES = ("Philippa Quillfeather", "Ozias Threlkeld", "Marigold Penhallow", "Cosmo Ravenhurst")
+
+
 class CaseFactory(BaseFactory):
     class Meta:
         model = Case
 
     review_type = ReviewType.CSPR
     subject_pseudonym = factory.Sequence(lambda n: f"Child {n}")
-    subject_legal_name = factory.Sequence(lambda n: f"Legal Name {n}")
+    subject_legal_name = factory.Sequence(lambda n: f"{SUBJECT_NAMES[n % len(SUBJECT_NAMES)]}")
     subject_dob = date(2015, 6, 1)
     incident_date = date(2025, 11, 3)
     aware_date = date(2025, 11, 4)
@@ -139,10 +150,20 @@ class FamilyFactory(BaseFactory):
 
     case = factory.SubFactory(CaseFactory)
     relationship_to_subject = "Mother"
-    name = factory.Sequence(lambda n: f"Family Member {n}")
+    name = factory.Sequence(lambda n: FAMILY_NAMES[n % len(FAMILY_NAMES)])
     contact_details = "07700 900123"
     engagement_status = EngagementStatus.INVITED
     invited_date = date(2025, 12, 2)
+
+
+class FamilyEventFactory(BaseFactory):
+    class Meta:
+        model = FamilyEvent
+
+    member = factory.SubFactory(FamilyFactory)
+    event_type = EventType.INVITATION
+    event_date = date(2025, 12, 2)
+    channel = ContactChannel.LETTER
 
 
 def pdf_bytes(text: str = "Learning review") -> bytes:
@@ -270,6 +291,56 @@ def commission(case: Case, mandate: str = "s44_4") -> PanelDecision:
         legal_mandate=mandate if str(case.review_type) == "SAR" else None,
         approval_status=ApprovalStatus.APPROVED,
     )
+
+
+def ready_to_publish(case: Case, decision: str = "full") -> PublishedDocument:
+    """Close every publication gate of `case`: the record, the board's approval, the notices its type
+    needs (sent long enough ago), and a clean approved document of the kind the decision publishes."""
+    from backoffice.domain.publication import DOCUMENT_FOR
+
+    case.publication_decision = PublicationDecision(decision)
+    case.publication_reason = "Agreed by the partners." if decision != "full" else None
+    case.anonymised_title = f"Review of {case.subject_pseudonym}"
+    case.publication_approved_at = NOW
+    if str(case.review_type) == "CSPR":
+        for recipient in ("national_panel", "secretary_of_state"):
+            sent(case, recipient, "pre_publication", days_ago(30))
+    if str(case.review_type) == "DHR":
+        case.ho_qa_outcome = QaOutcome.APPROVED
+    return DocumentFactory(
+        case=case,
+        document_type=DOCUMENT_FOR[PublicationDecision(decision)],
+        status=DocumentStatus.APPROVED,
+        content=pdf_bytes(f"What {case.subject_pseudonym}'s review found"),
+    )
+
+
+def replace_content(document: PublishedDocument, content: bytes) -> None:
+    """Give a test document other bytes (arranging a test, not the app's versioned replacement)."""
+    stored = files.store(content, files.sniff(content), _state["app"].config["UPLOAD_DIR"])
+    document.stored_name, document.content_type = stored.stored_name, stored.content_type
+    document.size_bytes, document.sha256 = stored.size_bytes, stored.sha256
+
+
+def published_case(**overrides) -> Case:
+    """A review published in full ten days ago, public now."""
+    values = dict(
+        publication_decision=PublicationDecision.FULL,
+        anonymised_title="Child Q",
+        publication_date=days_ago(10),
+        publication_approved_at=NOW,
+    )
+    return CaseFactory(**{**values, **overrides})
+
+
+def sent(case: Case, recipient: str, purpose: str, on: date) -> Notification:
+    """Record the notification as sent (the deadline rules may already expect it)."""
+    notification = next(
+        (n for n in case.notifications if str(n.recipient) == recipient and n.purpose == purpose), None
+    ) or Notification(case=case, recipient=recipient, purpose=purpose)
+    notification.sent_date = on
+    _session().add(notification)
+    return notification
 
 
 def days_ago(n: int) -> date:

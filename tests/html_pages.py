@@ -251,3 +251,45 @@ def form_fields(response: TestResponse) -> dict[str, str | list[str]]:
 def hidden_value(response: TestResponse, name: str) -> str | None:
     """The value of the admin form's hidden input `name`, if the form carries one."""
     return _admin_form(response).hidden.get(name)
+
+
+# --- lists ------------------------------------------------------------------------------------
+
+
+class _ListItems(HTMLParser):
+    """The text of each <li> directly inside the element marked data-testid=`testid`."""
+
+    def __init__(self, testid: str) -> None:
+        super().__init__(convert_charrefs=True)
+        self.testid, self.items, self._depth, self._inside, self._item = testid, [], 0, False, None
+
+    def handle_starttag(self, tag, attrs):
+        if dict(attrs).get("data-testid") == self.testid:
+            self._inside, self._depth = True, 0
+        if not self._inside:
+            return
+        self._depth += 1
+        if tag == "li" and self._item is None:
+            self._item = ""
+
+    def handle_endtag(self, tag):
+        if not self._inside:
+            return
+        if tag == "li" and self._item is not None:
+            self.items.append(" ".join(self._item.split()))
+            self._item = None
+        self._depth -= 1
+        if self._depth == 0:
+            self._inside = False
+
+    def handle_data(self, data):
+        if self._item is not None:
+            self._item += data
+
+
+def list_items(response: TestResponse, testid: str) -> list[str]:
+    """The items of the list marked `data-testid`, as a reader sees them (whitespace collapsed)."""
+    parser = _ListItems(testid)
+    parser.feed(text(_ok(response)))
+    parser.close()
+    return parser.items

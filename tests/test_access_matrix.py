@@ -10,7 +10,7 @@ from __future__ import annotations
 import pytest
 from sqlalchemy import func, select
 
-from backoffice.models import AuditEvent, Base
+from backoffice.models import AuditEvent, Base, PublicText
 from backoffice.policy import PUBLIC, ROUTES, SIGN_IN_STEP, SIGNED_IN, RoleName, roles_allowed
 from tests import factories
 from tests.conftest import SignedIn, csrf_token
@@ -39,10 +39,14 @@ def records(session):
     """One record of every kind, in a stream every test user works in."""
     recorder = factories.UserFactory(roles=["panel"])
     decision = factories.DecisionFactory(recorded_by_id=recorder.id)
+    family = factories.FamilyFactory(case=decision.case)
     return {
         "case": decision.case,
+        "publication": decision.case,
         "decision": decision,
-        "family": factories.FamilyFactory(case=decision.case),
+        "family": family,
+        "family_event": factories.FamilyEventFactory(member=family),
+        "public_text": session.scalars(select(PublicText)).first(),
         "document": factories.DocumentFactory(case=decision.case),
         "agency": factories.AgencyFactory(),
         "user": recorder,
@@ -66,6 +70,8 @@ def requests_for(app, rule, records) -> list[tuple[str, str, dict]]:
         args["token"] = "not-a-valid-token"
     if "document_id" in rule.arguments:
         args["document_id"] = records["document"].id
+    if "number" in rule.arguments:
+        args["number"] = 1
     view = admin_views(app).get(view_endpoint)
     if method_name in {"details_view", "edit_view", "archive_view", "approve_view"}:
         args["id"] = record_id

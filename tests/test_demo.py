@@ -7,9 +7,10 @@ from collections import Counter
 from sqlalchemy import func, select
 
 from backoffice.domain.lifecycle import ReviewType
-from backoffice.models import Case, PanelDecision, PublishedDocument, User
+from backoffice.models import Case, FamilyInvolvement, PanelDecision, PublishedDocument, User
 from backoffice.policy import RoleName
 from tests.conftest import sign_in
+from tests.helpers import page_text
 
 
 def run(app, *args):
@@ -47,3 +48,15 @@ def test_demo_load_if_empty_is_quiet_when_data_exists(app, session):
     run(app, "load")
     quiet = run(app, "load", "--if-empty")
     assert quiet.exit_code == 0 and quiet.output == ""
+
+
+def test_the_demo_publishes_reviews_on_the_public_page_while_they_are_online(app, session):
+    run(app, "load")
+
+    shown = page_text(app.test_client().get("/reviews/"))
+
+    for title in ("CSPR Child W: mental health", "SAR Graham: self-neglect", "DHR Amira", "DHR Bethany"):
+        assert title in shown
+    assert "Young Person S" not in shown  # published with the twelve-month minimum, now over
+    statuses = set(session.scalars(select(FamilyInvolvement.engagement_status)))
+    assert {"invited", "engaged", "declined", "withdrawn", "not_contactable"} <= statuses  # from their events

@@ -21,6 +21,7 @@ from backoffice.models import (
     Case,
     DeadlineRule,
     DocumentStatus,
+    FamilyEvent,
     FamilyInvolvement,
     Hold,
     Notification,
@@ -75,6 +76,15 @@ def extras(other_user, other_case=None) -> dict:
         "locked_until": "2999-01-01 00:00:00",
         "confirmed_at": FAR_PAST,
         "waived_reason": "mass assigned",
+        "engagement_status": "engaged",
+        "invited_date": "2020-01-01",
+        "told_publication_date": "2020-01-01",
+        "advocacy_offered": "y",
+        "publication_approved_at": FAR_PAST,
+        "publication_approved_by_id": str(other_user.id),
+        "file_version": "9",
+        "file_uploaded_by_id": str(other_user.id),
+        "family_id": "1",
     }
     if other_case is not None:
         data["case_id"] = str(other_case.id)
@@ -194,9 +204,6 @@ def family_form(case, **overrides) -> dict:
         "relationship_to_subject": "Mother",
         "name": "Jane Example",
         "contact_details": "07700 900123",
-        "invited_date": "2025-12-02",
-        "advocacy_provider": "",
-        "engagement_status": "invited",
         "notes": "",
     }
     data.update(overrides)
@@ -224,9 +231,42 @@ def test_business_support_family_create_and_edit_ignore_extra_keys(session, logi
     family = reload(session, family)
     assert family.notes == "Spoke on the phone."
     assert family.case_id == case.id
+    assert (family.engagement_status, family.invited_date, family.told_publication_date) == ("not_yet_invited", None, None)
     assert family.created_by_id == signed_in.user.id
     assert family.version == 2
     assert family.archived_at is None and family.archive_reason is None
+
+
+def test_business_support_logging_an_event_cannot_choose_whose_it_is_by_id_or_who_logged_it(session, login_as, other):
+    member, someone_else = factories.FamilyFactory(), factories.FamilyFactory()
+    signed_in = login_as("business_support")
+
+    response = signed_in.post("/admin/family_event/new/", {
+        "member": str(member.id), "event_type": "comments_received", "event_date": "2026-01-05",
+        **extras(other), "family_id": str(someone_else.id),
+    })
+
+    assert response.status_code == 302, text(response)[:2000]
+    event = session.scalars(select(FamilyEvent)).one()
+    session.commit()
+    assert event.family_id == member.id
+    assert_untouched_tracking(event, signed_in.user, created=True)
+
+
+def test_business_support_editing_the_publication_record_cannot_approve_or_publish_it(session, login_as, other):
+    case = factories.CaseFactory()
+    signed_in = login_as("business_support")
+    fields = form_fields(signed_in.get(f"/admin/publication/edit/?id={case.id}"))
+
+    response = signed_in.post(f"/admin/publication/edit/?id={case.id}", {
+        **fields, **extras(other), "publication_decision": "full", "anonymised_title": "Child Q",
+    })
+
+    assert response.status_code == 302, text(response)[:2000]
+    case = reload(session, case)
+    assert (case.publication_decision, case.anonymised_title) == ("full", "Child Q")
+    assert (case.publication_approved_at, case.publication_approved_by_id) == (None, None)
+    assert (case.publication_date, case.state) == (None, "INCIDENT_REPORTED")
 
 
 # --- documents --------------------------------------------------------------------------------------

@@ -38,11 +38,15 @@ MAKERS = {
     "notification": _cases,
     "hold": _for_each_case(factories.HoldFactory),
     "deadline_rule": lambda: factories.DeadlineRuleFactory.create_batch(ROWS),
+    "family_event": lambda: [factories.FamilyEventFactory(member=factories.FamilyFactory(case=c)) for c in _cases()],
+    "publication": _cases,
 }
 
 
 LIST_PAGES = {
-    "business_support": ["case", "family", "document", "agency", "deadline", "notification", "hold"],
+    "business_support": [
+        "case", "family", "family_event", "document", "publication", "agency", "deadline", "notification", "hold"
+    ],
     "panel": ["decision"],
     "admin": ["user", "deadline_rule"],
 }

@@ -28,6 +28,7 @@ from backoffice.models import (
     CriterionAssessment,
     Deadline,
     DecisionApproval,
+    DocumentStatus,
     Notification,
     TransitionLog,
     utcnow,
@@ -121,9 +122,17 @@ def world(session):
         relationship_to_subject=xss("rel"),
         name=xss("fname"),
         contact_details=xss("contact"),
-        advocacy_provider=xss("adv"),
         notes=xss("fnotes"),
+        safety_notes=xss("safety"),
+        accessibility_needs=xss("access"),
+        preferred_language=xss("lang"),
     )
+    factories.FamilyEventFactory(member=family, event_type="advocacy_offered", advocate_organisation=xss("adv"))
+    event = factories.FamilyEventFactory(
+        member=family, event_type="meeting_not_attended", note=xss("enote"), reason=xss("ereason"),
+        support_offered=xss("esupport"), advocate_organisation=xss("eorg"),
+    )
+    case.anonymised_title, case.publication_reason = xss("atitle"), xss("preason")
     document = factories.DocumentFactory(case=case, title=xss("title"), original_filename=xss("file") + ".pdf")
     notification = Notification(case=case, recipient="dfe", purpose="other", reference=xss("nref"), note=xss("nnote"))
     session.add(notification)
@@ -143,7 +152,7 @@ def world(session):
     session.commit()
     return {
         "author": author, "agency": agency, "parent_agency": parent_agency, "category": category, "case": case,
-        "decision": decision, "family": family, "document": document, "notification": notification,
+        "decision": decision, "family": family, "event": event, "document": document, "notification": notification,
         "hold": hold, "archived_hold": archived_hold, "rule": rule, "waived": waived,
     }
 
@@ -156,16 +165,23 @@ PAGES = [
     ("business_support", lambda w: "/admin/", ("pseud",), ()),
     ("business_support", lambda w: "/admin/case/", ("pseud", "agency"), ("legal",)),
     ("business_support", lambda w: f"/admin/case/details/?id={w['case'].id}",
-     (*CASE_TAGS, "legal", "tnote", "author", "waived", "nref", "hold"), ()),
+     (*CASE_TAGS, "legal", "tnote", "author", "waived", "nref", "hold", "rel"), ()),
     ("business_support", lambda w: f"/admin/case/edit/?id={w['case'].id}", (*CASE_TAGS, "legal"), ()),
     ("business_support", lambda w: f"/admin/case/history/?id={w['case'].id}",
      ("ext", "pseud", "rname", "rrole", "concerns", "legal", "learn"), ()),
     ("business_support", lambda w: f"/admin/case/transition/?id={w['case'].id}&step=submit_sin", ("pseud",), ()),
     ("business_support", lambda w: "/admin/family/", ("rel", "pseud"), ("fname", "contact")),
     ("business_support", lambda w: f"/admin/family/details/?id={w['family'].id}",
-     ("rel", "fname", "contact", "adv", "fnotes"), ()),
+     ("rel", "fname", "contact", "adv", "fnotes", "safety", "access", "lang", "enote", "ereason", "esupport", "eorg"), ()),
     ("business_support", lambda w: f"/admin/family/edit/?id={w['family'].id}",
-     ("rel", "fname", "contact", "adv", "fnotes", "pseud"), ()),
+     ("rel", "fname", "contact", "fnotes", "pseud", "safety", "access", "lang"), ()),
+    ("business_support", lambda w: "/admin/family_event/", ("rel",), ()),
+    ("business_support", lambda w: f"/admin/family_event/details/?id={w['event'].id}",
+     ("rel", "enote", "ereason", "esupport", "eorg"), ()),
+    ("business_support", lambda w: f"/admin/family_event/edit/?id={w['event'].id}", ("enote", "ereason", "esupport", "eorg"), ()),
+    ("business_support", lambda w: "/admin/publication/", ("atitle",), ()),
+    ("business_support", lambda w: f"/admin/publication/details/?id={w['case'].id}", ("atitle", "preason"), ()),
+    ("business_support", lambda w: f"/admin/publication/edit/?id={w['case'].id}", ("atitle", "preason"), ()),
     ("business_support", lambda w: f"/admin/family/history/?id={w['family'].id}", ("rel", "fname", "adv", "fnotes"), ()),
     ("business_support", lambda w: "/admin/document/", ("title", "file", "pseud"), ()),
     ("business_support", lambda w: f"/admin/document/details/?id={w['document'].id}", ("title", "file"), ()),
@@ -193,6 +209,7 @@ PAGES = [
     ("panel", lambda w: f"/admin/case/details/?id={w['case'].id}", (*CASE_TAGS, "tnote", "waived", "nref", "hold"), ("legal",)),
     ("panel", lambda w: f"/admin/case/transition/?id={w['case'].id}&step=close_not_notifiable", ("pseud",), ()),
     # the board: approving a decision
+    ("board", lambda w: f"/admin/publication/details/?id={w['case'].id}", ("atitle", "preason"), ()),
     ("board", lambda w: f"/admin/decision/approve/?id={w['decision'].id}", ("pseud", "rationale", "evid", "comment", "author"), ()),
     ("board", lambda w: "/admin/decision/", ("pseud",), ()),
     ("board", lambda w: "/admin/document/", ("title", "file"), ()),
@@ -221,8 +238,8 @@ PAGES = [
 def _page_id(page) -> str:
     role, url, _, _ = page
     fake = {k: type("Fake", (), {"id": "ID"})() for k in (
-        "case", "family", "document", "notification", "hold", "archived_hold", "waived", "agency", "decision",
-        "author", "category", "rule")}
+        "case", "family", "event", "document", "notification", "hold", "archived_hold", "waived", "agency",
+        "decision", "author", "category", "rule")}
     return f"{role}:{url(fake)}"
 
 
@@ -234,6 +251,13 @@ def test_stored_payloads_are_escaped_on_every_page(session, login_as, world, pag
     response = signed_in.get(url(world))
 
     check(response, *tags, absent=absent)
+
+
+def test_the_public_page_escapes_what_staff_wrote(session, client):
+    case = factories.published_case(anonymised_title=xss("ptitle"))
+    factories.DocumentFactory(case=case, title=xss("pdoc"), status=DocumentStatus.PUBLISHED)
+
+    check(client.get("/reviews/"), "ptitle", "pdoc")
 
 
 def test_the_audit_log_details_escape_the_recorded_changes(session, login_as, world):

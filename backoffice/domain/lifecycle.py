@@ -6,6 +6,7 @@ and which guards must hold. `backoffice.domain.transitions` applies them.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import date
 from enum import StrEnum
 from typing import Callable
 
@@ -159,6 +160,7 @@ class Field:
     kind: str = "date"  # date | text | choice
     required: bool = True
     choices: tuple[tuple[str, str], ...] = ()
+    future: bool = False  # a date that may lie ahead (a planned date, an embargo's end)
 
 
 @dataclass(frozen=True)
@@ -181,6 +183,10 @@ SENT_REFERENCE = Field("notification_reference", "Reference given (e.g. CINS or 
 LEARNING = Field("learning_retained", "Learning retained by the partnership", "text")
 REFERRER_TOLD = Field("referrer_informed_date", "Date the referrer was told the decision and the reasons")
 PUBLISHED_ON = Field("publication_date", "Publication date")
+EMBARGO = (
+    Field("embargo_reason", "Reason for the embargo (e.g. until the criminal trial or inquest ends)", "text"),
+    Field("embargo_until", "Embargoed until (if the date is known)", required=False, future=True),
+)
 REPORT_DONE = Field("report_completed_date", "Date the report was completed")
 
 
@@ -249,24 +255,38 @@ def decision_recorded(case) -> str | None:
     return None
 
 
-def ho_qa_approved(case) -> str | None:
-    if str(case.ho_qa_outcome) != "approved":
-        return "A DHR is published only after the Home Office quality assurance panel has approved it."
-    return None
+def ready_to_publish(*decisions: str) -> Callable:
+    """The publication decision is one of `decisions` and every publication gate is closed
+    (domain/publication.py: approval, embargo, notices, family told, documents checked)."""
+
+    def guard(case) -> str | None:
+        from flask import current_app
+
+        from backoffice.domain import publication
+
+        if str(case.publication_decision) not in decisions and case.publication_decision is not None:
+            return f"The publication decision recorded is '{case.publication_decision.label}'."
+        found = publication.problems(
+            case, date.today(), current_app.config["UPLOAD_DIR"], current_app.config.get("DARDR_FROM")
+        )
+        return " ".join(found) or None
+
+    guard.needs = ("ready_to_publish", decisions)
+    return guard
 
 
-def document_approved(case) -> str | None:
-    if not any(str(d.status) in ("approved", "published") and d.archived_at is None for d in case.documents):
-        return "Publishing needs a report or summary the board has approved (see Documents)."
+def decided_not_to_publish(case) -> str | None:
+    if str(case.publication_decision) != "not_published" or not (case.publication_reason or "").strip():
+        return "Record the publication decision 'Not published', with the reason, first (see Publication)."
     return None
 
 
 # What each guard needs, so that tests and tools can say (and set up) what would satisfy it.
 decision_recorded.needs = ("decision_recorded",)
-ho_qa_approved.needs = ("ho_qa_outcome", "approved")
-document_approved.needs = ("document_approved",)
+decided_not_to_publish.needs = ("publication_decision", "not_published")
 
 
+FULL, SUMMARY, IMPROVEMENTS = "full", "executive_summary", "improvements_only"
 COMMISSIONED = "review_commissioned"
 NOT_MET = "criteria_not_met_learning_retained"
 ALTERNATIVE = "alternative_learning"
@@ -319,14 +339,15 @@ TRANSITIONS: dict[ReviewType, tuple[Transition, ...]] = {
           REPORT_DONE, NOTE),
         T("pre_publication_notice", "Send the final report to the Panel and the Secretary of State",
           "PARTNER_SIGNOFF", "PRE_PUBLICATION_NOTIFIED", {BS},
-          Field("planned_publication_date", "Planned publication date"), SENT, SENT_REFERENCE, NOTE,
+          Field("planned_publication_date", "Planned publication date", future=True), SENT, SENT_REFERENCE, NOTE,
           notify=("national_panel:pre_publication", "secretary_of_state:pre_publication")),
         T("publish", "Publish the report", ("PRE_PUBLICATION_NOTIFIED", "EMBARGOED"), "PUBLISHED", {BOARD},
-          PUBLISHED_ON, NOTE, guards=(document_approved,)),
+          PUBLISHED_ON, NOTE, guards=(ready_to_publish(FULL, SUMMARY),), effects=("publish_review",)),
         T("publish_improvements", "Publish the improvements only", ("PRE_PUBLICATION_NOTIFIED", "EMBARGOED"),
-          "PUBLISHED_IMPROVEMENTS_ONLY", {BOARD}, PUBLISHED_ON, RATIONALE, guards=(document_approved,)),
+          "PUBLISHED_IMPROVEMENTS_ONLY", {BOARD}, PUBLISHED_ON, RATIONALE,
+          guards=(ready_to_publish(IMPROVEMENTS),), effects=("publish_review",)),
         T("embargo", "Embargo publication (e.g. until a trial ends)", "PRE_PUBLICATION_NOTIFIED", "EMBARGOED",
-          {BOARD}, RATIONALE),
+          {BOARD}, *EMBARGO),
         T("monitor_actions", "Monitor the action plan",
           ("PUBLISHED", "PUBLISHED_IMPROVEMENTS_ONLY", "NO_FURTHER_REVIEW_LEARNING_RETAINED",
            "ALTERNATIVE_LEARNING_ACTIVITY", "NATIONAL_REVIEW", "LCSPR_COMMISSIONED"),
@@ -362,10 +383,10 @@ TRANSITIONS: dict[ReviewType, tuple[Transition, ...]] = {
         T("family_preview", "Share the draft with the family", "DRAFT_REPORT", "FAMILY_PREVIEW", {BS}, NOTE),
         T("to_board", "Send to the board for approval", "FAMILY_PREVIEW", "SAB_APPROVAL", {BS}, REPORT_DONE, NOTE),
         T("publish", "Publish the summary report", ("SAB_APPROVAL", "EMBARGOED"), "PUBLISHED", {BOARD},
-          PUBLISHED_ON, NOTE, guards=(document_approved,)),
+          PUBLISHED_ON, NOTE, guards=(ready_to_publish(FULL, SUMMARY, IMPROVEMENTS),), effects=("publish_review",)),
         T("do_not_publish", "Do not publish, with reasons", "SAB_APPROVAL", "NOT_PUBLISHED_WITH_REASONS", {BOARD},
-          RATIONALE),
-        T("embargo", "Embargo publication", "SAB_APPROVAL", "EMBARGOED", {BOARD}, RATIONALE),
+          RATIONALE, guards=(decided_not_to_publish,)),
+        T("embargo", "Embargo publication (e.g. until a trial ends)", "SAB_APPROVAL", "EMBARGOED", {BOARD}, *EMBARGO),
         T("monitor_actions", "Monitor the action plan",
           ("PUBLISHED", "NOT_PUBLISHED_WITH_REASONS", "NOT_MET_ALTERNATIVE_LEARNING"),
           "ACTION_PLAN_MONITORING", {BS}, NOTE),
@@ -393,9 +414,9 @@ TRANSITIONS: dict[ReviewType, tuple[Transition, ...]] = {
         T("ho_approved", "Home Office QA: approved", "SUBMITTED_TO_HO_QA", "HO_QA_APPROVED", {BS},
           Field("ho_qa_letter_date", "Date of the feedback letter"), NOTE, effects=("qa_approved",)),
         T("plan_publication", "Plan publication (family told the date)", "HO_QA_APPROVED", "PUBLICATION_PENDING",
-          {BS}, Field("planned_publication_date", "Planned publication date", required=True), NOTE),
+          {BS}, Field("planned_publication_date", "Planned publication date", required=True, future=True), NOTE),
         T("publish", "Publish the report", "PUBLICATION_PENDING", "PUBLISHED", {BOARD}, PUBLISHED_ON, NOTE,
-          guards=(ho_qa_approved, document_approved)),
+          guards=(ready_to_publish(FULL, SUMMARY),), effects=("publish_review",)),
         T("monitor_actions", "Monitor the action plan", "PUBLISHED", "ACTION_PLAN_MONITORING", {BS}, NOTE),
         T("close", "Close the case", ("ACTION_PLAN_MONITORING",), "CLOSED", {BOARD}, RATIONALE),
         T("close_no_review", "Close: no review held, learning retained", "HOME_OFFICE_NOTIFIED", "CLOSED",

@@ -1,10 +1,289 @@
-"""Document status: draft, approved by the board, published, withdrawn."""
+"""Publishing a review (domain-reference 2.7): the gates that must all be closed before the board
+publishes, the anonymisation check of every document going out, and document status (draft,
+approved by the board, published, withdrawn).
+
+A review is published by its lifecycle's publish step, which these gates guard; publishing moves
+the review's approved documents to published. Nothing reaches the public page unless it passed here.
+"""
 
 from __future__ import annotations
 
-from datetime import date
+from dataclasses import dataclass
+from datetime import date, datetime
+from pathlib import Path
 
-from backoffice.models.document import DocumentStatus, PublishedDocument
+from sqlalchemy import and_, func, or_
+
+from backoffice.domain import anonymisation, files
+from backoffice.domain.calendar import add_months, add_working_days, sub_working_days
+from backoffice.domain.family import still_to_tell
+from backoffice.domain.lifecycle import ReviewType
+from backoffice.models.case import Case, PublicationDecision
+from backoffice.models.document import DocumentStatus, DocumentType, PublishedDocument
+
+D = PublicationDecision
+
+# The document each decision publishes.
+DOCUMENT_FOR = {
+    D.FULL: DocumentType.OVERVIEW_REPORT,
+    D.EXECUTIVE_SUMMARY: DocumentType.EXECUTIVE_SUMMARY,
+    D.IMPROVEMENTS_ONLY: DocumentType.IMPROVEMENTS_STATEMENT,
+}
+NATIONAL_LIBRARY = {
+    ReviewType.CSPR: "NSPCC National Case Review Repository",
+    ReviewType.SAR: "National SAR Library",
+    ReviewType.DHR: "Home Office DHR library",
+}
+MIN_ONLINE_MONTHS = 12  # published reports stay online for at least a year (practice)
+NOTICE_WORKING_DAYS = 7  # CSPR: Panel and Secretary of State told at least 7 working days before
+# Changing any of these after the board approved the publication means the board must approve again.
+APPROVAL_COVERS = ("publication_decision", "publication_reason", "anonymised_title", "planned_publication_date")
+
+
+@dataclass(frozen=True)
+class Gate:
+    """One condition of publication: closed (problem None) or open, with what still has to happen."""
+
+    label: str
+    problem: str | None = None
+
+
+class TransitionRefused(ValueError):
+    """The document or publication step cannot be taken; the message says why."""
+
+
+# --- the publication record --------------------------------------------------------------------
+
+
+def is_dardr(case: Case, dardr_from: str | None) -> bool:
+    """A DHR notified on or after DARDRs came into force is a Domestic Abuse Related Death Review."""
+    return (
+        ReviewType(case.review_type) is ReviewType.DHR
+        and bool(dardr_from)
+        and case.referral_date >= date.fromisoformat(dardr_from)
+    )
+
+
+def embargoed(case: Case, today: date) -> bool:
+    """An embargo holds while it has a reason and its end date (if known) has not come."""
+    return bool((case.embargo_reason or "").strip()) and (case.embargo_until is None or case.embargo_until > today)
+
+
+def earliest_online_until(published: date) -> date:
+    return add_months(published, MIN_ONLINE_MONTHS)
+
+
+def record_errors(case: Case) -> dict[str, str]:
+    """What is wrong with a publication record as staff enter it."""
+    errors: dict[str, str] = {}
+    decision = D(case.publication_decision) if case.publication_decision else None
+    if decision not in (None, D.FULL) and not (case.publication_reason or "").strip():
+        errors["publication_reason"] = f"Record the reason for the decision: {decision.label.lower()}."
+    if case.embargo_until and not (case.embargo_reason or "").strip():
+        errors["embargo_reason"] = "Say why publication is embargoed (for example, until a trial ends)."
+    if case.online_until and case.publication_date and case.online_until < earliest_online_until(case.publication_date):
+        errors["online_until"] = (
+            f"A published review stays online for at least {MIN_ONLINE_MONTHS} months: "
+            f"not before {earliest_online_until(case.publication_date):%d %b %Y}."
+        )
+    if case.library_submitted_date and case.publication_date and case.library_submitted_date < case.publication_date:
+        errors["library_submitted_date"] = "A review is submitted to the national library once it is published."
+    return errors
+
+
+def approval_void(case: Case, changed: set[str]) -> bool:
+    """Clear the board's approval if what it approved has changed; say whether it did."""
+    if case.publication_approved_at is None or not changed & set(APPROVAL_COVERS):
+        return False
+    case.publication_approved_at = None
+    case.publication_approved_by_id = None
+    return True
+
+
+def approve(case: Case, actor_id: int | None, now: datetime, upload_dir: Path) -> None:
+    """The board approves what will be published; refused while the record or its documents are not ready."""
+    problems = [g.problem for g in record_gates(case) + document_gates(case, upload_dir) if g.problem]
+    if problems:
+        raise TransitionRefused("The publication cannot be approved yet: " + " ".join(problems))
+    case.publication_approved_at = now
+    case.publication_approved_by_id = actor_id
+
+
+# --- gates ----------------------------------------------------------------------------------
+
+
+def gates(case: Case, today: date, upload_dir: Path, dardr_from: str | None = None) -> list[Gate]:
+    """Every condition of publishing `case` today, in the order staff usually close them."""
+    return [
+        *record_gates(case),
+        Gate("The board approved the publication",
+             None if case.publication_approved_at else "The board has not approved the publication."),
+        Gate("No embargo in force", _embargo_problem(case, today)),
+        *notice_gates(case, today, dardr_from),
+        Gate("Family told the publication date", _family_problem(case)),
+        *document_gates(case, upload_dir),
+    ]
+
+
+def problems(case: Case, today: date, upload_dir: Path, dardr_from: str | None = None) -> list[str]:
+    """Why `case` cannot be published today (empty when it can)."""
+    return [g.problem for g in gates(case, today, upload_dir, dardr_from) if g.problem]
+
+
+def record_gates(case: Case) -> list[Gate]:
+    decision = D(case.publication_decision) if case.publication_decision else None
+    if decision is None:
+        decided = "Record the publication decision."
+    elif decision is D.NOT_PUBLISHED:
+        decided = "The publication decision is not to publish."
+    else:
+        decided = record_errors(case).get("publication_reason")
+    title = (case.anonymised_title or "").strip()
+    return [
+        Gate("Publication decision recorded, with the reason", decided),
+        Gate("Anonymised title", _title_problem(case) if title else "Give the review its anonymised title."),
+    ]
+
+
+def notice_gates(case: Case, today: date, dardr_from: str | None) -> list[Gate]:
+    """The pre-publication notices the review type requires."""
+    kind = ReviewType(case.review_type)
+    if kind is ReviewType.CSPR:
+        latest = sub_working_days(today, NOTICE_WORKING_DAYS)
+        return [
+            Gate(f"The {who} told at least {NOTICE_WORKING_DAYS} working days before",
+                 _notice_problem(case, key, f"the {who}", latest))
+            for key, who in (("national_panel:pre_publication", "National Panel"),
+                             ("secretary_of_state:pre_publication", "Secretary of State"))
+        ]
+    if kind is ReviewType.DHR:
+        qa = None if str(case.ho_qa_outcome) == "approved" else (
+            "A DHR is published only after the Home Office quality assurance panel has approved it."
+        )
+        found = [Gate("Home Office quality assurance approved", qa)]
+        if is_dardr(case, dardr_from):
+            found += [
+                Gate(f"Report copied to the {who}", _notice_problem(case, key, f"the {who}", None))
+                for key, who in (("secretary_of_state:dardr_report", "Secretary of State"),
+                                 ("domestic_abuse_commissioner:dardr_report", "Domestic Abuse Commissioner"))
+            ]
+        return found
+    return []
+
+
+def document_gates(case: Case, upload_dir: Path) -> list[Gate]:
+    """The document the decision publishes is approved, and every document going out passes the
+    anonymisation check."""
+    decision = D(case.publication_decision) if case.publication_decision else None
+    outgoing = going_out(case)
+    wanted = DOCUMENT_FOR.get(decision) if decision else None
+    if wanted is None:
+        have = "Record the publication decision first: it says which document is published."
+    elif not any(DocumentType(d.document_type) is wanted for d in outgoing):
+        have = f"Publishing needs the {wanted.label.lower()} approved by the board (see Documents)."
+    else:
+        have = None
+    found = [f"'{d.title}': {problem}" for d in outgoing if (problem := check_problem(case, d, upload_dir))]
+    return [
+        Gate("The document to publish is approved", have),
+        Gate("Anonymisation check passed", " ".join(found) or None),
+    ]
+
+
+def going_out(case: Case) -> list[PublishedDocument]:
+    """The documents publication makes public: approved (or already published) and not archived."""
+    return [
+        d for d in case.documents
+        if d.archived_at is None and DocumentStatus(d.status) in (DocumentStatus.APPROVED, DocumentStatus.PUBLISHED)
+    ]
+
+
+def _embargo_problem(case: Case, today: date) -> str | None:
+    if not embargoed(case, today):
+        return None
+    until = f" until {case.embargo_until:%d %b %Y}" if case.embargo_until else " until it is lifted"
+    return f"Publication is embargoed{until}: {case.embargo_reason.strip()}"
+
+
+def _notice_problem(case: Case, key: str, who: str, latest: date | None) -> str | None:
+    recipient, purpose = key.split(":")
+    sent = next(
+        (n.sent_date for n in case.notifications
+         if str(n.recipient) == recipient and n.purpose == purpose and n.archived_at is None and n.sent_date),
+        None,
+    )
+    if sent is None:
+        return f"Record the date the report was sent to {who}."
+    if latest is not None and sent > latest:
+        return f"{who[0].upper()}{who[1:]} was told on {sent:%d %b %Y}; publication may follow from {sent_plus(sent):%d %b %Y}."
+    return None
+
+
+def sent_plus(sent: date) -> date:
+    """The first day a CSPR may be published after its notice was sent."""
+    return add_working_days(sent, NOTICE_WORKING_DAYS)
+
+
+def _family_problem(case: Case) -> str | None:
+    waiting = still_to_tell(case.family)
+    if not waiting:
+        return None
+    who = ", ".join(m.relationship_to_subject for m in waiting)
+    return f"Tell the family the publication date first (not yet told: {who})."
+
+
+# --- the anonymisation check ----------------------------------------------------------------------
+
+
+def identifiers(case: Case) -> tuple[tuple[anonymisation.Identifier, ...], tuple[tuple[str, date], ...], tuple[str, ...]]:
+    """What must not appear in the case's published documents, and the words that may."""
+    names = []
+    if case.subject_legal_name:
+        names.append(anonymisation.Identifier("the subject's legal name", case.subject_legal_name))
+    for member in case.family:
+        if member.name:
+            names.append(anonymisation.Identifier(f"a family member's name ({member.relationship_to_subject})", member.name))
+    births = (("the subject's date of birth", case.subject_dob),) if case.subject_dob else ()
+    return tuple(names), births, (case.subject_pseudonym,) if case.subject_pseudonym else ()
+
+
+_CHECKED: dict[tuple, tuple] = {}  # (file digest, identifiers) -> findings: a file never changes
+
+
+def findings(case: Case, document: PublishedDocument, upload_dir: Path) -> list[anonymisation.Finding]:
+    """Where the document names someone or gives a date of birth. Raises anonymisation.Unreadable."""
+    names, births, allowed = identifiers(case)
+    key = (document.sha256, names, births, allowed)
+    if key not in _CHECKED:
+        data = files.path_of(document.stored_name, upload_dir).read_bytes()
+        if len(_CHECKED) > 512:
+            _CHECKED.clear()
+        _CHECKED[key] = tuple(anonymisation.scan(data, document.content_type, names, births, allowed))
+    return list(_CHECKED[key])
+
+
+def check_problem(case: Case, document: PublishedDocument, upload_dir: Path) -> str | None:
+    """What the anonymisation check found in the document, as one message (None if clean)."""
+    try:
+        found = findings(case, document, upload_dir)
+    except anonymisation.Unreadable as exc:
+        return str(exc)
+    except OSError:
+        return "The file could not be read, so it cannot be checked."
+    if not found:
+        return None
+    return "found " + "; ".join(f"{f.what} in {f.where} (“{f.context}”)" for f in found) + "."
+
+
+def _title_problem(case: Case) -> str | None:
+    names, _, _ = identifiers(case)
+    title = case.anonymised_title.casefold()
+    if any(n.text.strip().casefold() in title for n in names if n.text.strip()):
+        return "The anonymised title contains a real name."
+    return None
+
+
+# --- document status ------------------------------------------------------------------------
 
 # action -> (statuses it may start from, status it leads to)
 TRANSITIONS: dict[str, tuple[frozenset[DocumentStatus], DocumentStatus]] = {
@@ -14,12 +293,9 @@ TRANSITIONS: dict[str, tuple[frozenset[DocumentStatus], DocumentStatus]] = {
 }
 
 
-class TransitionRefused(ValueError):
-    """The document is not in a status the action can start from."""
-
-
-def apply(action: str, document: PublishedDocument, today: date) -> None:
-    """Move `document` on by `action`, or refuse with the reason."""
+def apply(action: str, document: PublishedDocument, today: date, upload_dir: Path | None = None) -> None:
+    """Move `document` on by `action`, or refuse with the reason. Approving and publishing run the
+    anonymisation check; a document is published on its own only once its review is."""
     allowed_from, target = TRANSITIONS[action]
     current = DocumentStatus(document.status)
     if document.is_archived:
@@ -28,9 +304,61 @@ def apply(action: str, document: PublishedDocument, today: date) -> None:
         raise TransitionRefused(
             f"'{document.title}' is {current.label.lower()}; it cannot be {target.label.lower()} from there."
         )
+    if action == "publish" and not is_published(document.case, today):
+        raise TransitionRefused(
+            f"'{document.title}' is published with its review: publish the review from the case page."
+        )
+    if action in ("approve", "publish") and upload_dir is not None:
+        problem = check_problem(document.case, document, upload_dir)
+        if problem:
+            raise TransitionRefused(f"'{document.title}' failed the anonymisation check: {problem}")
     document.status = target
     if target == DocumentStatus.PUBLISHED and document.publication_date is None:
         document.publication_date = today
+
+
+def publish_review(case: Case, today: date) -> None:
+    """The review has been published: its approved documents go out with it, and it stays online for
+    at least a year."""
+    published_on = case.publication_date or today
+    case.publication_date = published_on
+    if case.online_until is None or case.online_until < earliest_online_until(published_on):
+        case.online_until = earliest_online_until(published_on)
+    for document in going_out(case):
+        if DocumentStatus(document.status) is DocumentStatus.APPROVED:
+            document.status = DocumentStatus.PUBLISHED
+            document.publication_date = published_on
+
+
+def public_condition(today: date):
+    """SQL for `is_published`: the cases the public page may show today."""
+    no_embargo = or_(
+        func.coalesce(func.trim(Case.embargo_reason), "") == "",
+        and_(Case.embargo_until.is_not(None), Case.embargo_until <= today),
+    )
+    return and_(
+        Case.publication_date.is_not(None),
+        Case.publication_date <= today,
+        Case.archived_at.is_(None),
+        Case.publication_decision.is_not(None),
+        Case.publication_decision != D.NOT_PUBLISHED,
+        no_embargo,
+        or_(Case.online_until.is_(None), Case.online_until >= today),
+    )
+
+
+def is_published(case: Case, today: date) -> bool:
+    """Whether the review is public today: published, not embargoed since, still within its online
+    period (public_condition says the same in SQL)."""
+    return (
+        case.publication_date is not None
+        and case.publication_date <= today
+        and case.archived_at is None
+        and case.publication_decision is not None
+        and D(case.publication_decision) is not D.NOT_PUBLISHED
+        and not embargoed(case, today)
+        and (case.online_until is None or case.online_until >= today)
+    )
 
 
 def is_editable(document: PublishedDocument) -> bool:

@@ -108,7 +108,13 @@ def decision_errors(
     return errors
 
 
-def family_errors(*, invited_date: date | None, today: date) -> dict[str, str]:
-    errors: dict[str, str] = {}
-    _not_future(errors, "invited_date", invited_date, today, "invitation date")
-    return errors
+def family_errors(*, review_type: ReviewType | None, side: str | None) -> dict[str, str]:
+    """For a DHR, family members are on the victim's or the perpetrator's side; for other reviews, neither."""
+    if review_type is None:
+        return {}
+    is_dhr = ReviewType(review_type) is ReviewType.DHR
+    if is_dhr and not side:
+        return {"side": "For a DHR, say whether they are the victim's or the perpetrator's family or friends."}
+    if not is_dhr and side:
+        return {"side": "Victim's or perpetrator's side applies to DHRs only."}
+    return {}

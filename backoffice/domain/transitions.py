@@ -12,7 +12,7 @@ from datetime import date
 
 from sqlalchemy.orm import object_session
 
-from backoffice.domain import lifecycle
+from backoffice.domain import lifecycle, publication
 from backoffice.domain.lifecycle import Field, ReviewType, Transition, state_label
 from backoffice.models.case import Case, CaseAgency
 from backoffice.models.lifecycle import Notification, TransitionLog
@@ -47,7 +47,7 @@ def field_errors(case: Case, step: Transition, values: dict, today: date) -> dic
         if value in (None, "") and f.required:
             errors[f.name] = f"{f.label} is required."
         elif f.kind == "date" and value:
-            if value > today and f.name != "planned_publication_date":
+            if value > today and not f.future:
                 errors[f.name] = f"{f.label} cannot be in the future."
             elif case.aware_date and value < case.aware_date:
                 errors[f.name] = f"{f.label} cannot be before the partnership became aware ({case.aware_date:%d %b %Y})."
@@ -155,7 +155,12 @@ def _qa_outcome(outcome: str):
     return effect
 
 
+def _publish_review(case: Case, today: date, actor_id: int | None) -> None:
+    publication.publish_review(case, today)
+
+
 EFFECTS = {
+    "publish_review": _publish_review,
     "take_decision_date": _take_decision_date,
     "convert_to_local_review": _convert_to_local_review,
     "qa_approved": _qa_outcome("approved"),

@@ -12,32 +12,38 @@ from backoffice.models import (
     Case,
     Deadline,
     DeadlineRule,
+    FamilyEvent,
     FamilyInvolvement,
     Hold,
     Notification,
     PanelDecision,
+    PublicText,
     PublishedDocument,
     User,
 )
-from backoffice.views.agencies import AbuseCategoryView, AgencyView
+from backoffice.views.agencies import AbuseCategoryView, AgencyView, PublicTextView
 from backoffice.views.audit import AuditLogView
 from backoffice.views.cases import CaseView
 from backoffice.views.clock import DeadlineRuleView, DeadlineView, HoldView, NotificationView
 from backoffice.views.decisions import DecisionView
 from backoffice.views.documents import DocumentView
 from backoffice.views.downloads import bp as downloads_bp
-from backoffice.views.family import FamilyView
+from backoffice.views.family import FamilyEventView, FamilyView
+from backoffice.views.public import bp as public_bp
+from backoffice.views.publication import PublicationView
 from backoffice.views.home import HomeView
 from backoffice.views.users import UserView
 
 
 def register_views(app: Flask) -> None:
-    """Bind the admin interface, its views and the download blueprint to `app`."""
+    """Bind the admin interface, its views, the download and the public blueprints to `app`."""
     admin = make_admin(HomeView(name="Home", url="/admin"))
     admin.add_view(CaseView(Case, db, name="Cases", endpoint="case"))
     admin.add_view(DecisionView(PanelDecision, db, name="Panel decisions", endpoint="decision"))
     admin.add_view(FamilyView(FamilyInvolvement, db, name="Family involvement", endpoint="family"))
+    admin.add_view(FamilyEventView(FamilyEvent, db, name="Family engagement", endpoint="family_event"))
     admin.add_view(DocumentView(PublishedDocument, db, name="Documents", endpoint="document"))
+    admin.add_view(PublicationView(Case, db, name="Publication", endpoint="publication", url="/admin/publication"))
     admin.add_view(DeadlineView(Deadline, db, name="Deadlines", endpoint="deadline"))
     admin.add_view(NotificationView(Notification, db, name="Notifications", endpoint="notification"))
     admin.add_view(HoldView(Hold, db, name="Holds", endpoint="hold"))
@@ -48,7 +54,11 @@ def register_views(app: Flask) -> None:
     admin.add_view(
         DeadlineRuleView(DeadlineRule, db, name="Deadline rules", endpoint="deadline_rule", category="Reference data")
     )
+    admin.add_view(
+        PublicTextView(PublicText, db, name="Public page text", endpoint="public_text", category="Reference data")
+    )
     admin.add_view(UserView(User, db, name="Users", endpoint="user", category="Administration"))
     admin.add_view(AuditLogView(AuditEvent, db, name="Audit log", endpoint="audit", category="Administration"))
     admin.init_app(app)
     app.register_blueprint(downloads_bp)
+    app.register_blueprint(public_bp)

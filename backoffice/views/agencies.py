@@ -1,4 +1,4 @@
-"""Agencies and the reference data admins keep (abuse and neglect categories)."""
+"""Agencies and the reference data admins keep (abuse and neglect categories, the public page text)."""
 
 from __future__ import annotations
 
@@ -81,3 +81,23 @@ class AbuseCategoryView(UniqueNameView):
     column_default_sort = "name"
     column_searchable_list = ["name"]
     form_columns = ["name", "active"]
+
+
+class PublicTextView(SecureModelView):
+    """The text blocks of the public page ("How to refer a case"): admins edit them, nobody adds or
+    removes them, because the page looks each one up by its key."""
+
+    resource = "public_text"
+    column_list = ["heading", "updated_at"]
+    column_details_list = ["key", "heading", "body", "updated_at"]
+    form_columns = ["heading", "body"]
+    form_args = {"body": {"description": "Plain text. Leave a blank line between paragraphs."}}
+    form_widget_args = {"body": {"rows": 12}}
+
+    def domain_errors(self, model, is_created: bool) -> dict[str, str]:
+        errors = {}
+        if not (model.heading or "").strip():
+            errors["heading"] = "Give the section a heading."
+        if not (model.body or "").strip():
+            errors["body"] = "The text cannot be empty."
+        return errors

@@ -10,13 +10,13 @@ from flask_wtf import FlaskForm
 from wtforms import DateField, SelectField, TextAreaField
 from wtforms.validators import InputRequired, Length, Optional
 
-from backoffice.domain import lifecycle, transitions
+from backoffice.domain import family, lifecycle, transitions
 from backoffice.domain.deadlines import status as deadline_status
 from backoffice.domain.lifecycle import ALL_STATES, ReviewType, initial_state, types_in_streams
 from backoffice.domain.rules import case_errors
 from backoffice.extensions import db
 from backoffice.models import AbuseCategory, Agency, AgencyRole, Case, CaseAgency
-from backoffice.policy import user_roles, user_streams
+from backoffice.policy import may, user_roles, user_streams
 from backoffice.views.base import SecureModelView, escaped_join, label_formatter, today
 from backoffice.views.scope import visible_case_records, visible_cases
 
@@ -195,6 +195,8 @@ class CaseView(SecureModelView):
             "first_state": lifecycle.state_label(
                 case.review_type, case.timeline[0].from_state if case.timeline else case.state
             ),
+            "family": family.summary(case.family) if may("family", "read") else None,
+            "publication": may("publication", "read"),
         }
 
     @expose("/transition/", methods=("GET", "POST"))

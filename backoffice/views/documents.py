@@ -5,14 +5,16 @@ from __future__ import annotations
 from pathlib import PurePath
 
 from flask import current_app, flash, url_for
+from flask_login import current_user
 from flask_admin.actions import action
 from flask_wtf.file import FileField, FileRequired
 from markupsafe import Markup, escape
-from wtforms.validators import ValidationError
+from wtforms.validators import Optional, ValidationError
 
 from backoffice.extensions import db
 from backoffice.domain import files, publication
-from backoffice.models import DocumentStatus, DocumentType, PublishedDocument
+from backoffice.models.document import FILE_FIELDS
+from backoffice.models import DocumentStatus, DocumentType, DocumentVersion, PublishedDocument, utcnow
 from backoffice.views.base import label_formatter, today
 from backoffice.views.cases import CaseRecordView
 
@@ -37,6 +39,9 @@ class DocumentView(CaseRecordView):
         "content_type",
         "size_bytes",
         "sha256",
+        "file_version",
+        "file_uploaded_at",
+        "file_uploaded_by",
         "created_at",
         "updated_at",
         "archived_at",
@@ -46,7 +51,14 @@ class DocumentView(CaseRecordView):
     column_sortable_list = [("case", "case.reference"), "title", "document_type", "status", "publication_date"]
     column_searchable_list = ["title", "case.reference", "case.subject_pseudonym"]
     column_filters = ["document_type", "status", "publication_date"]
-    column_labels = {"original_filename": "File", "size_bytes": "Size (bytes)", "sha256": "SHA-256"}
+    column_labels = {
+        "original_filename": "File",
+        "size_bytes": "Size (bytes)",
+        "sha256": "SHA-256",
+        "file_version": "File version",
+        "file_uploaded_at": "File uploaded",
+        "file_uploaded_by": "File uploaded by",
+    }
     column_formatters = {
         "document_type": label_formatter,
         "status": label_formatter,
@@ -62,11 +74,25 @@ class DocumentView(CaseRecordView):
         )
     }
     action_permissions = {"approve": "approve", "publish": "publish", "withdraw": "publish"}
+    details_template = "admin/document_details.html"
 
     def edit_form(self, obj=None):
         form = super().edit_form(obj)
-        del form["upload"]  # a stored file is never replaced in place
+        # A draft's file may be replaced by a new version; the old file is kept, never overwritten.
+        form.upload.label.text = "Replace the file with a new version (optional)"
+        form.upload.validators = [Optional()]
+        form.upload.flags.required = False
         return form
+
+    def document_panel(self, document: PublishedDocument) -> dict:
+        """Beside the record: earlier versions of the file, and what the anonymisation check finds."""
+        checked = DocumentStatus(document.status) in (DocumentStatus.DRAFT, DocumentStatus.APPROVED)
+        return {
+            "versions": document.previous_versions,
+            "check": publication.check_problem(document.case, document, current_app.config["UPLOAD_DIR"])
+            if checked else None,
+            "checked": checked,
+        }
 
     def check_editable(self, model: PublishedDocument) -> None:
         super().check_editable(model)
@@ -79,8 +105,19 @@ class DocumentView(CaseRecordView):
         if is_created:
             model.status = DocumentStatus.DRAFT
         super().on_model_change(form, model, is_created)
-        if is_created:
+        upload = form.upload.data if "upload" in form else None
+        if is_created or (upload and upload.filename):
+            if not is_created:
+                db.session.add(_previous_version(model))
+                model.file_version += 1
             self._store_upload(form, model)
+
+    def after_model_change(self, form, model: PublishedDocument, is_created: bool) -> None:
+        """Tell staff at once if the new file would fail the anonymisation check."""
+        if "upload" in form and form.upload.data and form.upload.data.filename:
+            problem = publication.check_problem(model.case, model, current_app.config["UPLOAD_DIR"])
+            if problem:
+                flash(f"Saved, but the board cannot approve it yet. Anonymisation check: {problem}", "warning")
 
     def _store_upload(self, form, model: PublishedDocument) -> None:
         upload = form.upload.data
@@ -96,6 +133,8 @@ class DocumentView(CaseRecordView):
         model.content_type = stored.content_type
         model.size_bytes = stored.size_bytes
         model.sha256 = stored.sha256
+        model.file_uploaded_at = utcnow()
+        model.file_uploaded_by_id = current_user.id
         # Only the last part of the name is kept (for display and the download name), never a path.
         model.original_filename = PurePath((upload.filename or "").replace("\\", "/")).name[-255:] or "document"
 
@@ -104,7 +143,7 @@ class DocumentView(CaseRecordView):
         moved, refused = [], []
         for document in documents:
             try:
-                publication.apply(action_name, document, today())
+                publication.apply(action_name, document, today(), current_app.config["UPLOAD_DIR"])
                 moved.append(document.title)
             except publication.TransitionRefused as exc:
                 refused.append(str(exc))
@@ -125,6 +164,15 @@ class DocumentView(CaseRecordView):
     @action("withdraw", "Withdraw", "Withdraw the selected documents?")
     def action_withdraw(self, ids):
         self._transition("withdraw", ids)
+
+
+def _previous_version(document: PublishedDocument) -> DocumentVersion:
+    """The document's current file, kept as it is before a new version replaces it."""
+    return DocumentVersion(
+        document=document,
+        replaced_at=utcnow(),
+        **{name: getattr(document, name) for name in FILE_FIELDS},
+    )
 
 
 def _int_ids(ids: list[str]) -> list[int]:

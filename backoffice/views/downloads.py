@@ -8,18 +8,15 @@ from flask_login import current_user
 from backoffice.domain import files
 from backoffice.domain.audit import record_now
 from backoffice.extensions import db
-from backoffice.models import AuditAction, PublishedDocument
+from backoffice.models import AuditAction, DocumentVersion, PublishedDocument
 from backoffice.policy import may
 from backoffice.views.scope import visible_case_records
 
 bp = Blueprint("documents", __name__)
 
 
-@bp.get("/documents/<int:document_id>/download")
-def download(document_id: int):
-    """Send a document the user may read; anything else is a 404, so ids cannot be probed."""
-    if not current_user.is_authenticated:
-        return redirect(url_for("security.login", next=request.full_path))
+def _readable_document(document_id: int) -> PublishedDocument:
+    """The document if the user may read it; anything else is a 404, so ids cannot be probed."""
     if not may("document", "read"):
         abort(403)
     query = visible_case_records(
@@ -30,18 +27,49 @@ def download(document_id: int):
     document = query.one_or_none()
     if document is None:
         abort(404)
-    path = files.path_of(document.stored_name, current_app.config["UPLOAD_DIR"])
+    return document
+
+
+def send_stored(stored, *, public: bool = False):
+    """Send a stored file (a document or one of its versions) as an attachment that never runs."""
+    path = files.path_of(stored.stored_name, current_app.config["UPLOAD_DIR"])
     if not path.is_file():
         abort(404)
-    record_now(AuditAction.DOWNLOAD, object_type="document", object_id=document.id, object_ref=document.case.reference)
+    max_age = current_app.config["PUBLIC_CACHE_SECONDS"] if public else 0
     response = send_file(
         path,
-        mimetype=document.content_type,
+        mimetype=stored.content_type,
         as_attachment=True,
-        download_name=document.original_filename,
-        max_age=0,
+        download_name=stored.original_filename,
+        max_age=max_age,
+        etag=stored.sha256,
     )
     response.headers["X-Content-Type-Options"] = "nosniff"
     response.headers["Content-Security-Policy"] = "sandbox; default-src 'none'"
-    response.headers["Cache-Control"] = "no-store"
+    if not public:
+        response.headers["Cache-Control"] = "no-store"
     return response
+
+
+@bp.get("/documents/<int:document_id>/download")
+def download(document_id: int):
+    """Send the current file of a document the user may read."""
+    if not current_user.is_authenticated:
+        return redirect(url_for("security.login", next=request.full_path))
+    document = _readable_document(document_id)
+    record_now(AuditAction.DOWNLOAD, object_type="document", object_id=document.id, object_ref=document.case.reference)
+    return send_stored(document)
+
+
+@bp.get("/documents/<int:document_id>/versions/<int:number>/download")
+def download_version(document_id: int, number: int):
+    """Send an earlier file of a document the user may read."""
+    if not current_user.is_authenticated:
+        return redirect(url_for("security.login", next=request.full_path))
+    document = _readable_document(document_id)
+    version = db.session.query(DocumentVersion).filter_by(document_id=document.id, file_version=number).one_or_none()
+    if version is None:
+        abort(404)
+    record_now(AuditAction.DOWNLOAD, object_type="document", object_id=document.id,
+               object_ref=document.case.reference, reason=f"Version {number}")
+    return send_stored(version)

@@ -275,12 +275,14 @@ def test_every_problem_with_a_decision_is_reported_together():
 # --- family_errors -----------------------------------------------------------------------------
 
 
-def test_a_family_member_cannot_be_invited_in_the_future():
-    assert family_errors(invited_date=TODAY + timedelta(days=1), today=TODAY) == {
-        "invited_date": "The invitation date cannot be in the future."
-    }
+@pytest.mark.parametrize("side", [None, "victim", "perpetrator"])
+@pytest.mark.parametrize("review_type", [ReviewType.CSPR, ReviewType.SAR, ReviewType.DHR])
+def test_only_a_dhr_family_member_has_a_side_and_a_dhr_one_must(review_type, side):
+    errors = family_errors(review_type=review_type, side=side)
 
-
-@pytest.mark.parametrize("invited", [None, TODAY, date(2025, 12, 2)])
-def test_an_invitation_today_in_the_past_or_not_yet_made_is_fine(invited):
-    assert family_errors(invited_date=invited, today=TODAY) == {}
+    if review_type is ReviewType.DHR and side is None:
+        assert errors == {"side": "For a DHR, say whether they are the victim's or the perpetrator's family or friends."}
+    elif review_type is not ReviewType.DHR and side is not None:
+        assert errors == {"side": "Victim's or perpetrator's side applies to DHRs only."}
+    else:
+        assert errors == {}

@@ -18,10 +18,11 @@ from sqlalchemy import select
 
 from backoffice.domain import files
 from backoffice.domain.lifecycle import ReviewType
-from backoffice.models import DocumentStatus, DocumentType, PublishedDocument
+from backoffice.models import DocumentStatus, DocumentType, DocumentVersion, PublishedDocument
 from tests import factories
 from tests.factories import docx_bytes, odt_bytes, pdf_bytes
 from tests.helpers import count, page_text, reload, text
+from tests.html_pages import list_items
 
 CREATE = "/admin/document/new/"
 ACTION = "/admin/document/action/"
@@ -389,7 +390,9 @@ def test_an_anonymous_visitor_is_sent_to_sign_in(app, session, client):
 
 
 def test_the_board_approves_publishes_and_withdraws_a_document(app, session, login_as):
-    document = factories.DocumentFactory(status=DocumentStatus.DRAFT, publication_date=None)
+    document = factories.DocumentFactory(
+        case=factories.published_case(), status=DocumentStatus.DRAFT, publication_date=None
+    )
     board = login_as("board")
 
     response = act(board, "approve", document)
@@ -411,7 +414,9 @@ def test_the_board_approves_publishes_and_withdraws_a_document(app, session, log
 
 def test_publishing_keeps_a_publication_date_already_set(app, session, login_as):
     planned = date(2025, 12, 15)
-    document = factories.DocumentFactory(status=DocumentStatus.APPROVED, publication_date=planned)
+    document = factories.DocumentFactory(
+        case=factories.published_case(), status=DocumentStatus.APPROVED, publication_date=planned
+    )
     board = login_as("board")
 
     act(board, "publish", document)
@@ -419,6 +424,18 @@ def test_publishing_keeps_a_publication_date_already_set(app, session, login_as)
     document = reload(session, document)
     assert document.status == DocumentStatus.PUBLISHED
     assert document.publication_date == planned
+
+
+def test_a_document_is_published_on_its_own_only_once_its_review_is(app, session, login_as):
+    document = factories.DocumentFactory(title="Early briefing", status=DocumentStatus.APPROVED)
+    board = login_as("board")
+
+    response = act(board, "publish", document)
+
+    assert (
+        "'Early briefing' is published with its review: publish the review from the case page." in page_text(response)
+    )
+    assert reload(session, document).status == DocumentStatus.APPROVED
 
 
 def test_publishing_a_draft_is_refused_with_a_message(app, session, login_as):
@@ -516,32 +533,80 @@ def test_an_approved_or_published_document_cannot_be_edited(app, session, login_
     assert document.status == status
 
 
-def test_the_edit_form_has_no_upload_field(app, session, login_as):
+def test_the_edit_form_of_a_draft_offers_to_replace_the_file(app, session, login_as):
     document = factories.DocumentFactory(status=DocumentStatus.DRAFT)
     signed_in = login_as("business_support")
 
-    create_page = text(signed_in.get(CREATE))
-    edit_page = text(signed_in.get(f"/admin/document/edit/?id={document.id}"))
+    edit_page = page_text(signed_in.get(f"/admin/document/edit/?id={document.id}"))
 
-    assert 'name="upload"' in create_page  # the check below can see the field
-    assert 'name="title"' in edit_page
-    assert 'name="upload"' not in edit_page
-    assert 'type="file"' not in edit_page
+    assert "Replace the file with a new version (optional)" in edit_page
 
 
-def test_a_file_posted_to_the_edit_form_does_not_replace_the_stored_file(app, session, login_as):
+def test_editing_without_a_new_file_keeps_the_file(app, session, login_as):
     original = pdf_bytes("Original")
     document = document_with(app, session, original, status=DocumentStatus.DRAFT)
-    stored_name, sha256 = document.stored_name, document.sha256
+    stored_name = document.stored_name
     signed_in = login_as("business_support")
     before = stored_files(app)
 
-    edit(signed_in, document, "Retitled", upload=(io.BytesIO(pdf_bytes("Replacement")), "replacement.pdf"))
+    edit(signed_in, document, "Retitled")
 
     document = reload(session, document)
-    assert document.title == "Retitled"
-    assert document.stored_name == stored_name
-    assert document.sha256 == sha256
-    assert document.original_filename == "overview-report.pdf"
-    assert (upload_dir(app) / stored_name).read_bytes() == original
+    assert (document.title, document.stored_name, document.file_version) == ("Retitled", stored_name, 1)
     assert stored_files(app) == before
+    assert session.scalars(select(DocumentVersion)).all() == []
+
+
+def test_replacing_a_drafts_file_keeps_the_old_one_with_who_and_when(app, session, login_as):
+    original = pdf_bytes("Original")
+    document = document_with(app, session, original, status=DocumentStatus.DRAFT)
+    old_name, old_sha = document.stored_name, document.sha256
+    signed_in = login_as("business_support")
+    replacement = pdf_bytes("Replacement with corrections")
+
+    edit(signed_in, document, "Corrected", upload=(io.BytesIO(replacement), "corrected.pdf"))
+
+    document = reload(session, document)
+    assert document.file_version == 2
+    assert document.original_filename == "corrected.pdf"
+    assert document.sha256 == hashlib.sha256(replacement).hexdigest()
+    assert document.file_uploaded_by_id == signed_in.user.id
+    assert (upload_dir(app) / document.stored_name).read_bytes() == replacement
+    (kept,) = document.previous_versions
+    assert (kept.file_version, kept.stored_name, kept.sha256) == (1, old_name, old_sha)
+    assert (upload_dir(app) / old_name).read_bytes() == original  # never overwritten
+    versions = list_items(signed_in.get(f"/admin/document/details/?id={document.id}"), "document-versions")
+    assert versions[0].startswith("Version 2 (current): corrected.pdf, uploaded ")
+    assert versions[0].endswith(f"by {signed_in.user}")
+    assert versions[1].startswith("Version 1: overview-report.pdf, uploaded ")
+    old = signed_in.get(f"/documents/{document.id}/versions/1/download")
+    assert old.status_code == 200 and old.get_data() == original
+    old.close()
+
+
+def test_a_replacement_that_is_not_a_document_changes_nothing(app, session, login_as):
+    document = document_with(app, session, pdf_bytes("Original"), status=DocumentStatus.DRAFT)
+    before = (document.stored_name, document.file_version, stored_files(app))
+    signed_in = login_as("business_support")
+
+    response = edit(signed_in, document, "Corrected", upload=(io.BytesIO(b"<script>x</script>"), "report.pdf"))
+
+    assert "Nothing was saved." in page_text(response)
+    document = reload(session, document)
+    assert (document.stored_name, document.file_version, stored_files(app)) == before
+    assert document.title != "Corrected"
+    assert session.scalars(select(DocumentVersion)).all() == []
+
+
+@pytest.mark.parametrize("status", [DocumentStatus.APPROVED, DocumentStatus.PUBLISHED])
+def test_an_approved_or_published_file_is_never_replaced(app, session, login_as, status):
+    original = pdf_bytes("As approved")
+    document = document_with(app, session, original, status=status)
+    before = (document.stored_name, document.sha256, stored_files(app))
+    signed_in = login_as("business_support")
+
+    edit(signed_in, document, "Retitled", upload=(io.BytesIO(pdf_bytes("Sneaky change")), "new.pdf"))
+
+    document = reload(session, document)
+    assert (document.stored_name, document.sha256, stored_files(app)) == before
+    assert (upload_dir(app) / document.stored_name).read_bytes() == original

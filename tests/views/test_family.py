@@ -11,6 +11,7 @@ from datetime import date
 import pytest
 from sqlalchemy import select
 
+from backoffice.domain.lifecycle import ReviewType
 from backoffice.models import EngagementStatus, FamilyInvolvement
 from tests import factories
 from tests.helpers import count, page_text, reload, text, tomorrow
@@ -27,10 +28,10 @@ def record_family_member(signed_in, case, **overrides):
         "relationship_to_subject": RELATIONSHIP,
         "name": NAME,
         "contact_details": CONTACT,
-        "invited_date": "2025-12-01",
-        "advocacy_offered": "y",
-        "advocacy_provider": "AAFDA",
-        "engagement_status": EngagementStatus.ENGAGED.value,
+        "preferred_language": "Polish",
+        "interpreter_needed": "y",
+        "accessibility_needs": "Large print letters.",
+        "safety_notes": "Lives with the subject's stepfather.",
         "notes": "Prefers to be contacted by email.",
         **overrides,
     }
@@ -64,11 +65,24 @@ def test_business_support_records_a_family_member_with_name_and_contact_details(
     assert record.relationship_to_subject == RELATIONSHIP
     assert record.name == NAME
     assert record.contact_details == CONTACT
-    assert record.invited_date == date(2025, 12, 1)
-    assert record.advocacy_offered is True
-    assert record.advocacy_provider == "AAFDA"
-    assert record.engagement_status == EngagementStatus.ENGAGED
+    assert (record.preferred_language, record.interpreter_needed) == ("Polish", True)
+    assert record.accessibility_needs == "Large print letters."
+    assert record.safety_notes == "Lives with the subject's stepfather."
+    assert record.side is None  # not a DHR
+    assert record.engagement_status == EngagementStatus.NOT_YET_INVITED  # until an invitation is recorded
     assert record.created_by_id == signed_in.user.id
+
+
+def test_a_dhr_family_member_needs_their_side(app, session, login_as):
+    case = factories.CaseFactory(review_type=ReviewType.DHR)
+    signed_in = login_as("business_support", streams=["domestic_abuse"])
+
+    refused = record_family_member(signed_in, case)
+    accepted = record_family_member(signed_in, case, side="perpetrator")
+
+    assert "For a DHR, say whether they are the victim's or the perpetrator's family or friends." in page_text(refused)
+    assert accepted.status_code == 302
+    assert session.execute(select(FamilyInvolvement.side)).scalar_one() == "perpetrator"
 
 
 @pytest.mark.parametrize("role", ["panel", "auditor"])
@@ -142,29 +156,6 @@ def test_restricted_values_are_not_found_by_searching_the_list(app, session, log
     assert RELATIONSHIP in page_text(found)  # search works, by the case
     assert response.status_code == 200
     assert RELATIONSHIP not in page_text(response)
-
-
-def test_an_invitation_date_in_the_future_is_refused(app, session, login_as):
-    case = factories.CaseFactory()
-    signed_in = login_as("business_support")
-
-    response = record_family_member(signed_in, case, invited_date=tomorrow().isoformat())
-
-    assert response.status_code == 200
-    shown = page_text(response)
-    assert "The invitation date cannot be in the future." in shown
-    assert "Nothing was saved" in shown
-    assert count(session, FamilyInvolvement) == 0
-
-
-def test_an_invitation_date_of_today_is_accepted(app, session, login_as):
-    case = factories.CaseFactory()
-    signed_in = login_as("business_support")
-
-    response = record_family_member(signed_in, case, invited_date=date.today().isoformat())
-
-    assert response.status_code == 302, page_text(response)[:2000]
-    assert count(session, FamilyInvolvement) == 1
 
 
 # --- archiving --------------------------------------------------------------------------------

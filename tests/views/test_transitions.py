@@ -15,7 +15,6 @@ from backoffice.domain.lifecycle import TRANSITIONS, ReviewType
 from backoffice.models import (
     ApprovalStatus,
     Case,
-    DocumentStatus,
     LegalMandate,
     Notification,
     TransitionLog,
@@ -62,8 +61,10 @@ def satisfy(session, case: Case, step) -> None:
             notification = expected[0] if expected else Notification(case=case, recipient=recipient, purpose=purpose)
             notification.sent_date = AWARE + timedelta(days=3)
             session.add(notification)
-        elif need == "document_approved":
-            factories.DocumentFactory(case=case, status=DocumentStatus.APPROVED)
+        elif need == "ready_to_publish":
+            factories.ready_to_publish(case, details[0][0])
+        elif need == "publication_decision":
+            case.publication_decision, case.publication_reason = details[0], "The family asked us not to publish."
         elif need in ("ho_qa_outcome", "panel_response"):
             setattr(case, need, details[0])
         else:  # pragma: no cover - a new kind of guard needs a line here
@@ -135,7 +136,7 @@ GUARDED = [(rt, step) for rt, step in STEPS if step.guards]
 
 
 @pytest.mark.parametrize("review_type, step", GUARDED, ids=[f"{rt.value}-{s.name}" for rt, s in GUARDED])
-def test_a_failing_guard_refuses_the_step_with_its_reason_and_nothing_changes(session, login_as, review_type, step):
+def test_a_failing_guard_refuses_the_step_with_its_reason_and_nothing_changes(app, session, login_as, review_type, step):
     case = case_in(review_type, step.sources[0])
     before = snapshot(session, case.id)
     signed_in = login_as(sorted(step.roles)[0])
@@ -145,7 +146,8 @@ def test_a_failing_guard_refuses_the_step_with_its_reason_and_nothing_changes(se
     assert response.status_code == 200
     page = response.get_data(as_text=True)
     session.expire_all()
-    reason = next(g(session.get(Case, case.id)) for g in step.guards if g(session.get(Case, case.id)))
+    with app.app_context():  # publication guards read the upload folder from the app's settings
+        reason = next(g(session.get(Case, case.id)) for g in step.guards if g(session.get(Case, case.id)))
     session.commit()
     assert str(reason).split(":")[0] in page.replace("&#39;", "'")
     assert snapshot(session, case.id) == before

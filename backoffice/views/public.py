@@ -1,0 +1,83 @@
+"""The public "Published reviews" page: no sign-in, nothing but what the partnership has published.
+
+A review appears only while publication.is_published holds (published, not embargoed, not past its
+online-until date) and only with its published documents; every document URL checks the same
+condition, so a guessed id leads nowhere. Pages carry no cookies and may be cached by proxies.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from datetime import date
+
+from flask import Blueprint, abort, current_app, render_template, request
+from sqlalchemy import select
+
+from backoffice.domain.files import describe_size
+from backoffice.domain.lifecycle import ReviewType
+from backoffice.domain.publication import public_condition
+from backoffice.extensions import db
+from backoffice.models import Case, DocumentStatus, PublicText, PublishedDocument
+from backoffice.views.downloads import send_stored
+
+bp = Blueprint("reviews", __name__, url_prefix="/reviews")
+
+POLICY = (
+    "default-src 'none'; style-src 'self'; script-src 'self'; img-src 'self'; "
+    "base-uri 'none'; form-action 'none'; frame-ancestors 'none'"
+)
+FORMATS = {"application/pdf": "PDF"}
+
+
+def public_documents(today: date):
+    """Published, unarchived documents of reviews the public may see today."""
+    return (
+        select(PublishedDocument)
+        .join(PublishedDocument.case)
+        .where(public_condition(today))
+        .where(PublishedDocument.status == DocumentStatus.PUBLISHED, PublishedDocument.archived_at.is_(None))
+    )
+
+
+@bp.get("/")
+def index():
+    """Published reviews by type, newest first, each with its documents; and how to refer a case."""
+    documents = db.session.scalars(
+        public_documents(date.today()).order_by(Case.publication_date.desc(), Case.id, PublishedDocument.id)
+    ).all()
+    reviews: dict[ReviewType, dict[Case, list[PublishedDocument]]] = defaultdict(dict)
+    for document in documents:
+        reviews[ReviewType(document.case.review_type)].setdefault(document.case, []).append(document)
+    response = current_app.make_response(render_template(
+        "public/reviews.html",
+        sections=[(t, list(reviews[t].items())) for t in ReviewType],
+        how_to_refer=db.session.scalar(select(PublicText).where(PublicText.key == "how_to_refer")),
+        describe=describe_document,
+    ))
+    return cacheable(response)
+
+
+@bp.get("/documents/<int:document_id>")
+def document(document_id: int):
+    """A published document, while its review is public; otherwise nothing is there."""
+    found = db.session.scalar(public_documents(date.today()).where(PublishedDocument.id == document_id))
+    if found is None:
+        abort(404)
+    return cacheable(send_stored(found, public=True))
+
+
+def describe_document(document: PublishedDocument) -> str:
+    """'PDF, 1.2 MB', so a link says what it leads to."""
+    kind = FORMATS.get(document.content_type) or document.original_filename.rsplit(".", 1)[-1].upper()
+    return f"{kind}, {describe_size(document.size_bytes)}"
+
+
+def cacheable(response):
+    """Let browsers and shared proxies keep the response for a while, and revalidate it cheaply."""
+    response.cache_control.public = True
+    response.cache_control.max_age = current_app.config["PUBLIC_CACHE_SECONDS"]
+    response.headers["Content-Language"] = "en-GB"
+    response.headers.setdefault("Content-Security-Policy", POLICY)
+    if not response.direct_passthrough:
+        response.add_etag()
+    return response.make_conditional(request)
