@@ -120,12 +120,14 @@ def still_to_tell(members: list[FamilyInvolvement]) -> list[FamilyInvolvement]:
     ]
 
 
-def summary(members: list[FamilyInvolvement]) -> dict:
+def summary(members: list[FamilyInvolvement], dhr: bool = False) -> dict:
     """What the case page says about the family: how many were invited, are engaged, and (of those
-    taking part) have been told the publication date."""
+    taking part) have been told the publication date; for a DHR, who has not been offered advocacy
+    (the chair offers specialist advocacy, such as AAFDA, at the first meeting)."""
     current = [m for m in members if m.archived_at is None]
     taking_part = [m for m in current if EngagementStatus(m.engagement_status) in TAKING_PART]
     return {
+        "advocacy_due": [m for m in taking_part if dhr and not m.advocacy_offered],
         "members": current,
         "invited": sum(m.invited_date is not None for m in current),
         "engaged": sum(EngagementStatus(m.engagement_status) is EngagementStatus.ENGAGED for m in current),

@@ -195,7 +195,8 @@ class CaseView(SecureModelView):
             "first_state": lifecycle.state_label(
                 case.review_type, case.timeline[0].from_state if case.timeline else case.state
             ),
-            "family": family.summary(case.family) if may("family", "read") else None,
+            "family": family.summary(case.family, dhr=case.review_type == ReviewType.DHR)
+            if may("family", "read") else None,
             "publication": may("publication", "read"),
         }
 

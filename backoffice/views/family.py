@@ -190,6 +190,9 @@ class FamilyEventView(SecureModelView):
         "reason": {"description": "If a meeting was not attended: why, as far as is known (rethink 'did not attend')."},
         "support_offered": {"description": "What was offered to make taking part possible (interpreter, transport, another time...)."},
         "outcome": {"description": "For a contact attempt."},
+        "advocate_organisation": {
+            "description": "DHR families are offered specialist advocacy (e.g. AAFDA) at the first meeting."
+        },
     }
 
     def __init__(self, *args, **kwargs) -> None:

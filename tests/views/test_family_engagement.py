@@ -204,3 +204,17 @@ def test_the_board_does_not_see_the_family_section(app, session, login_as):
     assert response.status_code == 200
     assert "Grandmother" not in page_text(response)
     assert 'data-testid="family-summary"' not in text(response)
+
+
+def test_a_dhr_case_page_names_family_members_not_yet_offered_advocacy(app, session, login_as):
+    case = factories.CaseFactory(review_type="DHR")
+    offered = factories.FamilyFactory(case=case, relationship_to_subject="Mother", side="victim")
+    factories.FamilyFactory(case=case, relationship_to_subject="Brother", side="victim")
+    factories.FamilyEventFactory(member=offered, event_type=EventType.INVITATION)
+    factories.FamilyEventFactory(member=offered, event_type=EventType.ADVOCACY_OFFERED, advocate_organisation="AAFDA")
+    session.commit()
+    assert reload(session, offered).engagement_status == EngagementStatus.INVITED
+
+    page = page_text(login_as("business_support", streams=["domestic_abuse"]).get(f"/admin/case/details/?id={case.id}"))
+
+    assert "Specialist advocacy (e.g. AAFDA) not yet offered to: Brother." in " ".join(page.split())
