@@ -11,34 +11,19 @@ PDF and a 3,000-paragraph Word document. Needs the test extras (fpdf2, python-do
 
 from __future__ import annotations
 
-import os
-import statistics
 import sys
 import time
 from datetime import date, timedelta
 
-from flask_migrate import downgrade, upgrade
+from common import fresh_app, timed
 
-sys.path.insert(0, os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
-
-from backoffice import create_app  # noqa: E402
 from backoffice.domain import anonymisation, files  # noqa: E402
 from backoffice.domain.lifecycle import ReviewType  # noqa: E402
 from backoffice.extensions import db  # noqa: E402
 from backoffice.models import Case, DocumentStatus, DocumentType, PublishedDocument  # noqa: E402
-from config import TestConfig  # noqa: E402
 from tests.generated_documents import report_docx, report_pdf  # noqa: E402
 
 REVIEWS = int(sys.argv[1]) if len(sys.argv) > 1 else 500
-
-
-def timed(action, runs: int = 20) -> str:
-    timings = []
-    for _ in range(runs):
-        started = time.perf_counter()
-        action()
-        timings.append((time.perf_counter() - started) * 1000)
-    return f"median {statistics.median(timings):7.1f} ms   (best {min(timings):.1f} ms)"
 
 
 def publish_many() -> None:
@@ -63,25 +48,22 @@ def publish_many() -> None:
 
 
 def main() -> None:
-    url = os.environ["BENCH_DATABASE_URL"].replace("postgresql://", "postgresql+psycopg://", 1)
-    app = create_app(TestConfig(), overrides={"SQLALCHEMY_DATABASE_URI": url})
+    app = fresh_app()
     with app.app_context():
-        downgrade(revision="base")
-        upgrade()
         started = time.perf_counter()
         publish_many()
         print(f"published {REVIEWS:,} reviews in {time.perf_counter() - started:.1f}s")
     client = app.test_client()
     etag = client.get("/reviews/").headers["ETag"]
-    print(f"/reviews/ page     {timed(lambda: client.get('/reviews/'))}")
-    print(f"/reviews/ 304      {timed(lambda: client.get('/reviews/', headers={'If-None-Match': etag}))}")
+    print(f"/reviews/ page     {timed(lambda: client.get('/reviews/'), runs=20)}")
+    print(f"/reviews/ 304      {timed(lambda: client.get('/reviews/', headers={'If-None-Match': etag}), runs=20)}")
 
     names = [anonymisation.Identifier("the subject's legal name", "Jayden Okonkwo")]
     births = [("the subject's date of birth", date(2014, 3, 7))]
     pdf = report_pdf(*[[f"Page {p}: agencies met and shared what they knew about Child Q."] * 12 for p in range(100)])
     docx = report_docx(*[f"Paragraph {p}: what the review found about Child Q." for p in range(3000)])
-    print(f"check 100-page PDF {timed(lambda: anonymisation.scan(pdf, files.PDF, names, births), runs=5)}")
-    print(f"check 3,000-para DOCX {timed(lambda: anonymisation.scan(docx, files.DOCX, names, births), runs=5)}")
+    print(f"check 100-page PDF {timed(lambda: anonymisation.scan(pdf, files.PDF, names, births))}")
+    print(f"check 3,000-para DOCX {timed(lambda: anonymisation.scan(docx, files.DOCX, names, births))}")
 
 
 if __name__ == "__main__":
