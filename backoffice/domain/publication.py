@@ -202,7 +202,10 @@ def _embargo_problem(case: Case, today: date) -> str | None:
     if not embargoed(case, today):
         return None
     until = f" until {case.embargo_until:%d %b %Y}" if case.embargo_until else " until it is lifted"
-    return f"Publication is embargoed{until}: {case.embargo_reason.strip()}"
+    return (
+        f"Publication is embargoed{until}: {case.embargo_reason.strip().rstrip('.')}. "
+        "When it ends, clear the embargo on the publication record."
+    )
 
 
 def _notice_problem(case: Case, key: str, who: str, latest: date | None) -> str | None:
