@@ -1422,6 +1422,7 @@ def _documents(ctx: Context, pseudonym: str, review: Case) -> list[PublishedDocu
             title=title,
             document_type=document_type,
             status=DocumentStatus.APPROVED if status == DocumentStatus.PUBLISHED else status,
+            file_uploaded_by_id=ctx.users["business_support"].id,
             stored_name=stored.stored_name,
             original_filename=f"{_slug(review, document_type)}.{file_format}",
             content_type=stored.content_type,

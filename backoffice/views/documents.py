@@ -5,16 +5,16 @@ from __future__ import annotations
 from pathlib import PurePath
 
 from flask import current_app, flash, url_for
-from flask_login import current_user
 from flask_admin.actions import action
+from flask_login import current_user
 from flask_wtf.file import FileField, FileRequired
 from markupsafe import Markup, escape
 from wtforms.validators import Optional, ValidationError
 
 from backoffice.extensions import db
 from backoffice.domain import files, publication
-from backoffice.models.document import FILE_FIELDS
 from backoffice.models import DocumentStatus, DocumentType, DocumentVersion, PublishedDocument, utcnow
+from backoffice.models.document import FILE_FIELDS
 from backoffice.views.base import label_formatter, today
 from backoffice.views.cases import CaseRecordView
 
