@@ -21,7 +21,7 @@ from backoffice.domain.lifecycle import ReviewType
 from backoffice.models import DocumentStatus, DocumentType, DocumentVersion, PublishedDocument
 from tests import factories
 from tests.factories import docx_bytes, odt_bytes, pdf_bytes
-from tests.helpers import count, page_text, reload, text
+from tests.helpers import count, page_text, reload
 from tests.html_pages import list_items
 
 CREATE = "/admin/document/new/"

@@ -6,15 +6,13 @@ auditors see the rest of the record; lists and exports never carry the restricte
 
 from __future__ import annotations
 
-from datetime import date
-
 import pytest
 from sqlalchemy import select
 
 from backoffice.domain.lifecycle import ReviewType
 from backoffice.models import EngagementStatus, FamilyInvolvement
 from tests import factories
-from tests.helpers import count, page_text, reload, text, tomorrow
+from tests.helpers import page_text, reload, text
 
 CREATE = "/admin/family/new/"
 NAME = "Philippa Quillfeather"

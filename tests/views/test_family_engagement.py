@@ -11,7 +11,7 @@ import pytest
 from sqlalchemy import select
 
 from backoffice.domain.family import CONTACT
-from backoffice.models import EngagementStatus, EventType, FamilyEvent, FamilyInvolvement
+from backoffice.models import EngagementStatus, EventType, FamilyEvent
 from tests import factories
 from tests.helpers import count, page_text, reload, text, tomorrow
 from tests.html_pages import list_items
