@@ -19,6 +19,21 @@ demo_cli = AppGroup("demo", help="Fictional demonstration data.")
 audit_cli = AppGroup("audit", help="The audit trail.")
 
 
+@click.command("db-roles")
+@click.option("--admin-url", envvar="POSTGRES_ADMIN_URL", required=True,
+              help="A PostgreSQL superuser's URL for the app's database (or set POSTGRES_ADMIN_URL).")
+@click.option("--owner", default="backoffice_owner", show_default=True, help="The login migrations run as.")
+@click.option("--app", "app_role", default="backoffice_app", show_default=True, help="The login the app runs as.")
+def db_roles(admin_url: str, owner: str, app_role: str) -> None:
+    """Create the least-privilege PostgreSQL logins: an owner for migrations, and the app's own."""
+    from backoffice.database_roles import create_roles, login_url
+
+    create_roles(admin_url, owner, app_role)
+    click.echo(f"Set MIGRATION_DATABASE_URL={login_url(admin_url, owner).render_as_string(hide_password=False)}")
+    click.echo(f"Set DATABASE_URL={login_url(admin_url, app_role).render_as_string(hide_password=False)}")
+    click.echo("Give each login a password (ALTER ROLE ... PASSWORD) unless PostgreSQL trusts local connections.")
+
+
 
 def enrol_authenticator(user: User) -> str:
     """Give the user an authenticator (TOTP) secret; returns the key to type into the app, shown once."""
@@ -100,12 +115,40 @@ def demo_load(if_empty: bool) -> None:
 
 @audit_cli.command("verify")
 def audit_verify() -> None:
-    """Check the audit trail's hash chain; name the first row that was edited, deleted or moved."""
-    from backoffice.domain.audit import verify
+    """Check the audit trail's keyed hash chain and its checkpoints; name what was tampered with."""
+    from flask import current_app
 
+    from backoffice.domain.audit import AuditError, checkpoint_problems, read_checkpoints, verify
+
+    try:
+        checkpoints = read_checkpoints(current_app.config["AUDIT_CHECKPOINT_FILE"])
+    except AuditError as exc:
+        raise click.ClickException(f"The audit checkpoints cannot be trusted: {exc}") from None
     with db.engine.connect() as connection:
         broken = verify(connection)
+        problems = checkpoint_problems(connection, checkpoints)
         total = connection.execute(select(func.count()).select_from(AuditEvent)).scalar_one()
     if broken is not None:
         raise click.ClickException(f"The audit trail is broken at row {broken}: it was edited, deleted or moved.")
-    click.echo(f"The audit trail is intact ({total} rows).")
+    if problems:
+        raise click.ClickException("The audit trail has lost rows: " + "; ".join(problems) + ".")
+    if checkpoints:
+        click.echo(f"The audit trail is intact ({total} rows), and holds every row of its {len(checkpoints)} checkpoints.")
+    else:
+        click.echo(f"The audit trail is intact ({total} rows). No checkpoint yet: run `flask audit checkpoint` "
+                   "on a schedule, or a deleted tail cannot be told from an intact trail.")
+
+
+@audit_cli.command("checkpoint")
+def audit_checkpoint() -> None:
+    """Record the chain's head (rows and last hash) in AUDIT_CHECKPOINT_FILE, and print it."""
+    from flask import current_app
+
+    from backoffice.domain.audit import append_checkpoint, head, verify
+
+    with db.engine.connect() as connection:
+        broken = verify(connection)
+        if broken is not None:
+            raise click.ClickException(f"Not checkpointed: the audit trail is broken at row {broken}.")
+        checkpoint = head(connection)
+    click.echo(append_checkpoint(current_app.config["AUDIT_CHECKPOINT_FILE"], checkpoint))

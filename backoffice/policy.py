@@ -142,6 +142,9 @@ POLICY: dict[str, dict[str, frozenset[RoleName]]] = {
     },
 }
 
+# Resources that are case content: readable only within the case's review stream, and never by admins.
+CASE_RESOURCES = frozenset({"case", "decision", "family", "document", "publication", "notification", "hold", "deadline"})
+
 # Plain (non Flask-Admin) endpoints: PUBLIC needs no login, SIGNED_IN any signed-in user,
 # SIGN_IN_STEP is part of signing in, and a (resource, action) pair defers to POLICY. The access-matrix test fails on an endpoint missing here.
 PUBLIC = "public"
@@ -162,6 +165,7 @@ ROUTES: dict[str, str | tuple[str, str]] = {
     "security.mf_recovery": SIGN_IN_STEP,
     "security.mf_recovery_codes": SIGNED_IN,
     "index": PUBLIC,
+    "favicon": PUBLIC,
     "admin.index": SIGNED_IN,
     "admin.static": PUBLIC,
     "documents.download": ("document", "read"),

@@ -43,9 +43,11 @@ _state: dict = {}
 
 
 def bind(session, app) -> None:
-    """Point every factory at `session`; hashes and file storage use `app`'s settings."""
+    """Point every factory at `session`; hashes, file storage and the audit chain's key use `app`'s
+    settings."""
     _state["session"] = session
     _state["app"] = app
+    session.info["audit_key"] = app.config["AUDIT_KEY"]
 
 
 def _session():

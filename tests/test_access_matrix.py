@@ -7,6 +7,8 @@ must leave the database exactly as it was.
 
 from __future__ import annotations
 
+import re
+
 import pytest
 from sqlalchemy import func, select
 
@@ -14,6 +16,7 @@ from backoffice.models import AuditEvent, Base, PublicText
 from backoffice.policy import PUBLIC, ROUTES, SIGN_IN_STEP, SIGNED_IN, RoleName, roles_allowed
 from tests import factories
 from tests.conftest import SignedIn, csrf_token
+from tests.helpers import csv_rows, text
 
 ROLES = [r.value for r in RoleName]
 
@@ -191,3 +194,69 @@ def test_nobody_may_hard_delete_anything():
 def test_admin_alone_does_not_read_case_data():
     for resource in ("case", "decision", "family", "document"):
         assert RoleName.ADMIN not in roles_allowed(resource, "read")
+
+
+# --- audit rows: the audit log shows each reader only events about records they may read ---------
+
+# Written out by hand rather than read from POLICY, so a change to the policy has to change this too.
+# (role, streams) -> the kinds of event its audit log shows.
+AUDIT_ROWS_SHOWN = {
+    ("auditor", ("children",)): {"children case", "agency", "user", "sign-in"},
+    ("auditor", ("adults",)): {"adults case", "agency", "user", "sign-in"},
+    ("auditor", ("children", "adults")): {"children case", "adults case", "both streams' export", "agency", "user", "sign-in"},
+    ("admin", ("children", "adults", "domestic_abuse")): {"agency", "user", "sign-in"},
+}
+
+
+@pytest.fixture
+def audit_rows(app, session, login_as) -> dict[str, set[int]]:
+    """Events of every kind, by kind: the audit row ids each kind wrote."""
+    def new_rows(make) -> set[int]:
+        session.expire_all()
+        before = set(session.scalars(select(AuditEvent.id)))
+        make()
+        session.expire_all()
+        rows = set(session.scalars(select(AuditEvent.id))) - before
+        session.commit()
+        assert rows
+        return rows
+
+    exporter = login_as("business_support", streams=["children", "adults"])
+    return {
+        "children case": new_rows(lambda: factories.CaseFactory(review_type="CSPR", subject_pseudonym="Child K")),
+        "adults case": new_rows(lambda: factories.CaseFactory(review_type="SAR", subject_pseudonym="Mr K",
+                                                              concerns="A narrative admins must not read")),
+        "both streams' export": new_rows(lambda: exporter.get("/admin/case/export/csv/")),
+        "agency": new_rows(lambda: factories.AgencyFactory(name="West Marches Police")),
+        "user": new_rows(lambda: factories.UserFactory(roles=["panel"])),
+        "sign-in": new_rows(lambda: login_as("panel")),
+    }
+
+
+def shown_kinds(audit_rows, ids) -> set[str]:
+    return {kind for kind, rows in audit_rows.items() if rows & ids}
+
+
+@pytest.mark.parametrize("role, streams", AUDIT_ROWS_SHOWN, ids=lambda v: v if isinstance(v, str) else "+".join(v))
+def test_the_audit_log_list_details_search_and_export_show_only_readable_events(app, session, login_as, audit_rows,
+                                                                                role, streams):
+    reader = login_as(role, streams=streams)
+    expected = AUDIT_ROWS_SHOWN[(role, streams)]
+    every_row = set().union(*audit_rows.values())
+
+    listed = {int(i) for i in re.findall(r"/admin/audit/details/\?id=(\d+)", text(reader.get("/admin/audit/?page_size=100")))}
+    opened = {i for i in every_row if reader.get(f"/admin/audit/details/?id={i}").status_code == 200}
+    case_refs = [r for r in re.findall(r"(?:CSPR|SAR)-\d{4}-\d{3}", str(session.scalars(select(AuditEvent.object_ref)).all()))]
+    session.commit()
+    searched = {int(i) for ref in set(case_refs)
+                for i in re.findall(r"/admin/audit/details/\?id=(\d+)", text(reader.get(f"/admin/audit/?search={ref}")))}
+
+    assert shown_kinds(audit_rows, listed & every_row) == expected
+    assert shown_kinds(audit_rows, opened) == expected
+    assert shown_kinds(audit_rows, searched) <= expected
+    if role == "auditor":
+        exported = csv_rows(reader.get("/admin/audit/export/csv/"))
+        readable_types = {{"children": "CSPR", "adults": "SAR"}[s] for s in streams}
+        assert {row["Case"].split("-")[0] for row in exported if row["Case"]} == readable_types
+    else:
+        assert "A narrative admins must not read" not in text(reader.get("/admin/audit/?page_size=100"))

@@ -1,14 +1,17 @@
 """The audit trail is tamper-evident: `flask audit verify` names the first row that was edited,
-deleted or moved.
+deleted or moved, and with checkpoints it also notices a deleted tail or an emptied trail.
 
-Each row carries the hash of the row before it and a hash over its own content. On PostgreSQL a
-trigger also refuses UPDATE and DELETE outright, so the tampering below is done as a superuser
-would: by switching the trigger off inside the tampering transaction and on again afterwards.
-On SQLite there is no trigger; the chain alone must give the game away.
+Each row carries the hash of the row before it and an HMAC over its own content, keyed with
+AUDIT_KEY, which the database never holds. On PostgreSQL the app's own login cannot change the
+table at all (tests/test_database_roles.py), so the tampering below is done as a superuser would: by
+switching the trigger off inside the tampering transaction and on again afterwards. On SQLite
+there is no trigger; the chain and the checkpoints alone must give the game away.
 """
 
 from __future__ import annotations
 
+import hashlib
+import json
 import re
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -17,10 +20,10 @@ import pytest
 from sqlalchemy import create_engine, select, text
 from sqlalchemy.engine import Connection
 
-from backoffice.domain.audit import row_hash
+from backoffice.domain.audit import HASHED_FIELDS, row_hash
 from backoffice.models import AuditEvent
 from tests import factories
-from tests.conftest import sign_in
+from tests.conftest import postgres_admin_url, sign_in
 
 EVENTS = AuditEvent.__table__
 CONTENT = [c.name for c in EVENTS.columns if c.name != "id"]
@@ -32,6 +35,37 @@ CONTENT = [c.name for c in EVENTS.columns if c.name != "id"]
 def verify(app):
     """Run `flask audit verify` as an operator would."""
     return app.test_cli_runner().invoke(args=["audit", "verify"])
+
+
+def checkpoint(app):
+    """Run `flask audit checkpoint`, as the partnership's scheduled job does."""
+    result = app.test_cli_runner().invoke(args=["audit", "checkpoint"])
+    assert result.exit_code == 0, result.output
+    return result
+
+
+def key(app) -> bytes:
+    return app.config["AUDIT_KEY"].encode()
+
+
+def unkeyed_hash(row: dict) -> str:
+    """What someone with database access but not the key can compute: the same content, plain SHA-256."""
+    canonical = json.dumps({f: (v.isoformat() if hasattr(v, "isoformat") else v) for f, v in
+                            ((f, row.get(f)) for f in HASHED_FIELDS)}, sort_keys=True, separators=(",", ":"))
+    return hashlib.sha256(canonical.encode()).hexdigest()
+
+
+def rehash_from(conn: Connection, first_id: int, hasher) -> None:
+    """Recompute the hash of every row from `first_id` on with `hasher`, chaining as the app does."""
+    rows = [dict(r) for r in conn.execute(EVENTS.select().order_by(EVENTS.c.id)).mappings()]
+    previous = "0" * 64
+    for current in rows:
+        if current["id"] >= first_id:
+            current["prev_hash"] = previous
+            current["hash"] = hasher(current)
+            conn.execute(EVENTS.update().where(EVENTS.c.id == current["id"]).values(
+                prev_hash=current["prev_hash"], hash=current["hash"]))
+        previous = current["hash"]
 
 
 def broken_row(result) -> int | None:
@@ -68,12 +102,12 @@ def trail(app, session) -> list[int]:
 
 @pytest.fixture
 def tampering(app, engine) -> Iterator:
-    """tampering() as conn: a connection of its own, as someone with direct database access.
+    """tampering() as conn: a connection of its own, as a superuser with direct database access.
 
     On PostgreSQL it first shows that the trigger refuses UPDATE and DELETE, then switches the
     trigger off for the tampering transaction only.
     """
-    own_engine = create_engine(engine.url)
+    own_engine = create_engine(postgres_admin_url() if engine.dialect.name == "postgresql" else engine.url)
 
     @contextmanager
     def _tamper(probe_id: int) -> Iterator[Connection]:
@@ -130,7 +164,8 @@ def test_every_row_links_to_the_one_before_it(app, session, trail):
     for previous, current in zip(rows, rows[1:]):
         assert current["prev_hash"] == previous["hash"]
     for current in rows:
-        assert row_hash(current) == current["hash"]
+        assert row_hash(current, key(app)) == current["hash"]
+        assert unkeyed_hash(current) != current["hash"]
 
 
 # --- on PostgreSQL the database itself refuses -------------------------------------------------
@@ -139,7 +174,7 @@ def test_every_row_links_to_the_one_before_it(app, session, trail):
 def test_postgresql_refuses_to_update_or_delete_an_audit_row(app, engine, session, trail):
     if engine.dialect.name != "postgresql":
         pytest.skip("the append-only trigger exists on PostgreSQL only")
-    own_engine = create_engine(engine.url)
+    own_engine = create_engine(postgres_admin_url())
     try:
         with own_engine.begin() as conn:
             assert_refused_by_the_trigger(conn, trail[3])
@@ -172,18 +207,31 @@ def test_verify_names_the_row_whose_content_was_edited(app, trail, tampering, co
     assert "intact" not in result.output
 
 
-def test_an_edited_row_given_a_fresh_hash_still_breaks_the_chain_at_the_next_row(app, trail, tampering):
+def test_an_edited_row_given_a_fresh_hash_with_the_right_key_still_breaks_the_chain_at_the_next_row(app, trail, tampering):
     target = trail[len(trail) // 2]
     with tampering(target) as conn:
         forged = {**row(conn, target), "changes": '{"subject_pseudonym": [null, "Someone Else"]}'}
         conn.execute(
-            EVENTS.update().where(EVENTS.c.id == target).values(changes=forged["changes"], hash=row_hash(forged))
+            EVENTS.update().where(EVENTS.c.id == target).values(changes=forged["changes"], hash=row_hash(forged, key(app)))
         )
 
     result = verify(app)
 
     assert result.exit_code != 0
     assert broken_row(result) == trail[trail.index(target) + 1], result.output
+
+
+@pytest.mark.parametrize("hasher", [unkeyed_hash, lambda r: row_hash(r, b"a guessed key")], ids=["unkeyed", "wrong key"])
+def test_a_row_rewritten_and_every_later_hash_recomputed_without_the_key_is_caught(app, trail, tampering, hasher):
+    target = trail[len(trail) // 2]
+    with tampering(target) as conn:
+        conn.execute(EVENTS.update().where(EVENTS.c.id == target).values(actor="someone.else@example.org"))
+        rehash_from(conn, target, hasher)
+
+    result = verify(app)
+
+    assert result.exit_code != 0
+    assert broken_row(result) == target, result.output
 
 
 def test_verify_names_the_row_after_one_that_was_deleted(app, trail, tampering):
@@ -219,3 +267,79 @@ def test_verify_names_the_earliest_of_several_tampered_rows(app, trail, tamperin
 
     assert broken_row(result) == earlier, result.output
 
+
+
+# --- checkpoints catch what a chain cannot: rows gone from the end ------------------------------
+
+
+def test_a_checkpoint_records_the_head_and_verify_checks_the_trail_against_it(app, trail):
+    line = json.loads(checkpoint(app).output.strip().splitlines()[-1])
+
+    assert line["rows"] == len(trail) and line["last_id"] == trail[-1]
+    assert app.config["AUDIT_CHECKPOINT_FILE"].read_text().strip().splitlines()[-1] == json.dumps(line, sort_keys=True)
+    result = verify(app)
+    assert result.exit_code == 0, result.output
+    assert "holds every row of its 1 checkpoints" in result.output
+
+
+def test_without_a_checkpoint_verify_says_a_deleted_tail_would_go_unnoticed(app, trail):
+    result = verify(app)
+
+    assert result.exit_code == 0
+    assert "No checkpoint yet" in result.output
+
+
+def test_deleting_the_newest_rows_after_a_checkpoint_is_caught(app, trail, tampering):
+    checkpoint(app)
+    with tampering(trail[-1]) as conn:
+        conn.execute(EVENTS.delete().where(EVENTS.c.id.in_(trail[-2:])))
+
+    result = verify(app)
+
+    assert result.exit_code != 0
+    assert "lost rows" in result.output and f"ending at row {trail[-1]}" in result.output, result.output
+
+
+def test_emptying_the_trail_after_a_checkpoint_is_caught(app, engine, trail, tampering):
+    checkpoint(app)
+    with tampering(trail[0]) as conn:
+        if conn.dialect.name == "postgresql":
+            conn.execute(text("TRUNCATE audit_event"))
+        else:
+            conn.execute(EVENTS.delete())
+
+    result = verify(app)
+
+    assert result.exit_code != 0
+    assert "lost rows" in result.output and "intact" not in result.output, result.output
+
+
+def test_new_rows_after_a_checkpoint_are_fine(app, session, trail):
+    checkpoint(app)
+    factories.AgencyFactory(name="East Marches Police")
+
+    result = verify(app)
+
+    assert result.exit_code == 0, result.output
+
+
+def test_a_forged_checkpoint_is_refused(app, trail):
+    checkpoint(app)
+    path = app.config["AUDIT_CHECKPOINT_FILE"]
+    line = json.loads(path.read_text().splitlines()[-1])
+    path.write_text(json.dumps({**line, "rows": 1, "last_id": trail[0]}) + "\n")
+
+    result = verify(app)
+
+    assert result.exit_code != 0
+    assert "checkpoints cannot be trusted" in result.output
+
+
+def test_a_broken_trail_is_not_checkpointed(app, trail, tampering):
+    with tampering(trail[2]) as conn:
+        conn.execute(EVENTS.update().where(EVENTS.c.id == trail[2]).values(reason="nothing happened"))
+
+    result = app.test_cli_runner().invoke(args=["audit", "checkpoint"])
+
+    assert result.exit_code != 0 and "broken at row" in result.output
+    assert not app.config["AUDIT_CHECKPOINT_FILE"].exists()

@@ -231,7 +231,7 @@ PAGES = [
     ("admin", lambda w: f"/admin/deadline_rule/details/?id={w['rule'].id}", ("rlabel", "rsource"), ()),
     ("admin", lambda w: f"/admin/deadline_rule/edit/?id={w['rule'].id}", ("rlabel", "rsource"), ()),
     ("admin", lambda w: "/admin/agency/", ("agency", "parent"), ()),
-    ("admin", lambda w: "/admin/audit/?page_size=100", ("arch",), ()),
+    ("admin", lambda w: "/admin/audit/?page_size=100", (), ("arch",)),  # a case's archive reason is case content
 ]
 
 

@@ -5,20 +5,31 @@ the same transaction, so every path is covered (forms, inline edits, actions, li
 CLI, the demo loader) and a change whose audit row cannot be written is rolled back with it. Bulk
 UPDATE/DELETE statements on audited tables are refused, because they bypass attribute history.
 
-Each row stores the hash of the row before it and its own hash over its content, so editing,
-deleting or reordering rows breaks the chain; `verify()` names the first broken row.
+Each row stores the hash of the row before it and its own HMAC (keyed with AUDIT_KEY, which the
+database never holds) over its content, so editing, deleting or reordering rows breaks the chain and
+nobody with database access alone can recompute it; `verify()` names the first broken row.
+Checkpoints of the chain's head, kept outside the database (`flask audit checkpoint`), catch a
+deleted tail or a truncated trail, which a chain alone cannot show.
+
+Secrets (password hashes, authenticator secrets, recovery codes, session identifiers) never enter a
+row: each model names its secret columns (`SECRET`), and they are recorded as "(changed)" only.
 """
 
 from __future__ import annotations
 
 import hashlib
+import hmac
+import re
 import json
 from dataclasses import dataclass
+from itertools import combinations
+from pathlib import Path
 from datetime import date, datetime
 from enum import Enum
 from typing import Any, Iterable
 
-from flask import g, has_request_context, request
+from flask import current_app, g, has_request_context, request
+from flask import session as http_session
 from flask_login import current_user
 from sqlalchemy import event, func, insert, inspect, select, text
 from sqlalchemy.orm import Session
@@ -48,8 +59,16 @@ from backoffice.models import (
     UserStream,
 )
 from backoffice.models.base import utcnow
+from backoffice.policy import CASE_RESOURCES
 
 GENESIS = "0" * 64
+# The sign-in forms whose failures are audited (and count towards the account's lockout).
+SIGN_IN_FORMS = {
+    "security.login": "Failed sign-in",
+    "security.two_factor_token_validation": "Wrong authenticator code at sign-in",
+    "security.mf_recovery": "Wrong recovery code at sign-in",
+}
+REQUEST_ID = re.compile(r"[A-Za-z0-9][A-Za-z0-9._-]{7,35}")
 LOCK_KEY = 724_117  # PostgreSQL advisory lock serialising writers of the chain
 
 # Audited model -> (object type, policy resource deciding who may see its restricted values).
@@ -75,10 +94,12 @@ AUDITED: dict[type, tuple[str, str]] = {
     UserStream: ("user_stream", "user"),
     Role: ("role", "user"),
 }
+# Object types whose events are case content: shown only to readers of the case's stream.
+CASE_CONTENT_TYPES = frozenset(t for t, resource in AUDITED.values() if resource in CASE_RESOURCES)
 # Fields whose values are restricted: recorded apart, shown only to roles that may see them.
 RESTRICTED: dict[type, tuple[str, ...]] = {Case: Case.RESTRICTED, FamilyInvolvement: FamilyInvolvement.RESTRICTED}
 # Secrets are never recorded, only that they changed.
-SECRET_FIELDS = {"password", "fs_uniquifier"}
+SECRETS: dict[type, tuple[str, ...]] = {model: getattr(model, "SECRET", ()) for model in AUDITED}
 SECRET = "(changed)"
 # Collections recorded by the names of their members.
 COLLECTIONS = {Case: ("abuse_categories",), User: ("roles",)}
@@ -97,6 +118,7 @@ class Entry:
     changes: dict | None = None
     restricted_changes: dict | None = None
     reason: str | None = None
+    streams: str | None = None
 
 
 # --- context ---------------------------------------------------------------------------------------
@@ -137,9 +159,13 @@ def _diff(obj, created: bool) -> tuple[dict, dict]:
     """{field: [before, after]} for what changed (all set fields when created), split by restriction."""
     state = inspect(obj)
     restricted = RESTRICTED.get(type(obj), ())
+    secret = SECRETS.get(type(obj), ())
+    ignored = getattr(type(obj), "NOT_AUDITED", ())
     changes: dict = {}
     hidden: dict = {}
     for column in state.mapper.column_attrs:
+        if column.key in ignored:
+            continue
         history = state.attrs[column.key].history
         if not created and not history.has_changes():
             continue
@@ -149,8 +175,8 @@ def _diff(obj, created: bool) -> tuple[dict, dict]:
             continue
         if before == after and not created:
             continue
-        if column.key in SECRET_FIELDS:
-            changes[column.key] = [SECRET if before else None, SECRET]
+        if column.key in secret:
+            changes[column.key] = [SECRET if before else None, SECRET if after else None]
         elif column.key in restricted:
             hidden[column.key] = [before, after]
         else:
@@ -168,11 +194,34 @@ def _diff(obj, created: bool) -> tuple[dict, dict]:
     return changes, hidden
 
 
-def _reference(obj) -> str | None:
-    case = obj if isinstance(obj, Case) else getattr(obj, "case", None)
-    if case is None and isinstance(obj, (CriterionAssessment, DecisionApproval)) and obj.decision is not None:
-        case = obj.decision.case
-    return getattr(case, "reference", None)
+def case_of(obj) -> Case | None:
+    """The case a record belongs to (itself for a case), if any."""
+    if isinstance(obj, Case):
+        return obj
+    if isinstance(obj, (CriterionAssessment, DecisionApproval)):
+        return obj.decision.case if obj.decision is not None else None
+    return getattr(obj, "case", None)
+
+
+def stream_key(streams: Iterable) -> str | None:
+    """Streams as the `streams` column holds them: sorted, comma-joined."""
+    names = sorted({str(getattr(s, "value", s)) for s in streams})
+    return ",".join(names) or None
+
+
+def stream_keys_within(streams: Iterable) -> list[str]:
+    """Every `streams` value whose streams all lie within `streams` (what a reader of them may see)."""
+    names = sorted({str(getattr(s, "value", s)) for s in streams})
+    return [",".join(group) for size in range(1, len(names) + 1) for group in combinations(names, size)]
+
+
+def case_facts(case: Case | None) -> tuple[str | None, str | None]:
+    """(reference, streams) of the case an event is about."""
+    if case is None or case.review_type is None:
+        return None, None
+    from backoffice.domain.lifecycle import ReviewType
+
+    return case.reference, stream_key([ReviewType(case.review_type).stream])
 
 
 def _action_for(obj, created: bool, changes: dict) -> AuditAction:
@@ -198,34 +247,52 @@ def _entries_for_flush(session: Session) -> list[Entry]:
         if not created and not changes and not hidden:
             continue
         object_type, _ = AUDITED[type(obj)]
+        reference, streams = case_facts(case_of(obj))
         entries.append(
             Entry(
                 action=_action_for(obj, created, changes),
                 object_type=object_type,
                 object_id=getattr(obj, "id", None),
-                object_ref=_reference(obj),
+                object_ref=reference,
                 changes=changes or None,
                 restricted_changes=hidden or None,
                 reason=getattr(obj, "archive_reason", None) if "archived_at" in changes else None,
+                streams=streams,
             )
         )
     for obj in session.deleted:
         if type(obj) in AUDITED:
-            entries.append(Entry(AuditAction.DELETE, AUDITED[type(obj)][0], getattr(obj, "id", None), _reference(obj)))
+            reference, streams = case_facts(case_of(obj))
+            entries.append(Entry(AuditAction.DELETE, AUDITED[type(obj)][0], getattr(obj, "id", None), reference,
+                                 streams=streams))
     return entries
 
 
 # --- the chain -------------------------------------------------------------------------------------
 
 
-def row_hash(row: dict) -> str:
-    """The hash of a row's content, chained to the previous row's hash."""
-    fields = (
-        "at", "actor_id", "actor", "actor_roles", "action", "object_type", "object_id", "object_ref",
-        "changes", "restricted_changes", "reason", "request_id", "ip", "prev_hash",
-    )
-    canonical = json.dumps({f: _plain(row.get(f)) for f in fields}, sort_keys=True, separators=(",", ":"))
-    return hashlib.sha256(canonical.encode()).hexdigest()
+HASHED_FIELDS = (
+    "at", "actor_id", "actor", "actor_roles", "action", "object_type", "object_id", "object_ref",
+    "streams", "changes", "restricted_changes", "reason", "request_id", "ip", "prev_hash",
+)
+
+
+def audit_key(session: Session | None = None) -> bytes:
+    """The key of the chain's HMAC, from the configuration (never from the database); a session
+    outside the app (a script's) carries it in its `info`."""
+    from flask import has_app_context
+
+    key = session.info.get("audit_key") if session is not None else None
+    key = key or (current_app.config.get("AUDIT_KEY") if has_app_context() else None)
+    if not key:
+        raise AuditError("AUDIT_KEY is not set: the audit trail cannot be written or verified.")
+    return key.encode()
+
+
+def row_hash(row: dict, key: bytes | None = None) -> str:
+    """The keyed hash of a row's content, chained to the previous row's hash."""
+    canonical = json.dumps({f: _plain(row.get(f)) for f in HASHED_FIELDS}, sort_keys=True, separators=(",", ":"))
+    return hmac.new(key or audit_key(), canonical.encode(), hashlib.sha256).hexdigest()
 
 
 def _last_hash(connection) -> str:
@@ -242,6 +309,7 @@ def write(connection, entries: Iterable[Entry], session: Session | None = None) 
         return
     actor_id, actor, roles = _actor(session)
     request_id, ip = _request_facts()
+    key = audit_key(session)
     previous = _last_hash(connection)
     rows = []
     for entry in entries:
@@ -254,6 +322,7 @@ def write(connection, entries: Iterable[Entry], session: Session | None = None) 
             "object_type": entry.object_type,
             "object_id": entry.object_id,
             "object_ref": entry.object_ref,
+            "streams": entry.streams,
             "changes": json.dumps(entry.changes, sort_keys=True, default=str) if entry.changes else None,
             "restricted_changes": (
                 json.dumps(entry.restricted_changes, sort_keys=True, default=str) if entry.restricted_changes else None
@@ -263,27 +332,108 @@ def write(connection, entries: Iterable[Entry], session: Session | None = None) 
             "ip": ip,
             "prev_hash": previous,
         }
-        row["hash"] = previous = row_hash(row)
+        row["hash"] = previous = row_hash(row, key)
         rows.append(row)
     connection.execute(insert(AuditEvent.__table__), rows)
 
 
 def record(session: Session, action: AuditAction, object_type: str | None = None, object_id: int | None = None,
-           object_ref: str | None = None, reason: str | None = None, changes: dict | None = None) -> None:
-    """Record a read, an export, a download or a sign-in event in the session's transaction."""
-    write(session.connection(), [Entry(action, object_type, object_id, object_ref, changes, None, reason)], session)
+           case: Case | None = None, reason: str | None = None, changes: dict | None = None,
+           streams: str | None = None) -> None:
+    """Record a read, an export, a download or a sign-in event in the session's transaction; an event
+    about a case's record names the case, so the audit log shows it only to readers of its stream."""
+    reference, case_streams = case_facts(case)
+    entry = Entry(action, object_type, object_id, reference, changes, None, reason, streams or case_streams)
+    write(session.connection(), [entry], session)
 
 
-def verify(connection) -> int | None:
+def verify(connection, key: bytes | None = None) -> int | None:
     """The id of the first row whose content or place in the chain was tampered with, or None."""
+    key = key or audit_key()
     previous = GENESIS
     result = connection.execute(select(AuditEvent.__table__).order_by(AuditEvent.id)).mappings()
     for row in result.yield_per(1000):
         row = dict(row)
-        if row["prev_hash"] != previous or row_hash(row) != row["hash"]:
+        if row["prev_hash"] != previous or not hmac.compare_digest(row_hash(row, key), row["hash"]):
             return row["id"]
         previous = row["hash"]
     return None
+
+
+# --- checkpoints: the chain's head, kept where the app's database login cannot rewrite it --------
+
+
+@dataclass(frozen=True)
+class Checkpoint:
+    at: str
+    rows: int
+    last_id: int | None
+    hash: str
+
+    def payload(self) -> dict:
+        return {"at": self.at, "rows": self.rows, "last_id": self.last_id, "hash": self.hash}
+
+    def mac(self, key: bytes) -> str:
+        canonical = json.dumps(self.payload(), sort_keys=True, separators=(",", ":"))
+        return hmac.new(key, b"checkpoint:" + canonical.encode(), hashlib.sha256).hexdigest()
+
+
+def head(connection) -> Checkpoint:
+    """The chain's head now: how many rows, the last row's id and its hash."""
+    rows = connection.execute(select(func.count()).select_from(AuditEvent)).scalar_one()
+    last = connection.execute(select(AuditEvent.id, AuditEvent.hash).order_by(AuditEvent.id.desc()).limit(1)).first()
+    return Checkpoint(utcnow().isoformat(), rows, last.id if last else None, last.hash if last else GENESIS)
+
+
+def append_checkpoint(path: Path, checkpoint: Checkpoint, key: bytes | None = None) -> str:
+    """Append the checkpoint, signed, as one JSON line; returns the line."""
+    line = json.dumps({**checkpoint.payload(), "mac": checkpoint.mac(key or audit_key())}, sort_keys=True)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    with open(path, "a", encoding="utf-8") as handle:
+        handle.write(line + "\n")
+        handle.flush()
+    return line
+
+
+def read_checkpoints(path: Path, key: bytes | None = None) -> list[Checkpoint]:
+    """The checkpoints recorded so far, oldest first; raises AuditError on a forged or damaged line."""
+    key = key or audit_key()
+    if not path.exists():
+        return []
+    checkpoints = []
+    for number, line in enumerate(path.read_text(encoding="utf-8").splitlines(), start=1):
+        if not line.strip():
+            continue
+        try:
+            data = json.loads(line)
+            checkpoint = Checkpoint(data["at"], int(data["rows"]), data["last_id"], data["hash"])
+            mac = data["mac"]
+        except (ValueError, KeyError, TypeError):
+            raise AuditError(f"Checkpoint line {number} of {path} cannot be read.") from None
+        if not hmac.compare_digest(checkpoint.mac(key), str(mac)):
+            raise AuditError(f"Checkpoint line {number} of {path} was not written with this AUDIT_KEY.")
+        checkpoints.append(checkpoint)
+    return checkpoints
+
+
+def checkpoint_problems(connection, checkpoints: list[Checkpoint]) -> list[str]:
+    """How the trail falls short of the checkpoints: rows gone from the end or the whole trail emptied.
+    (Rows changed, moved or removed in the middle are the chain's to find.)"""
+    problems = []
+    for checkpoint in checkpoints:
+        if checkpoint.last_id is None:
+            continue
+        stored = connection.execute(select(AuditEvent.hash).where(AuditEvent.id == checkpoint.last_id)).scalar()
+        rows = connection.execute(
+            select(func.count()).select_from(AuditEvent).where(AuditEvent.id <= checkpoint.last_id)
+        ).scalar_one()
+        if stored != checkpoint.hash or rows != checkpoint.rows:
+            problems.append(
+                f"the checkpoint of {checkpoint.at} recorded {checkpoint.rows} rows ending at row "
+                f"{checkpoint.last_id}; the trail now has {rows} rows up to there"
+                + ("" if stored == checkpoint.hash else f" and row {checkpoint.last_id} is missing or different")
+            )
+    return problems
 
 
 # --- hooks -----------------------------------------------------------------------------------------
@@ -334,7 +484,9 @@ def install(app) -> None:
 
     @app.before_request
     def _request_id() -> None:
-        g.request_id = request.headers.get("X-Request-ID", "")[:36] or str(uuid.uuid4())
+        # A caller's id is kept only if it is short and plain; anything else could forge log lines.
+        offered = request.headers.get("X-Request-ID", "")
+        g.request_id = offered if REQUEST_ID.fullmatch(offered) else str(uuid.uuid4())
 
     @app.after_request
     def _echo_request_id(response):
@@ -344,20 +496,29 @@ def install(app) -> None:
 
     @app.after_request
     def _failed_sign_in(response):
-        """A sign-in form sent back (wrong password, unknown or locked account, throttled) is a failure.
-        Committing it also keeps the account's failed-attempt count."""
+        """A sign-in form sent back (wrong password, unknown or locked account, wrong code, throttled)
+        is a failure. Committing it also keeps the account's failed-attempt count."""
         if (
-            request.endpoint == "security.login"
-            and request.method == "POST"
-            and response.status_code in (200, 400, 429)
-            and not getattr(current_user, "is_authenticated", False)
+            request.method != "POST"
+            or request.endpoint not in SIGN_IN_FORMS
+            or response.status_code not in (200, 400, 429)
+            or getattr(current_user, "is_authenticated", False)
         ):
-            attempted = (request.form.get("email") or "")[:254]
-            from backoffice.extensions import db
+            return response
+        from backoffice.extensions import db
 
-            known = db.session.scalar(select(User.id).where(func.lower(User.email) == attempted.strip().lower()))
-            record_now(AuditAction.FAILED_LOGIN, object_type="user", object_id=known,
-                       reason=f"Failed sign-in for {attempted!r}" + (" (throttled)" if response.status_code == 429 else ""))
+        throttled = " (throttled)" if response.status_code == 429 else ""
+        if request.endpoint == "security.login":
+            attempted = (request.form.get("email") or "")[:254]
+            user = db.session.scalar(select(User).where(func.lower(User.email) == attempted.strip().lower()))
+            reason = f"Failed sign-in for {attempted!r}{throttled}"
+        else:
+            unique = http_session.get("tf_user_id")
+            user = db.session.scalar(select(User).where(User.fs_uniquifier == unique)) if unique else None
+            reason = f"{SIGN_IN_FORMS[request.endpoint]}{throttled}"
+            if user is not None and request.endpoint == "security.mf_recovery" and not throttled:
+                user.track_failed_authn("recovery_code", True)  # Flask-Security counts only wrong codes
+        record_now(AuditAction.FAILED_LOGIN, object_type="user", object_id=user.id if user else None, reason=reason)
         return response
 
     def _login(sender, user, **extra) -> None:

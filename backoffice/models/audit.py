@@ -25,6 +25,7 @@ class AuditAction(StrEnum):
     LOGOUT = "logout"
     FAILED_LOGIN = "failed_login"
     ACCESS_DENIED = "access_denied"
+    MAINTENANCE = "maintenance"  # the trail itself was re-sealed or redacted, by a migration
 
     @property
     def label(self) -> str:
@@ -32,8 +33,9 @@ class AuditAction(StrEnum):
 
 
 class AuditEvent(Base):
-    """One audited event. Rows are only ever added: each carries the hash of the one before it, so
-    an edited, deleted or reordered row breaks the chain (`flask audit verify`)."""
+    """One audited event. Rows are only ever added: each carries a keyed hash (HMAC with AUDIT_KEY)
+    over its content and the hash of the one before it, so an edited, deleted or reordered row breaks
+    the chain (`flask audit verify`), and nobody without the key can forge a new one."""
 
     __tablename__ = "audit_event"
     __table_args__ = (
@@ -50,6 +52,9 @@ class AuditEvent(Base):
     object_type: Mapped[str | None] = mapped_column(String(40))
     object_id: Mapped[int | None]
     object_ref: Mapped[str | None] = mapped_column(String(40), index=True)  # the case reference
+    # The review streams the event is about, sorted and comma-joined: the case's one stream, or for an
+    # export the streams it could include. None for accounts, agencies, reference data and sign-ins.
+    streams: Mapped[str | None] = mapped_column(String(40))
     changes: Mapped[str | None] = mapped_column(Text)  # JSON {field: [before, after]}
     restricted_changes: Mapped[str | None] = mapped_column(Text)  # shown only to roles that may see them
     reason: Mapped[str | None] = mapped_column(Text)

@@ -28,7 +28,7 @@ class Role(Base, RoleMixin):
 
     id: Mapped[int] = mapped_column(primary_key=True)
     name: Mapped[str] = mapped_column(String(40), unique=True)
-    description: Mapped[str | None]
+    description: Mapped[str | None] = mapped_column(String(255))
 
     def __str__(self) -> str:
         return RoleName(self.name).replace("_", " ").capitalize()
@@ -49,11 +49,15 @@ class User(Base, UserMixin):
     """A person who signs in. Never deleted: deactivated instead."""
 
     __tablename__ = "user"
+    # Never recorded in the audit trail, its exports or a History page: only that they changed.
+    SECRET = ("password", "fs_uniquifier", "tf_totp_secret", "mf_recovery_codes")
+    # Sign-in bookkeeping the trail leaves out: the sign-in itself is audited.
+    NOT_AUDITED = ("tf_totp_last_counter",)
 
     id: Mapped[int] = mapped_column(primary_key=True)
     email: Mapped[str] = mapped_column(String(254), unique=True)
     full_name: Mapped[str | None] = mapped_column(String(120))
-    password: Mapped[str | None]
+    password: Mapped[str | None] = mapped_column(String(255))
     active: Mapped[bool] = mapped_column(default=True)
     fs_uniquifier: Mapped[str] = mapped_column(String(64), unique=True, default=lambda: uuid.uuid4().hex)
     confirmed_at: Mapped[datetime | None]
@@ -64,7 +68,10 @@ class User(Base, UserMixin):
     tf_primary_method: Mapped[str | None] = mapped_column(String(64))
     tf_totp_secret: Mapped[str | None] = mapped_column(String(255))
     # Mutable: Flask-Security removes a used code in place, and that must be saved (each code works once).
+    # Stored encrypted (SECURITY_MULTI_FACTOR_RECOVERY_CODES_KEYS).
     mf_recovery_codes: Mapped[list[str] | None] = mapped_column(MutableList.as_mutable(JSON))
+    # The time step of the last authenticator code accepted, so a code cannot be used twice.
+    tf_totp_last_counter: Mapped[int | None]
     locked_until: Mapped[datetime | None]
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
     updated_at: Mapped[datetime] = mapped_column(default=utcnow, onupdate=utcnow)

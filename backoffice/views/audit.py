@@ -9,6 +9,7 @@ from flask_admin.contrib.sqla.filters import DateBetweenFilter, FilterEqual, Fil
 from backoffice.domain.history import event_changes
 from backoffice.models import AuditAction, AuditEvent
 from backoffice.views.base import SecureModelView, label_formatter
+from backoffice.views.scope import visible_audit_events
 
 
 class UtcDayRangeFilter(DateBetweenFilter):
@@ -49,6 +50,10 @@ class AuditLogView(SecureModelView):
         FilterLike(AuditEvent.object_ref, "Case reference"),
     ]
     can_set_page_size = True
+
+    def scope(self, query):
+        """Only events about records the user may read: the list, details, search and export alike."""
+        return visible_audit_events(super().scope(query))
 
     def search_placeholder(self) -> str:
         return "Case reference, e.g. CSPR-2026-001"

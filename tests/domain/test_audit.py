@@ -341,7 +341,7 @@ def test_loading_the_demo_writes_audit_events_that_verify(app, session, engine):
     assert count(session, AuditEvent) > 0
     assert cases and cases <= created  # every demo case was audited as it was created
     with engine.connect() as connection:
-        assert verify(connection) is None
+        assert verify(connection, app.config["AUDIT_KEY"].encode()) is None
 
 
 # --- a change whose audit row cannot be written is not made --------------------------------------
