@@ -7,7 +7,7 @@ BIN := $(VENV)/bin
 INSTALLED := $(VENV)/.installed
 export FLASK_APP := wsgi
 
-.PHONY: run test install browser clean
+.PHONY: run test install browser pg-roles clean
 
 install: $(INSTALLED)
 
@@ -22,8 +22,15 @@ run: $(INSTALLED)
 	$(BIN)/flask demo load --if-empty
 	$(BIN)/flask run --host 127.0.0.1 --port 5000
 
-test: $(INSTALLED) browser
+test: $(INSTALLED) browser node_modules/.installed
 	$(BIN)/python -m pytest
+
+# PostgreSQL with least privilege, once per database, as a superuser: an owner login that migrations
+# run as, and the app's own login, which may read and write rows but never alter the tables or rewrite
+# the audit trail. It prints the DATABASE_URL and MIGRATION_DATABASE_URL to use.
+POSTGRES_ADMIN_URL ?= postgresql://postgres@127.0.0.1:5432/backoffice
+pg-roles: $(INSTALLED)
+	$(BIN)/flask db-roles --admin-url "$(POSTGRES_ADMIN_URL)"
 
 # The browser tests drive Debian's Chromium (Playwright cannot download its own browser here).
 browser:
@@ -31,5 +38,10 @@ browser:
 	  && (apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null); } \
 	  || echo "Chromium is not installed and cannot be installed here: the browser tests will be skipped."
 
+# axe-core, for the browser tests' accessibility checks: pinned in package-lock.json.
+node_modules/.installed: package.json package-lock.json
+	npm ci --no-audit --no-fund --loglevel=error
+	touch node_modules/.installed
+
 clean:
-	rm -rf $(VENV) .pytest_cache
+	rm -rf $(VENV) .pytest_cache node_modules

@@ -1,8 +1,8 @@
 """Configuration classes, read from the environment.
 
 `APP_ENV` picks the class: `development` (the default, for local runs), `production` or `test`.
-Production refuses to start without explicit `SECRET_KEY`, `SECURITY_PASSWORD_SALT` and
-`DATABASE_URL`; local runs keep generated secrets in the instance folder so that sessions and
+Production refuses to start without explicit `SECRET_KEY`, `SECURITY_PASSWORD_SALT`, `TOTP_SECRET`,
+`AUDIT_KEY` and `DATABASE_URL`; local runs keep generated secrets in the instance folder so that sessions and
 passwords survive a restart.
 """
 
@@ -30,12 +30,23 @@ def _local_secret(name: str) -> str:
     return secret_file.read_text().strip()
 
 
-def _database_url(default: str | None) -> str | None:
-    """The database URL from the environment; `postgres://` is normalised to psycopg 3."""
-    url = os.environ.get("DATABASE_URL", default)
+def _database_url(variable: str, default: str | None) -> str | None:
+    """A database URL from the environment; `postgres://` is normalised to psycopg 3."""
+    url = os.environ.get(variable, default)
     if url and url.startswith(("postgres://", "postgresql://")):
         url = "postgresql+psycopg://" + url.split("://", 1)[1]
     return url
+
+
+def _derived_fernet_key(secret: str) -> bytes:
+    """A Fernet key for one purpose (the recovery codes), derived from a longer-lived secret."""
+    import base64
+
+    from cryptography.hazmat.primitives import hashes
+    from cryptography.hazmat.primitives.kdf.hkdf import HKDF
+
+    raw = HKDF(algorithm=hashes.SHA256(), length=32, salt=None, info=b"mf-recovery-codes").derive(secret.encode())
+    return base64.urlsafe_b64encode(raw)
 
 
 class Config:
@@ -56,6 +67,14 @@ class Config:
     # How long the public "Published reviews" page and its documents may be kept by proxies and browsers.
     PUBLIC_CACHE_SECONDS = int(os.environ.get("PUBLIC_CACHE_SECONDS", 300))
 
+    # Where `flask audit checkpoint` appends the audit chain's head. In production point it at storage
+    # the app's database login cannot rewrite and its OS user cannot truncate (an append-only file,
+    # a write-once volume); each line is also printed, for the council's log collector.
+    AUDIT_CHECKPOINT_FILE = Path(os.environ.get("AUDIT_CHECKPOINT_FILE", INSTANCE_DIR / "audit_checkpoints.jsonl"))
+    # How many reverse proxies in front of the app may be trusted for X-Forwarded-For/-Proto/-Host
+    # (Werkzeug's ProxyFix). 0 trusts none: a client could otherwise pick its own address.
+    TRUSTED_PROXIES = int(os.environ.get("TRUSTED_PROXIES", 0))
+
     SQLALCHEMY_ENGINE_OPTIONS = {"pool_pre_ping": True}
     SQLALCHEMY_RECORD_QUERIES = False
 
@@ -66,6 +85,8 @@ class Config:
     SESSION_COOKIE_SAMESITE = "Lax"
     SESSION_COOKIE_SECURE = True
     REMEMBER_COOKIE_SECURE = True
+    # No "remember me": staff share devices, and a session already lasts a working day.
+    SECURITY_DEFAULT_REMEMBER_ME = False
     # Idle timeout: the server refuses a session cookie older than this since the last request.
     PERMANENT_SESSION_LIFETIME = timedelta(minutes=int(os.environ.get("IDLE_TIMEOUT_MINUTES", 30)))
     SESSION_ABSOLUTE_LIFETIME = timedelta(hours=int(os.environ.get("SESSION_ABSOLUTE_HOURS", 10)))
@@ -134,7 +155,10 @@ class Config:
     EXPORT_MAX_ROWS = 5000
 
     def __init__(self) -> None:
-        self.SQLALCHEMY_DATABASE_URI = _database_url(self.default_database_url())
+        self.SQLALCHEMY_DATABASE_URI = _database_url("DATABASE_URL", self.default_database_url())
+        # Migrations run as the tables' owner (unset: as the app's own login); the app itself runs as a
+        # login that may not alter them.
+        self.MIGRATION_DATABASE_URI = _database_url("MIGRATION_DATABASE_URL", None)
         self.SECRET_KEY = os.environ.get("SECRET_KEY") or self.default_secret("secret_key")
         # Flask-Security mixes this pepper into every password hash, so it is kept apart from the
         # session key: rotating a leaked SECRET_KEY must not lock every user out.
@@ -144,6 +168,11 @@ class Config:
         # Encrypts the stored authenticator secrets; kept apart from the session key as well.
         totp_key = os.environ.get("TOTP_SECRET") or self.default_secret("totp_secret")
         self.SECURITY_TOTP_SECRETS = {"1": totp_key} if totp_key else None
+        # Recovery codes are stored encrypted, under a key derived from the same secret.
+        self.SECURITY_MULTI_FACTOR_RECOVERY_CODES_KEYS = [_derived_fernet_key(totp_key)] if totp_key else None
+        # Keys the audit trail's hash chain (HMAC-SHA256); never stored in the database, so the chain
+        # cannot be recomputed by someone with database access alone.
+        self.AUDIT_KEY = os.environ.get("AUDIT_KEY") or self.default_secret("audit_key")
 
     def default_database_url(self) -> str | None:
         """The embedded SQLite database in the instance folder."""
@@ -181,6 +210,7 @@ class ProductionConfig(Config):
                 ("SECRET_KEY", self.SECRET_KEY),
                 ("SECURITY_PASSWORD_SALT", self.SECURITY_PASSWORD_SALT),
                 ("TOTP_SECRET", self.SECURITY_TOTP_SECRETS),
+                ("AUDIT_KEY", self.AUDIT_KEY),
                 ("DATABASE_URL", self.SQLALCHEMY_DATABASE_URI),
             )
             if not value

@@ -12,7 +12,7 @@ from __future__ import annotations
 import sys
 import time
 
-from common import fresh_app, timed
+from common import analyze, fresh_app, timed
 from sqlalchemy import text
 
 from backoffice.cli import create_user, enrol_authenticator  # noqa: E402
@@ -34,21 +34,20 @@ PAGES = {
 def main() -> None:
     app = fresh_app()
     with app.app_context():
-        enrol_authenticator(create_user("auditor@example.org", PASSWORD, ["auditor"], []))
+        enrol_authenticator(create_user("auditor@example.org", PASSWORD, ["auditor"], ["children"]))
         db.session.commit()
         started = time.perf_counter()
         db.session.execute(text("""
-            INSERT INTO audit_event (at, actor_id, actor, action, object_type, object_id, object_ref, changes,
-                                     prev_hash, hash)
+            INSERT INTO audit_event (at, actor_id, actor, action, object_type, object_id, object_ref, streams,
+                                     changes, prev_hash, hash)
             SELECT timestamp '2010-01-01' + (n || ' minutes')::interval, n % 200, 'user' || (n % 200) || '@example.org',
                    (ARRAY['create','update','view','export','login','transition'])[1 + n % 6], 'case', n % 30000,
-                   'CSPR-' || (2010 + n % 16) || '-' || lpad((n % 999)::text, 3, '0'), '{"state": ["A", "B"]}',
+                   'CSPR-' || (2010 + n % 16) || '-' || lpad((n % 999)::text, 3, '0'), 'children', '{"state": ["A", "B"]}',
                    md5((n - 1)::text) || md5((n - 1)::text), md5(n::text) || md5(n::text)
             FROM generate_series(1, :rows) AS n
         """), {"rows": ROWS})
         db.session.commit()
-        db.session.execute(text("ANALYZE audit_event"))
-        db.session.commit()
+        analyze("audit_event")
         print(f"filled {ROWS:,} audit rows in {time.perf_counter() - started:.1f}s")
     client = app.test_client()
     sign_in(client, "auditor@example.org", PASSWORD)  # the password, then the authenticator code

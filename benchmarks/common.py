@@ -8,7 +8,7 @@ import sys
 import time
 
 from flask import Flask
-from flask_migrate import downgrade, upgrade
+from flask_migrate import upgrade
 
 sys.path.insert(0, os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
 
@@ -17,13 +17,38 @@ from config import TestConfig  # noqa: E402
 
 
 def fresh_app() -> Flask:
-    """The app on BENCH_DATABASE_URL (PostgreSQL), emptied and migrated from scratch."""
-    url = os.environ["BENCH_DATABASE_URL"].replace("postgresql://", "postgresql+psycopg://", 1)
-    app = create_app(TestConfig(), overrides={"SQLALCHEMY_DATABASE_URI": url})
+    """The app on BENCH_DATABASE_URL (a PostgreSQL superuser's), emptied and migrated from scratch, run
+    as the least-privilege app login as in production (`flask db-roles`)."""
+    from sqlalchemy import create_engine, text
+
+    from backoffice.database_roles import APP, OWNER, create_roles, login_url
+
+    admin_url = os.environ["BENCH_DATABASE_URL"].replace("postgresql://", "postgresql+psycopg://", 1)
+    create_roles(admin_url)
+    engine = create_engine(admin_url)
+    with engine.begin() as conn:  # faster than migrating down a large trail
+        conn.execute(text("DROP SCHEMA public CASCADE"))
+        conn.execute(text(f'CREATE SCHEMA public AUTHORIZATION "{OWNER}"'))
+    engine.dispose()
+    create_roles(admin_url)
+    app = create_app(TestConfig(), overrides={
+        "SQLALCHEMY_DATABASE_URI": login_url(admin_url, APP).render_as_string(hide_password=False),
+        "MIGRATION_DATABASE_URI": login_url(admin_url, OWNER).render_as_string(hide_password=False),
+    })
     with app.app_context():
-        downgrade(revision="base")
         upgrade()
     return app
+
+
+def analyze(*tables: str) -> None:
+    """Refresh the planner's statistics, as autovacuum would in time (only the tables' owner may)."""
+    from sqlalchemy import create_engine, text
+
+    engine = create_engine(os.environ["BENCH_DATABASE_URL"].replace("postgresql://", "postgresql+psycopg://", 1))
+    with engine.begin() as conn:
+        for table in tables:
+            conn.execute(text(f'ANALYZE "{table}"'))
+    engine.dispose()
 
 
 def timed(action, runs: int = 5) -> str:

@@ -16,6 +16,14 @@ logger = logging.getLogger('alembic.env')
 
 
 def get_engine():
+    """The tables' owner's engine when MIGRATION_DATABASE_URL is set (the app's own login may only
+    read and write rows), else the app's."""
+    owner_url = current_app.config.get("MIGRATION_DATABASE_URI")
+    if owner_url:
+        from sqlalchemy import create_engine
+        from sqlalchemy.pool import NullPool
+
+        return create_engine(owner_url, poolclass=NullPool)
     return current_app.extensions['migrate'].db.engine
 
 
@@ -103,6 +111,12 @@ def run_migrations_online():
     connectable = get_engine()
 
     with connectable.connect() as connection:
+        sqlite = connection.dialect.name == "sqlite"
+        if sqlite:
+            # SQLite changes a column by rebuilding its table, which foreign keys pointing at the table
+            # would refuse; they are checked again once the migrations are done.
+            connection.exec_driver_sql("PRAGMA foreign_keys=OFF")
+            connection.commit()  # so that the migrations run in a transaction of their own
         context.configure(
             connection=connection,
             target_metadata=get_metadata(),
@@ -111,6 +125,12 @@ def run_migrations_online():
 
         with context.begin_transaction():
             context.run_migrations()
+        if sqlite:
+            broken = connection.exec_driver_sql("PRAGMA foreign_key_check").fetchall()
+            connection.exec_driver_sql("PRAGMA foreign_keys=ON")
+            connection.commit()
+            if broken:
+                raise RuntimeError(f"The migrations left rows whose foreign keys point nowhere: {broken[:5]}")
 
 
 if context.is_offline_mode():

@@ -22,6 +22,7 @@ from sqlalchemy.engine import Engine
 from sqlalchemy.orm import Session
 
 from backoffice import create_app
+from backoffice.database_roles import APP, OWNER, create_roles, login_url
 from backoffice.extensions import db as flask_db
 from backoffice.models import Base
 from config import TestConfig
@@ -42,19 +43,26 @@ def _backends() -> list[str]:
     return backends
 
 
-def _postgres_url() -> str:
+def postgres_admin_url() -> str:
+    """The superuser URL CI gives (TEST_DATABASE_URL): a DBA's access, used only to set the database up
+    and, in the tampering tests, to play someone with full access to the database."""
     url = os.environ["TEST_DATABASE_URL"]
     return "postgresql+psycopg://" + url.split("://", 1)[1]
 
 
-def _reset_postgres(url: str) -> None:
+def _reset_postgres(admin_url: str) -> tuple[str, str]:
+    """An empty schema owned by the owner login; returns the (app, owner) URLs the tests run as."""
     from sqlalchemy import create_engine
 
-    engine = create_engine(url)
+    create_roles(admin_url)
+    engine = create_engine(admin_url)
     with engine.begin() as conn:
         conn.execute(text("DROP SCHEMA public CASCADE"))
-        conn.execute(text("CREATE SCHEMA public"))
+        conn.execute(text(f'CREATE SCHEMA public AUTHORIZATION "{OWNER}"'))
     engine.dispose()
+    create_roles(admin_url)
+    as_string = lambda url: url.render_as_string(hide_password=False)  # noqa: E731
+    return as_string(login_url(admin_url, APP)), as_string(login_url(admin_url, OWNER))
 
 
 @pytest.fixture(scope="session", params=_backends())
@@ -62,11 +70,16 @@ def app(request, tmp_path_factory) -> Iterator[Flask]:
     """The application on one database, migrated from empty by the real migrations."""
     workdir = tmp_path_factory.mktemp(request.param)
     if request.param == "postgresql":
-        url = _postgres_url()
-        _reset_postgres(url)
+        # The app runs as the least-privilege login, and migrations as the tables' owner, as in production.
+        url, owner_url = _reset_postgres(postgres_admin_url())
     else:
-        url = f"sqlite:///{workdir / 'test.sqlite3'}"
-    app = create_app(TestConfig(), overrides={"SQLALCHEMY_DATABASE_URI": url, "UPLOAD_DIR": workdir / "uploads"})
+        url = owner_url = f"sqlite:///{workdir / 'test.sqlite3'}"
+    app = create_app(TestConfig(), overrides={
+        "SQLALCHEMY_DATABASE_URI": url,
+        "MIGRATION_DATABASE_URI": owner_url,
+        "UPLOAD_DIR": workdir / "uploads",
+        "AUDIT_CHECKPOINT_FILE": workdir / "audit_checkpoints.jsonl",
+    })
     with app.app_context():
         upgrade()
         with flask_db.engine.connect() as conn:
@@ -86,14 +99,25 @@ def engine(app) -> Engine:
         return flask_db.engine
 
 
+@pytest.fixture(scope="session")
+def owner_engine(app) -> Iterator[Engine]:
+    """The tables' owner (migrations' login): only it may empty the tables between tests."""
+    from sqlalchemy import create_engine
+
+    owner = create_engine(app.config["MIGRATION_DATABASE_URI"])
+    yield owner
+    owner.dispose()
+
+
 @pytest.fixture
-def session(app, engine) -> Iterator[Session]:
+def session(app, engine, owner_engine) -> Iterator[Session]:
     """A session of the test's own (requests use theirs), emptied of data after the test."""
     with Session(engine, expire_on_commit=True) as sess:
         factories.bind(sess, app)
         yield sess
         sess.rollback()
-    _empty_tables(engine, app.extensions["seeded_rows"])
+    _empty_tables(owner_engine, app.extensions["seeded_rows"])
+    app.config["AUDIT_CHECKPOINT_FILE"].unlink(missing_ok=True)
 
 
 def _empty_tables(engine: Engine, seeded_rows: dict, attempts: int = 5) -> None:
@@ -141,16 +165,22 @@ def csrf_token(client: FlaskClient, path: str = "/login") -> str:
 
 
 def current_code(app: Flask, email: str) -> str:
-    """The code the user's authenticator app shows now."""
+    """The code the user's authenticator app shows now; or, when this time step's code was already
+    used (codes work once), the next step's, which the app shows a moment later."""
     from sqlalchemy import select
 
     from backoffice.models import User
 
     with app.app_context():
-        secret = flask_db.session.scalar(select(User.tf_totp_secret).where(User.email == email))
-        code = app.extensions["security"]._totp_factory.generate_totp_password(secret)
+        secret, last = flask_db.session.execute(
+            select(User.tf_totp_secret, User.tf_totp_last_counter).where(User.email == email)
+        ).one()
         flask_db.session.remove()
-        return code
+    authenticator = app.extensions["security"]._totp_factory._totp.from_source(secret)
+    token = authenticator.generate()
+    if last is not None and token.counter <= last:
+        token = authenticator.generate((last + 1) * authenticator.period)
+    return token.token
 
 
 def enrol_and_sign_in(client: FlaskClient, email: str, password: str = PASSWORD):
