@@ -15,6 +15,7 @@ def create_app(config: Config | str | None = None, overrides: Mapping | None = N
     app = Flask(__name__, instance_path=str(Config.INSTANCE_DIR))
     app.config.from_object(config if isinstance(config, Config) else load_config(config))
     app.config.update(overrides or {})
+    register_proxies(app)
     register_extensions(app)
     register_domain_events()
     register_audit(app)
@@ -26,18 +27,29 @@ def create_app(config: Config | str | None = None, overrides: Mapping | None = N
     return app
 
 
+def register_proxies(app: Flask) -> None:
+    """Behind TRUSTED_PROXIES reverse proxies, take the client's address and scheme from them (so
+    throttling and the audit trail see the person, not the proxy); trust no header otherwise."""
+    count = app.config["TRUSTED_PROXIES"]
+    if count > 0:
+        from werkzeug.middleware.proxy_fix import ProxyFix
+
+        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=count, x_proto=count, x_host=count)
+
+
 def register_extensions(app: Flask) -> None:
     """Bind the database, migrations, CSRF protection and Flask-Security to `app`."""
     from flask_security import SQLAlchemyUserDatastore
 
     from backoffice.extensions import csrf, db, enable_sqlite_foreign_keys, migrate, security
     from backoffice.models import Role, User
+    from backoffice.security import LoginForm
 
     db.init_app(app)
     enable_sqlite_foreign_keys()
     migrate.init_app(app, db, directory=str(Path(__file__).parent.parent / "migrations"))
     csrf.init_app(app)
-    security.init_app(app, SQLAlchemyUserDatastore(db, User, Role))
+    security.init_app(app, SQLAlchemyUserDatastore(db, User, Role), login_form=LoginForm)
 
 
 def register_domain_events() -> None:
@@ -64,14 +76,17 @@ def register_views(app: Flask) -> None:
 
 
 def register_routes(app: Flask) -> None:
-    """The site root leads to the back-office home page."""
+    """The site root leads to the back-office home page; browsers asking for an icon get none (rather
+    than a 404 in every page's console)."""
     app.add_url_rule("/", "index", lambda: redirect(url_for("admin.index")))
+    app.add_url_rule("/favicon.ico", "favicon", lambda: ("", 204, {"Cache-Control": "public, max-age=86400"}))
 
 
 def register_cli(app: Flask) -> None:
-    """`flask users|demo|audit ...` (`flask db ...` comes from Flask-Migrate)."""
-    from backoffice.cli import audit_cli, demo_cli, users_cli
+    """`flask users|demo|audit|db-roles ...` (`flask db ...` comes from Flask-Migrate)."""
+    from backoffice.cli import audit_cli, db_roles, demo_cli, users_cli
 
+    app.cli.add_command(db_roles)
     app.cli.add_command(users_cli)
     app.cli.add_command(demo_cli)
     app.cli.add_command(audit_cli)
@@ -80,10 +95,11 @@ def register_cli(app: Flask) -> None:
 def register_security_headers(app: Flask) -> None:
     """CSP with nonces, no framing, no sniffing, HSTS outside local runs, no caching of case data;
     idle and absolute session timeouts, sign-out that ends the session everywhere, sign-in throttling."""
-    from backoffice.security import register, register_sessions, register_throttling
+    from backoffice.security import register, register_second_factor_lockout, register_sessions, register_throttling
 
     register(app)
     register_sessions(app)
+    register_second_factor_lockout(app)
     register_throttling(app)
 
 

@@ -12,11 +12,12 @@ from flask_sqlalchemy import SQLAlchemy
 from flask_wtf.csrf import CSRFProtect
 
 from backoffice.models.base import Base
+from backoffice.security import OneUseTotp
 
 db = SQLAlchemy(model_class=Base)
 migrate = Migrate()
 csrf = CSRFProtect()
-security = Security()
+security = Security(totp_cls=OneUseTotp)
 
 
 def make_admin(index_view) -> Admin:

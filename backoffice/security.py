@@ -8,9 +8,34 @@ from urllib.parse import urlsplit
 
 from limits import parse as parse_limit
 
-from flask import Flask, abort, g, request
+from flask import Flask, abort, g, request, session
 from flask.sessions import SecureCookieSessionInterface
 from flask_login import current_user
+from flask_security.forms import LoginForm as PasswordLoginForm
+from flask_security.totp import Totp
+from wtforms import SubmitField
+
+# The steps of signing in after the password: the authenticator code and a recovery code.
+SECOND_FACTOR_STEPS = ("security.two_factor_token_validation", "security.mf_recovery")
+
+
+class LoginForm(PasswordLoginForm):
+    """Email and password, with no "remember me": staff share devices, and a session already lasts a
+    working day. (A remember cookie would also outlive sign-out on another device.)"""
+
+    remember = None
+    submit = SubmitField("Sign in")
+
+
+class OneUseTotp(Totp):
+    """Authenticator codes that work once: a time step already used to sign in is refused, so a code
+    seen over someone's shoulder (or replayed from a second session) cannot be used again."""
+
+    def get_last_counter(self, user) -> int | None:
+        return getattr(user, "tf_totp_last_counter", None)
+
+    def set_last_counter(self, user, tmatch) -> None:
+        user.tf_totp_last_counter = tmatch.counter
 
 
 def csp_nonce() -> str:
@@ -40,7 +65,7 @@ def content_security_policy(nonce: str) -> str:
 
 REDIRECT_PARAMETERS = ("next", "url")
 # Public pages, the same for everyone and cacheable by proxies: they never read or set a session.
-PUBLIC_PAGES = frozenset({"reviews.index", "reviews.document"})
+PUBLIC_PAGES = frozenset({"reviews.index", "reviews.document", "favicon"})
 
 
 class NoCookieOnPublicPages(SecureCookieSessionInterface):
@@ -90,6 +115,27 @@ def register(app: Flask) -> None:
             headers["Cache-Control"] = "no-store"
             headers["Pragma"] = "no-cache"
         return response
+
+
+def register_second_factor_lockout(app: Flask) -> None:
+    """A locked account cannot finish signing in: failed codes count towards the same lockout as
+    failed passwords, so the right code after the lockout is refused too."""
+    from flask import flash, redirect, url_for
+    from flask_security.tf_plugin import tf_clean_session
+
+    from backoffice.extensions import security
+
+    @app.before_request
+    def _refuse_locked_second_factor():
+        if request.endpoint not in SECOND_FACTOR_STEPS or getattr(current_user, "is_authenticated", False):
+            return None
+        user = security.datastore.find_user(fs_uniquifier=session.get("tf_user_id")) if session.get("tf_user_id") else None
+        why: list[str] = []
+        if user is None or not user.is_locked(why):
+            return None
+        tf_clean_session()
+        flash(why[0], "error")
+        return redirect(url_for("security.login"))
 
 
 def register_sessions(app: Flask) -> None:
@@ -158,12 +204,19 @@ def register_throttling(app: Flask) -> None:
     def attempted_account() -> str:
         return "account:" + (request.form.get("email") or "").strip().lower()
 
-    view = app.view_functions["security.login"]
-    view = limiter.limit(lambda: app.config["LOGIN_RATE_LIMIT_PER_ADDRESS"], methods=["POST"])(view)
-    view = limiter.limit(
-        lambda: app.config["LOGIN_RATE_LIMIT_PER_ACCOUNT"], key_func=attempted_account, methods=["POST"]
-    )(view)
-    app.view_functions["security.login"] = view
+    def second_factor_account() -> str:
+        return "account:" + str(session.get("tf_user_id") or "")
+
+    def throttle(endpoint: str, account_key) -> None:
+        view = app.view_functions[endpoint]
+        view = limiter.limit(lambda: app.config["LOGIN_RATE_LIMIT_PER_ADDRESS"], methods=["POST"])(view)
+        view = limiter.limit(lambda: app.config["LOGIN_RATE_LIMIT_PER_ACCOUNT"], key_func=account_key, methods=["POST"])(view)
+        app.view_functions[endpoint] = view
+
+    # One allowance per address and per account across the password and both second-factor steps.
+    throttle("security.login", attempted_account)
+    for endpoint in SECOND_FACTOR_STEPS:
+        throttle(endpoint, second_factor_account)
 
     @app.before_request
     def _limit_exports():

@@ -5,6 +5,7 @@ from __future__ import annotations
 import os
 import shutil
 import threading
+from pathlib import Path
 
 import pytest
 from werkzeug.serving import make_server
@@ -12,6 +13,19 @@ from werkzeug.serving import make_server
 from backoffice.extensions import db as flask_db
 
 CHROMIUM = os.environ.get("CHROMIUM_PATH") or shutil.which("chromium") or "/usr/bin/chromium"
+AXE = Path(__file__).parent.parent.parent / "node_modules" / "axe-core" / "axe.min.js"
+WCAG_AA = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "wcag22a", "wcag22aa"]
+
+
+def serious_accessibility_findings(page) -> list[str]:
+    """axe-core's serious and critical findings (WCAG 2.0-2.2 A and AA) on the page as it is now.
+    The script is evaluated, not injected as a tag: the page's CSP rightly refuses injected scripts."""
+    if not AXE.exists():
+        pytest.fail("axe-core is not installed: run `make test` (npm ci installs it from package-lock.json)")
+    page.evaluate(AXE.read_text())
+    result = page.evaluate("options => axe.run(document, options)", {"runOnly": {"type": "tag", "values": WCAG_AA}})
+    return [f"{v['id']} ({v['impact']}): {v['help']} at {[n['target'] for n in v['nodes']][:3]}"
+            for v in result["violations"] if v["impact"] in ("serious", "critical")]
 
 
 @pytest.fixture
@@ -44,8 +58,13 @@ def browser():
 
 @pytest.fixture
 def page(app, browser, live_server):
+    """A fresh browser tab on the app; `page.problems` collects console errors and CSP violations."""
     context = browser.new_context(base_url=live_server)
     page = context.new_page()
     page.app = app  # so a test can read what a user's authenticator app would show
+    page.problems = []
+    page.on("console", lambda message: message.type == "error" and page.problems.append(message.text))
+    page.on("pageerror", lambda error: page.problems.append(str(error)))
+    page.on("response", lambda r: r.status >= 400 and page.problems.append(f"{r.status} {r.request.method} {r.url}"))
     yield page
     context.close()
