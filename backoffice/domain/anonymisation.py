@@ -16,6 +16,7 @@ import functools
 import io
 import re
 import unicodedata
+import time
 import zipfile
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
@@ -55,6 +56,8 @@ ANY_DATE_OF_BIRTH = "a date of birth"
 CONTEXT_CHARACTERS = 40
 MIN_NAME_LETTERS = 3
 MAX_PART_BYTES = 64 * 1024 * 1024  # uncompressed, per ZIP member: far beyond any real report
+# Reading a document's text stops after this long: a 100-page report takes a tenth of a second.
+MAX_SECONDS = 20.0
 
 _KINDS = {PDF: "PDF", DOCX: "Word document", ODT: "OpenDocument text file"}
 _BODY = re.compile(r"(?:page|paragraph) \d+")  # where the main text is, as opposed to headers or properties
@@ -69,8 +72,9 @@ def extract_text(data: bytes, content_type: str) -> list[tuple[str, str]]:
     if content_type not in readers:
         raise Unreadable("Only PDF, Word (.docx) and OpenDocument text (.odt) files can be checked.")
     kind = _KINDS[content_type]
+    deadline = time.monotonic() + MAX_SECONDS
     try:
-        segments = readers[content_type](data)
+        segments = readers[content_type](data, deadline)
     except Unreadable:
         raise
     except Exception as error:  # any parser failure on a malformed file: fail closed, never pass
@@ -86,7 +90,14 @@ def extract_text(data: bytes, content_type: str) -> list[tuple[str, str]]:
     return segments
 
 
-def _pdf_text(data: bytes) -> list[tuple[str, str]]:
+def _in_time(deadline: float, kind: str) -> None:
+    """Stop reading a document that takes far longer than any real one (it is built to exhaust us)."""
+    if time.monotonic() > deadline:
+        raise Unreadable(f"This {kind} took too long to read, so it cannot be checked. Save it again from the "
+                         "program that made it, or split it, and upload it again.")
+
+
+def _pdf_text(data: bytes, deadline: float) -> list[tuple[str, str]]:
     reader = pypdf.PdfReader(io.BytesIO(data))
     if reader.is_encrypted:
         # Even "restrictions only" encryption is refused: the published copy must be open to
@@ -97,6 +108,7 @@ def _pdf_text(data: bytes) -> list[tuple[str, str]]:
         )
     segments = []
     for number, page in enumerate(reader.pages, start=1):
+        _in_time(deadline, "PDF")
         segments.append((f"page {number}", page.extract_text() or ""))
         for note in _pdf_annotations(page):
             segments.append((f"page {number} (comments)", note))
@@ -213,10 +225,10 @@ def _paragraph_texts(root: Element, markup: _Markup) -> list[str]:
     return texts
 
 
-def _docx_text(data: bytes) -> list[tuple[str, str]]:
+def _docx_text(data: bytes, deadline: float) -> list[tuple[str, str]]:
     with zipfile.ZipFile(io.BytesIO(data)) as package:
         names = package.namelist()
-        read = _part_reader(package, "Word document")
+        read = _part_reader(package, "Word document", deadline)
 
         def paragraphs(where: str, parts: list[str]) -> list[tuple[str, str]]:
             return [(where, text) for part in parts if part in names for text in _paragraph_texts(read(part), _WORD)]
@@ -241,10 +253,10 @@ _WORD_PROPERTIES = {
 }
 
 
-def _odt_text(data: bytes) -> list[tuple[str, str]]:
+def _odt_text(data: bytes, deadline: float) -> list[tuple[str, str]]:
     with zipfile.ZipFile(io.BytesIO(data)) as package:
         names = package.namelist()
-        read = _part_reader(package, "OpenDocument text file")
+        read = _part_reader(package, "OpenDocument text file", deadline)
         segments = []
         styles = read("styles.xml") if "styles.xml" in names else None
         segments += _odt_page_furniture(styles, "header")
@@ -273,10 +285,11 @@ def _odt_page_furniture(styles: Element | None, kind: str) -> list[tuple[str, st
     return [(kind, text) for part in parts for text in _paragraph_texts(part, _OPEN_DOCUMENT)]
 
 
-def _part_reader(package: zipfile.ZipFile, kind: str) -> Callable[[str], Element]:
+def _part_reader(package: zipfile.ZipFile, kind: str, deadline: float) -> Callable[[str], Element]:
     """A function that parses one XML member of `package`, refusing a missing or oversized one."""
 
     def read(name: str) -> Element:
+        _in_time(deadline, kind)
         try:
             with package.open(name) as member:
                 content = member.read(MAX_PART_BYTES + 1)
@@ -344,9 +357,19 @@ def scan(
     `dates_of_birth` pairs a description ("the subject's date of birth") with the date; `allowed`
     are words that are fine (the pseudonym, e.g. "Child A", "Neil") and never count as a hit.
     """
+    return search(extract_text(data, content_type), names, dates_of_birth, allowed)
+
+
+def search(
+    segments: Sequence[tuple[str, str]],
+    names: Sequence[Identifier],
+    dates_of_birth: Sequence[tuple[str, date]] = (),
+    allowed: Sequence[str] = (),
+) -> list[Finding]:
+    """`scan` over text already read (`extract_text`), so a file is read once however often it is checked."""
     searches = _name_searches(names, allowed) + _date_searches(dates_of_birth)
     findings, previous = [], ""
-    for where, text in extract_text(data, content_type):
+    for where, text in segments:
         # The end of the previous segment leads into this one, so that a date in a table cell after
         # one labelled "Date of birth" is known for a date of birth.
         hits = _hits(text, searches, lead=previous[-CONTEXT_CHARACTERS:] + "\n")

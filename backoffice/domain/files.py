@@ -11,9 +11,10 @@ import hashlib
 import io
 import os
 import secrets
+import unicodedata
 import zipfile
 from dataclasses import dataclass
-from pathlib import Path
+from pathlib import Path, PurePath
 
 from sqlalchemy import event
 from sqlalchemy.orm import Session
@@ -23,6 +24,22 @@ DOCX = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
 ODT = "application/vnd.oasis.opendocument.text"
 EXTENSIONS = {PDF: ".pdf", DOCX: ".docx", ODT: ".odt"}
 ALLOWED_DESCRIPTION = "a PDF, Word (.docx) or OpenDocument text (.odt) file"
+
+# Bounds far beyond any real review report, so that a small hostile file (a "zip bomb", a PDF of
+# millions of objects) is refused at upload instead of costing minutes of CPU at every check.
+MAX_PACKAGE_PARTS = 2000
+MAX_UNCOMPRESSED_BYTES = 256 * 1024 * 1024
+MAX_COMPRESSION_RATIO = 100  # per part larger than RATIO_CHECKED_FROM: XML compresses ~10x, images ~1x
+RATIO_CHECKED_FROM = 1024 * 1024
+MAX_PDF_PAGES = 2000
+MAX_PDF_OBJECTS = 200_000
+# What a published PDF must not carry: code that runs, actions that open programs or other files,
+# files hidden inside it, and forms that can carry scripts.
+PDF_ACTIVE_NAMES = {"/JavaScript": "JavaScript", "/JS": "JavaScript", "/Launch": "an action that opens a program",
+                    "/EmbeddedFile": "an embedded file", "/EmbeddedFiles": "embedded files",
+                    "/RichMedia": "embedded media", "/XFA": "an XFA form", "/ImportData": "an action that imports data",
+                    "/SubmitForm": "a form that sends data elsewhere", "/GoToR": "a link that opens another file",
+                    "/GoToE": "a link into an embedded file"}
 
 
 class FileRejected(ValueError):
@@ -73,7 +90,87 @@ def check_document(data: bytes, max_bytes: int) -> str:
     kind = sniff(data)
     if kind is None:
         raise FileRejected(f"The file's content is not {ALLOWED_DESCRIPTION}, whatever its name says.")
+    if kind == PDF:
+        _check_pdf(data)
+    else:
+        _check_package(data)
     return kind
+
+
+def _check_package(data: bytes) -> None:
+    """Refuse a DOCX or ODT whose parts are too many, too large, or compressed beyond belief."""
+    with zipfile.ZipFile(io.BytesIO(data)) as package:
+        parts = package.infolist()
+    if len(parts) > MAX_PACKAGE_PARTS:
+        raise FileRejected(f"The document has {len(parts):,} parts, more than the {MAX_PACKAGE_PARTS:,} a document may have.")
+    total = sum(part.file_size for part in parts)
+    if total > MAX_UNCOMPRESSED_BYTES:
+        raise FileRejected(
+            f"The document unpacks to {describe_size(total)}, more than the limit of {describe_size(MAX_UNCOMPRESSED_BYTES)}."
+        )
+    for part in parts:
+        if part.file_size > RATIO_CHECKED_FROM and part.file_size > MAX_COMPRESSION_RATIO * max(part.compress_size, 1):
+            raise FileRejected(
+                f"The document's part {part.filename[:80]} is compressed {part.file_size // max(part.compress_size, 1):,} "
+                f"times, which no real document is: it looks built to exhaust the server."
+            )
+
+
+def _check_pdf(data: bytes) -> None:
+    """Refuse a PDF that is damaged, too large in pages or objects, or carries active content."""
+    import pypdf
+
+    try:
+        reader = pypdf.PdfReader(io.BytesIO(data))
+        objects = [(number, generation) for generation, numbers in reader.xref.items() for number in numbers]
+        objects += [(number, 0) for number in reader.xref_objStm]
+        if len(objects) > MAX_PDF_OBJECTS:
+            raise FileRejected(f"The PDF has {len(objects):,} objects, more than the {MAX_PDF_OBJECTS:,} a document may have.")
+        if reader.is_encrypted:
+            return  # its content cannot be read here; the anonymisation check refuses it, with why
+        pages = len(reader.pages)
+        if pages > MAX_PDF_PAGES:
+            raise FileRejected(f"The PDF has {pages:,} pages, more than the {MAX_PDF_PAGES:,} a document may have.")
+        found = sorted({PDF_ACTIVE_NAMES[name] for number, generation in objects
+                        for name in _active_names(reader, number, generation)})
+    except FileRejected:
+        raise
+    except Exception:  # any parser failure on a malformed file
+        raise FileRejected("The PDF is damaged and cannot be read. Save it again from the program that made it.") from None
+    if found:
+        raise FileRejected(
+            f"The PDF contains {', '.join(found)}, which a document for publication must not. Save it again as "
+            "PDF/A (or print it to PDF) and upload that."
+        )
+
+
+def _active_names(reader, number: int, generation: int) -> set[str]:
+    """The active-content names one PDF object uses, as a key or as a value."""
+    from pypdf.generic import ArrayObject, DictionaryObject, IndirectObject, NameObject
+
+    obj = IndirectObject(number, generation, reader).get_object()
+    if isinstance(obj, DictionaryObject):
+        names = {str(k) for k in obj} | {str(v) for v in obj.values() if isinstance(v, NameObject)}
+    elif isinstance(obj, ArrayObject):
+        names = {str(v) for v in obj if isinstance(v, NameObject)}
+    else:
+        return set()
+    return names & PDF_ACTIVE_NAMES.keys()
+
+
+# Characters that change how a name is shown or read: controls, and the bidirectional overrides
+# that turn "report‮fdp.exe" into "reportexe.pdf".
+_INVISIBLE = {"Cc", "Cf", "Co", "Cs", "Zl", "Zp"}
+
+
+def clean_filename(name: str | None, content_type: str) -> str:
+    """A file name safe to keep and to offer for download: no folders, no control or bidirectional
+    characters, at most 120 characters, and the extension of what the file really is."""
+    base = PurePath((name or "").replace("\\", "/")).name
+    base = "".join(ch for ch in unicodedata.normalize("NFC", base) if unicodedata.category(ch) not in _INVISIBLE)
+    stem = base.rsplit(".", 1)[0] if "." in base else base
+    stem = " ".join(stem.split()).strip(" .")[:120] or "document"
+    return stem + EXTENSIONS[content_type]
 
 
 def store(data: bytes, content_type: str, folder: Path) -> StoredFile:

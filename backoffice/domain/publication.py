@@ -8,6 +8,8 @@ the review's approved documents to published. Nothing reaches the public page un
 
 from __future__ import annotations
 
+from collections import OrderedDict
+
 from dataclasses import dataclass
 from datetime import date, datetime
 from pathlib import Path
@@ -250,19 +252,34 @@ def identifiers(case: Case) -> tuple[tuple[anonymisation.Identifier, ...], tuple
     return tuple(names), births, (case.subject_pseudonym,) if case.subject_pseudonym else ()
 
 
-_CHECKED: dict[tuple, tuple] = {}  # (file digest, identifiers) -> findings: a file never changes
+# A file never changes, so its text is read once (per process), whether it could be read or not: a
+# file that fails to read is not parsed again at every page view.
+_TEXTS: OrderedDict[str, tuple | anonymisation.Unreadable] = OrderedDict()
+_TEXTS_KEPT = 64
+
+
+def document_text(document: PublishedDocument, upload_dir: Path) -> tuple[tuple[str, str], ...]:
+    """The document's text segments, read once per file. Raises anonymisation.Unreadable."""
+    text = _TEXTS.get(document.sha256)
+    if text is None:
+        data = files.path_of(document.stored_name, upload_dir).read_bytes()
+        try:
+            text = tuple(anonymisation.extract_text(data, document.content_type))
+        except anonymisation.Unreadable as exc:
+            text = exc
+        _TEXTS[document.sha256] = text
+        while len(_TEXTS) > _TEXTS_KEPT:
+            _TEXTS.popitem(last=False)
+    _TEXTS.move_to_end(document.sha256)
+    if isinstance(text, anonymisation.Unreadable):
+        raise text
+    return text
 
 
 def findings(case: Case, document: PublishedDocument, upload_dir: Path) -> list[anonymisation.Finding]:
     """Where the document names someone or gives a date of birth. Raises anonymisation.Unreadable."""
     names, births, allowed = identifiers(case)
-    key = (document.sha256, names, births, allowed)
-    if key not in _CHECKED:
-        data = files.path_of(document.stored_name, upload_dir).read_bytes()
-        if len(_CHECKED) > 512:
-            _CHECKED.clear()
-        _CHECKED[key] = tuple(anonymisation.scan(data, document.content_type, names, births, allowed))
-    return list(_CHECKED[key])
+    return anonymisation.search(document_text(document, upload_dir), names, births, allowed)
 
 
 def check_problem(case: Case, document: PublishedDocument, upload_dir: Path) -> str | None:

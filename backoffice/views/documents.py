@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from pathlib import PurePath
 
 from flask import current_app, flash, url_for
 from flask_admin.actions import action
@@ -135,8 +134,9 @@ class DocumentView(CaseRecordView):
         model.sha256 = stored.sha256
         model.file_uploaded_at = utcnow()
         model.file_uploaded_by_id = current_user.id
-        # Only the last part of the name is kept (for display and the download name), never a path.
-        model.original_filename = PurePath((upload.filename or "").replace("\\", "/")).name[-255:] or "document"
+        # Only a clean last part of the name is kept (for display and the download name), never a path,
+        # and with the extension of what the file really is.
+        model.original_filename = files.clean_filename(upload.filename, kind)
 
     def _transition(self, action_name: str, ids: list[str]) -> None:
         documents = self.get_query().filter(PublishedDocument.id.in_(_int_ids(ids))).all()

@@ -40,7 +40,7 @@ def send_stored(stored, *, public: bool = False):
         path,
         mimetype=stored.content_type,
         as_attachment=True,
-        download_name=stored.original_filename,
+        download_name=files.clean_filename(stored.original_filename, stored.content_type),
         max_age=max_age,
         etag=stored.sha256,
     )
@@ -57,7 +57,7 @@ def download(document_id: int):
     if not current_user.is_authenticated:
         return redirect(url_for("security.login", next=request.full_path))
     document = _readable_document(document_id)
-    record_now(AuditAction.DOWNLOAD, object_type="document", object_id=document.id, object_ref=document.case.reference)
+    record_now(AuditAction.DOWNLOAD, object_type="document", object_id=document.id, case=document.case)
     return send_stored(document)
 
 
@@ -71,5 +71,5 @@ def download_version(document_id: int, number: int):
     if version is None:
         abort(404)
     record_now(AuditAction.DOWNLOAD, object_type="document", object_id=document.id,
-               object_ref=document.case.reference, reason=f"Version {number}")
+               case=document.case, reason=f"Version {number}")
     return send_stored(version)

@@ -16,6 +16,7 @@ import pytest
 
 from backoffice.domain import anonymisation, files
 from backoffice.domain.anonymisation import Finding, Identifier, Unreadable, extract_text, scan
+from tests import factories
 from tests.generated_documents import (
     encrypted_pdf,
     picture_docx,
@@ -447,3 +448,31 @@ def test_a_part_too_large_to_check_fails_the_check_without_being_unpacked(monkey
 
     with pytest.raises(Unreadable, match="too large to check: word/document.xml holds more than 64 KB"):
         scan(data, files.DOCX, NAMES)
+
+
+# --- each file is read once, whether it can be read or not; reading has a time limit ---------------
+
+
+def test_a_file_that_cannot_be_read_is_read_once_however_often_it_is_checked(app, session, monkeypatch):
+    from backoffice.domain import anonymisation, publication
+    from tests.generated_documents import scanned_pdf
+
+    reads = []
+    real = anonymisation.extract_text
+    monkeypatch.setattr(anonymisation, "extract_text", lambda *a: reads.append(1) or real(*a))
+    document = factories.DocumentFactory(content=scanned_pdf())
+
+    problems = {publication.check_problem(document.case, document, app.config["UPLOAD_DIR"]) for _ in range(3)}
+
+    assert len(reads) == 1
+    assert len(problems) == 1 and "No text could be read" in problems.pop()
+
+
+def test_reading_a_document_stops_after_the_time_limit(monkeypatch):
+    from backoffice.domain import anonymisation
+    from tests.generated_documents import report_pdf
+
+    monkeypatch.setattr(anonymisation, "MAX_SECONDS", -1.0)
+
+    with pytest.raises(Unreadable, match="took too long to read"):
+        extract_text(report_pdf("A page."), "application/pdf")

@@ -294,3 +294,112 @@ def test_discard_on_rollback_removes_the_file_when_the_insert_fails(session, cas
 
     assert not (tmp_path / clash.stored_name).exists()
     assert (tmp_path / first.stored_name).exists()
+
+
+# --- bounds: a small hostile file is refused before it can cost minutes of CPU ---------------------
+
+
+def docx_with(extra: dict[str, bytes], compression=zipfile.ZIP_DEFLATED) -> bytes:
+    """A valid Word document with extra parts added."""
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(io.BytesIO(docx_bytes())) as original, zipfile.ZipFile(buffer, "w", compression) as package:
+        for item in original.infolist():
+            package.writestr(item.filename, original.read(item.filename))
+        for name, content in extra.items():
+            package.writestr(name, content)
+    return buffer.getvalue()
+
+
+def pdf_with(change) -> bytes:
+    """A real PDF, changed by `change(writer)` as a PDF tool would write it."""
+    from pypdf import PdfReader, PdfWriter
+
+    writer = PdfWriter(clone_from=PdfReader(io.BytesIO(pdf_bytes())))
+    change(writer)
+    out = io.BytesIO()
+    writer.write(out)
+    return out.getvalue()
+
+
+def open_action(kind: str, key: str, value: str):
+    """A change that makes the PDF run an action of `kind` when opened."""
+    def change(writer) -> None:
+        from pypdf.generic import DictionaryObject, NameObject, TextStringObject
+
+        writer._root_object[NameObject("/OpenAction")] = writer._add_object(DictionaryObject(
+            {NameObject("/S"): NameObject(kind), NameObject(key): TextStringObject(value)}
+        ))
+    return change
+
+
+def test_a_decompression_bomb_is_refused_with_the_reason():
+    bomb = docx_with({"word/header1.xml": b" " * (40 * 1024 * 1024)})
+    assert len(bomb) < 100 * 1024  # a small upload that unpacks to 40 MB
+
+    with pytest.raises(files.FileRejected, match="compressed .* times"):
+        files.check_document(bomb, 20 * 1024 * 1024)
+
+
+def test_a_document_of_too_many_parts_is_refused():
+    many = docx_with({f"word/media/part{n}.xml": b"<x/>" for n in range(files.MAX_PACKAGE_PARTS)})
+
+    with pytest.raises(files.FileRejected, match="parts, more than"):
+        files.check_document(many, 20 * 1024 * 1024)
+
+
+def test_a_document_unpacking_beyond_the_total_is_refused(monkeypatch):
+    monkeypatch.setattr(files, "MAX_UNCOMPRESSED_BYTES", 2 * 1024 * 1024)
+    large = docx_with({f"word/media/image{n}.bin": bytes(range(256)) * 4096 for n in range(3)}, zipfile.ZIP_STORED)
+
+    with pytest.raises(files.FileRejected, match="unpacks to .* more than the limit"):
+        files.check_document(large, 20 * 1024 * 1024)
+
+
+def test_a_pdf_of_too_many_pages_is_refused(monkeypatch):
+    from tests.generated_documents import report_pdf
+
+    monkeypatch.setattr(files, "MAX_PDF_PAGES", 2)
+
+    with pytest.raises(files.FileRejected, match="3 pages, more than the 2"):
+        files.check_document(report_pdf("one", "two", "three"), 20 * 1024 * 1024)
+
+
+@pytest.mark.parametrize(
+    "change, what",
+    [
+        (open_action("/JavaScript", "/JS", "app.alert('hello');"), "JavaScript"),
+        (open_action("/Launch", "/F", "cmd.exe"), "an action that opens a program"),
+        (lambda w: w.add_attachment("payload.exe", b"MZ not really"), "embedded file"),
+    ],
+    ids=["javascript", "launch", "embedded file"],
+)
+def test_a_pdf_with_active_content_is_refused_with_what_it_carries(change, what):
+    with pytest.raises(files.FileRejected, match=f"contains .*{what}"):
+        files.check_document(pdf_with(change), 20 * 1024 * 1024)
+
+
+def test_an_ordinary_pdf_docx_and_odt_pass_the_bounds():
+    from tests.generated_documents import report_docx, report_odt, report_pdf
+
+    for data, kind in ((report_pdf("A page of text."), files.PDF), (report_docx("A paragraph."), files.DOCX),
+                       (report_odt("A paragraph."), files.ODT)):
+        assert files.check_document(data, 20 * 1024 * 1024) == kind
+
+
+# --- download names ------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    "uploaded, content_type, offered",
+    [
+        ("poly.html", files.PDF, "poly.pdf"),
+        ("report\u202efdp.exe", files.PDF, "reportfdp.pdf"),
+        ("C:\\Users\\me\\Overview report.docx", files.DOCX, "Overview report.docx"),
+        ("../../etc/passwd", files.ODT, "passwd.odt"),
+        ("bell\x07 and\x00 nul.pdf", files.PDF, "bell and nul.pdf"),
+        ("\u2066.pdf", files.PDF, "document.pdf"),
+        ("", files.DOCX, "document.docx"),
+    ],
+)
+def test_a_download_is_named_from_a_clean_name_with_the_extension_of_what_the_file_is(uploaded, content_type, offered):
+    assert files.clean_filename(uploaded, content_type) == offered
