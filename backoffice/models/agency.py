@@ -4,10 +4,10 @@ from __future__ import annotations
 
 from enum import StrEnum
 
-from sqlalchemy import ForeignKey, String, Text
+from sqlalchemy import ForeignKey, String
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from backoffice.models.base import Base, Tracked, enum_type
+from backoffice.models.base import Base, LongText, NOTE, Tracked, enum_type
 
 
 class AgencyType(StrEnum):
@@ -47,7 +47,7 @@ class Agency(Tracked, Base):
     parent_id: Mapped[int | None] = mapped_column(ForeignKey("agency.id"))
     is_statutory_partner: Mapped[bool] = mapped_column(default=False)
     safeguarding_lead: Mapped[str | None] = mapped_column(String(200))
-    safeguarding_lead_contact: Mapped[str | None] = mapped_column(Text)
+    safeguarding_lead_contact: Mapped[str | None] = mapped_column(LongText(NOTE))
     active: Mapped[bool] = mapped_column(default=True)
 
     parent: Mapped[Agency | None] = relationship(remote_side=[id], lazy="joined", join_depth=1)

@@ -8,7 +8,7 @@ from typing import Any
 
 from flask import has_request_context
 from flask_login import current_user
-from sqlalchemy import DateTime, Enum, ForeignKey, MetaData, String, Text, TypeDecorator, event
+from sqlalchemy import DateTime, Enum, ForeignKey, MetaData, String, TypeDecorator, event
 from sqlalchemy.orm import DeclarativeBase, Mapped, Session, declared_attr, mapped_column, registry
 
 NAMING_CONVENTION = {
@@ -42,6 +42,24 @@ class UTCDateTime(TypeDecorator):
         if value is None:
             return None
         return value.replace(tzinfo=timezone.utc) if value.tzinfo is None else value.astimezone(timezone.utc)
+
+
+# How much free text a field holds at most: a case narrative or rationale, a note, a reason.
+NARRATIVE = 20_000
+NOTE = 5_000
+REASON = 2_000
+
+
+class LongText(String):
+    """Free text of at most `length` characters: VARCHAR(length) in the database, which refuses more,
+    a multi-line box with the same limit in forms, and the same check at every flush (SQLite does not
+    enforce a VARCHAR's length, and nothing may be silently truncated or stored oversized)."""
+
+    cache_ok = True
+
+
+class TextTooLong(ValueError):
+    """A text value is longer than its column allows; the message names the field and the limit."""
 
 
 def enum_type(enum_cls: type[PyEnum], length: int = 40) -> Enum:
@@ -90,7 +108,7 @@ class Archivable:
     """Records are archived with a reason, never hard-deleted."""
 
     archived_at: Mapped[datetime | None]
-    archive_reason: Mapped[str | None] = mapped_column(Text)
+    archive_reason: Mapped[str | None] = mapped_column(LongText(REASON))
 
     @declared_attr
     def archived_by_id(cls) -> Mapped[int | None]:
@@ -119,9 +137,27 @@ def current_actor_id(session: Session | None = None) -> int | None:
     return session.info.get("actor_id") if session is not None else None
 
 
+def overlong_text(obj) -> list[str]:
+    """What is too long in `obj`: each text column whose value exceeds the column's length."""
+    from sqlalchemy import inspect
+
+    problems = []
+    for column in inspect(obj).mapper.columns:
+        limit = getattr(column.type, "length", None)
+        value = getattr(obj, column.key, None) if column.key in obj.__dict__ else None
+        if isinstance(limit, int) and isinstance(value, str) and len(value) > limit:
+            label = column.key.replace("_", " ").capitalize()
+            problems.append(f"{label} is {len(value):,} characters long; at most {limit:,} can be kept.")
+    return problems
+
+
 @event.listens_for(Session, "before_flush")
 def _stamp_actor(session: Session, flush_context: Any, instances: Any) -> None:
-    """Fill created_by / updated_by on every tracked record, whatever path wrote it."""
+    """Refuse text longer than its column (on every path, so nothing is stored oversized or cut),
+    then fill created_by / updated_by on every tracked record, whatever path wrote it."""
+    problems = [p for obj in [*session.new, *session.dirty] for p in overlong_text(obj)]
+    if problems:
+        raise TextTooLong("Nothing was saved: " + " ".join(problems))
     actor = current_actor_id(session)
     for obj in session.new:
         if isinstance(obj, Tracked) and obj.created_by_id is None:

@@ -6,12 +6,12 @@ from datetime import date, datetime
 from enum import StrEnum
 from typing import TYPE_CHECKING
 
-from sqlalchemy import Column, ForeignKey, Index, String, Table, Text, UniqueConstraint
+from sqlalchemy import Column, ForeignKey, Index, String, Table, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship, validates
 
 from backoffice.domain.lifecycle import ReviewType, initial_state, state_label
 from backoffice.models.agency import Agency
-from backoffice.models.base import Archivable, Base, Tracked, enum_type
+from backoffice.models.base import Archivable, Base, LongText, NARRATIVE, REASON, Tracked, enum_type
 
 if TYPE_CHECKING:
     from backoffice.models.decision import PanelDecision
@@ -124,7 +124,7 @@ class Case(Tracked, Archivable, Base):
     referrer_name: Mapped[str | None] = mapped_column(String(200))
     referrer_role: Mapped[str | None] = mapped_column(String(200))
     referrer_agency_id: Mapped[int | None] = mapped_column(ForeignKey("agency.id"))
-    concerns: Mapped[str | None] = mapped_column(Text)
+    concerns: Mapped[str | None] = mapped_column(LongText(NARRATIVE))
     is_restricted: Mapped[bool] = mapped_column(default=False)
     # A rapid review converted into a local review: the local review's parent is the rapid review.
     parent_id: Mapped[int | None] = mapped_column(ForeignKey("case.id"), index=True)
@@ -136,7 +136,7 @@ class Case(Tracked, Archivable, Base):
     panel_response: Mapped[PanelResponse | None] = mapped_column(enum_type(PanelResponse, 20))
     decision_date: Mapped[date | None]
     referrer_informed_date: Mapped[date | None]
-    learning_retained: Mapped[str | None] = mapped_column(Text)
+    learning_retained: Mapped[str | None] = mapped_column(LongText(NARRATIVE))
     report_completed_date: Mapped[date | None]
     ho_qa_submitted_date: Mapped[date | None]
     ho_qa_outcome: Mapped[QaOutcome | None] = mapped_column(enum_type(QaOutcome, 10))
@@ -146,10 +146,10 @@ class Case(Tracked, Archivable, Base):
 
     # The publication record (domain/publication.py decides when a review may be published).
     publication_decision: Mapped[PublicationDecision | None] = mapped_column(enum_type(PublicationDecision, 20))
-    publication_reason: Mapped[str | None] = mapped_column(Text)
+    publication_reason: Mapped[str | None] = mapped_column(LongText(REASON))
     anonymised_title: Mapped[str | None] = mapped_column(String(200))
     embargo_until: Mapped[date | None]
-    embargo_reason: Mapped[str | None] = mapped_column(Text)
+    embargo_reason: Mapped[str | None] = mapped_column(LongText(REASON))
     online_until: Mapped[date | None]
     library_submitted_date: Mapped[date | None]
     library_reference: Mapped[str | None] = mapped_column(String(200))

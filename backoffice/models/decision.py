@@ -5,10 +5,10 @@ from __future__ import annotations
 from datetime import date, datetime
 from enum import StrEnum
 
-from sqlalchemy import ForeignKey, String, Text, UniqueConstraint
+from sqlalchemy import ForeignKey, String, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from backoffice.models.base import Archivable, Base, Tracked, enum_type, utcnow
+from backoffice.models.base import Archivable, Base, LongText, NARRATIVE, NOTE, Tracked, enum_type, utcnow
 from backoffice.models.case import Case
 from backoffice.models.user import User
 
@@ -88,9 +88,9 @@ class PanelDecision(Tracked, Archivable, Base):
     meeting_date: Mapped[date]
     outcome: Mapped[DecisionOutcome] = mapped_column(enum_type(DecisionOutcome))
     legal_mandate: Mapped[LegalMandate | None] = mapped_column(enum_type(LegalMandate, 10))
-    rationale: Mapped[str] = mapped_column(Text)
-    conflicts_declared: Mapped[str | None] = mapped_column(Text)
-    delay_reasons: Mapped[str | None] = mapped_column(Text)
+    rationale: Mapped[str] = mapped_column(LongText(NARRATIVE))
+    conflicts_declared: Mapped[str | None] = mapped_column(LongText(NOTE))
+    delay_reasons: Mapped[str | None] = mapped_column(LongText(NOTE))
     recorded_by_id: Mapped[int | None] = mapped_column(ForeignKey("user.id"))
     approval_status: Mapped[ApprovalStatus] = mapped_column(
         enum_type(ApprovalStatus, 20), default=ApprovalStatus.PENDING
@@ -130,7 +130,7 @@ class CriterionAssessment(Base):
     decision_id: Mapped[int] = mapped_column(ForeignKey("panel_decision.id", ondelete="CASCADE"), index=True)
     criterion: Mapped[str] = mapped_column(String(40))
     value: Mapped[CriterionValue] = mapped_column(enum_type(CriterionValue, 10), default=CriterionValue.UNKNOWN)
-    evidence: Mapped[str | None] = mapped_column(Text)
+    evidence: Mapped[str | None] = mapped_column(LongText(NARRATIVE))
 
     decision: Mapped[PanelDecision] = relationship(back_populates="criteria")
 
@@ -151,7 +151,7 @@ class DecisionApproval(Base):
     approver_id: Mapped[int] = mapped_column(ForeignKey("user.id"))
     round: Mapped[int] = mapped_column(default=1)
     outcome: Mapped[ApprovalOutcome] = mapped_column(enum_type(ApprovalOutcome, 20))
-    comment: Mapped[str | None] = mapped_column(Text)
+    comment: Mapped[str | None] = mapped_column(LongText(NOTE))
     at: Mapped[datetime] = mapped_column(default=utcnow)
 
     decision: Mapped[PanelDecision] = relationship(back_populates="approvals")

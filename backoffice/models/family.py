@@ -5,10 +5,10 @@ from __future__ import annotations
 from datetime import date
 from enum import StrEnum
 
-from sqlalchemy import ForeignKey, Index, String, Text
+from sqlalchemy import ForeignKey, Index, String
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from backoffice.models.base import Archivable, Base, Tracked, enum_type
+from backoffice.models.base import Archivable, Base, LongText, NARRATIVE, NOTE, REASON, Tracked, enum_type
 from backoffice.models.case import Case
 
 
@@ -121,13 +121,13 @@ class FamilyInvolvement(Tracked, Archivable, Base):
     relationship_to_subject: Mapped[str] = mapped_column(String(100))
     side: Mapped[FamilySide | None] = mapped_column(enum_type(FamilySide, 20))
     name: Mapped[str | None] = mapped_column(String(200))
-    contact_details: Mapped[str | None] = mapped_column(Text)
+    contact_details: Mapped[str | None] = mapped_column(LongText(NOTE))
     preferred_language: Mapped[str | None] = mapped_column(String(100))
     interpreter_needed: Mapped[bool] = mapped_column(default=False)
-    accessibility_needs: Mapped[str | None] = mapped_column(Text)
-    safety_notes: Mapped[str | None] = mapped_column(Text)
+    accessibility_needs: Mapped[str | None] = mapped_column(LongText(NOTE))
+    safety_notes: Mapped[str | None] = mapped_column(LongText(NOTE))
     do_not_contact: Mapped[bool] = mapped_column(default=False)
-    notes: Mapped[str | None] = mapped_column(Text)
+    notes: Mapped[str | None] = mapped_column(LongText(NARRATIVE))
     invited_date: Mapped[date | None]
     advocacy_offered: Mapped[bool] = mapped_column(default=False)
     advocacy_provider: Mapped[str | None] = mapped_column(String(200))
@@ -158,9 +158,9 @@ class FamilyEvent(Tracked, Archivable, Base):
     channel: Mapped[ContactChannel | None] = mapped_column(enum_type(ContactChannel, 30))
     outcome: Mapped[ContactOutcome | None] = mapped_column(enum_type(ContactOutcome, 20))
     advocate_organisation: Mapped[str | None] = mapped_column(String(200))
-    reason: Mapped[str | None] = mapped_column(Text)
-    support_offered: Mapped[str | None] = mapped_column(Text)
-    note: Mapped[str | None] = mapped_column(Text)
+    reason: Mapped[str | None] = mapped_column(LongText(REASON))
+    support_offered: Mapped[str | None] = mapped_column(LongText(NOTE))
+    note: Mapped[str | None] = mapped_column(LongText(NOTE))
 
     member: Mapped[FamilyInvolvement] = relationship(back_populates="events", lazy="joined")
 

@@ -6,11 +6,11 @@ from __future__ import annotations
 from datetime import date, datetime
 from enum import StrEnum
 
-from sqlalchemy import ForeignKey, Index, Integer, String, Text, UniqueConstraint
+from sqlalchemy import ForeignKey, Index, Integer, String, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from backoffice.domain.lifecycle import ReviewType
-from backoffice.models.base import Archivable, Base, Tracked, enum_type, utcnow
+from backoffice.models.base import Archivable, Base, LongText, NOTE, REASON, Tracked, enum_type, utcnow
 from backoffice.models.case import Case
 from backoffice.models.user import User
 from backoffice.policy import RoleName
@@ -28,7 +28,7 @@ class TransitionLog(Base):
     to_state: Mapped[str] = mapped_column(String(60))
     actor_id: Mapped[int | None] = mapped_column(ForeignKey("user.id"))
     at: Mapped[datetime] = mapped_column(default=utcnow)
-    note: Mapped[str | None] = mapped_column(Text)
+    note: Mapped[str | None] = mapped_column(LongText(NOTE))
 
     case: Mapped[Case] = relationship(back_populates="timeline")
     actor: Mapped[User | None] = relationship(lazy="joined")
@@ -69,7 +69,7 @@ class Notification(Tracked, Archivable, Base):
     due_date: Mapped[date | None]
     sent_date: Mapped[date | None]
     reference: Mapped[str | None] = mapped_column(String(100))
-    note: Mapped[str | None] = mapped_column(Text)
+    note: Mapped[str | None] = mapped_column(LongText(NOTE))
 
     case: Mapped[Case] = relationship(back_populates="notifications", lazy="joined")
 
@@ -100,7 +100,7 @@ class Hold(Tracked, Archivable, Base):
     id: Mapped[int] = mapped_column(primary_key=True)
     case_id: Mapped[int] = mapped_column(ForeignKey("case.id"), index=True)
     reason: Mapped[HoldReason] = mapped_column(enum_type(HoldReason, 30))
-    detail: Mapped[str | None] = mapped_column(Text)
+    detail: Mapped[str | None] = mapped_column(LongText(NOTE))
     start_date: Mapped[date]
     end_date: Mapped[date | None]
 
@@ -144,7 +144,7 @@ class DeadlineRule(Tracked, Base):
     statutory: Mapped[bool] = mapped_column(default=False)
     extendable_by_hold: Mapped[bool] = mapped_column(default=False)
     responsible_role: Mapped[RoleName] = mapped_column(enum_type(RoleName, 20))
-    source: Mapped[str] = mapped_column(Text)
+    source: Mapped[str] = mapped_column(LongText(REASON))
     effective_from: Mapped[date]
     effective_to: Mapped[date | None]
 
@@ -168,12 +168,12 @@ class Deadline(Base):
     milestone: Mapped[str] = mapped_column(String(60))
     original_due: Mapped[date]
     due_date: Mapped[date]  # the original, or the revised date where a hold extends it
-    revision_reason: Mapped[str | None] = mapped_column(Text)
+    revision_reason: Mapped[str | None] = mapped_column(LongText(REASON))
     on_hold: Mapped[bool] = mapped_column(default=False)  # an ongoing hold stops this clock
     met_date: Mapped[date | None]
     waived_at: Mapped[datetime | None]
     waived_by_id: Mapped[int | None] = mapped_column(ForeignKey("user.id"))
-    waived_reason: Mapped[str | None] = mapped_column(Text)
+    waived_reason: Mapped[str | None] = mapped_column(LongText(REASON))
 
     case: Mapped[Case] = relationship(back_populates="deadlines", lazy="joined")
     rule: Mapped[DeadlineRule] = relationship(lazy="joined")

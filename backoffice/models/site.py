@@ -2,10 +2,10 @@
 
 from __future__ import annotations
 
-from sqlalchemy import String, Text
+from sqlalchemy import String
 from sqlalchemy.orm import Mapped, mapped_column
 
-from backoffice.models.base import Base, Tracked
+from backoffice.models.base import Base, LongText, NOTE, Tracked
 
 
 class PublicText(Tracked, Base):
@@ -16,7 +16,7 @@ class PublicText(Tracked, Base):
     id: Mapped[int] = mapped_column(primary_key=True)
     key: Mapped[str] = mapped_column(String(50), unique=True)
     heading: Mapped[str] = mapped_column(String(200))
-    body: Mapped[str] = mapped_column(Text)
+    body: Mapped[str] = mapped_column(LongText(NOTE))
 
     def __str__(self) -> str:
         return self.heading
