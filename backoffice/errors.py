@@ -6,7 +6,8 @@ import logging
 
 from flask import Flask, render_template
 from flask_wtf.csrf import CSRFError
-from sqlalchemy.exc import OperationalError
+from sqlalchemy.exc import DBAPIError, IntegrityError, InterfaceError, OperationalError
+from sqlalchemy.orm.exc import StaleDataError
 from werkzeug.exceptions import HTTPException, InternalServerError
 
 from backoffice.extensions import db
@@ -18,7 +19,10 @@ MESSAGES = {
     403: ("Not allowed", "Your role does not allow this. Ask an administrator if you think it should."),
     404: ("Not found", "There is nothing here, or you do not have access to it."),
     405: ("Not allowed", "This address cannot be used that way."),
-    413: ("File too large", "The upload is larger than the limit. Nothing was saved."),
+    409: ("Changed at the same moment", "Nothing was saved: the record changed while this was being saved (the form "
+          "may have been sent twice). Go back, reload the page and try again."),
+    413: ("Too large", "What was sent (an uploaded file, or text typed or pasted into a form) is larger than the "
+          "limit. Nothing was saved."),
     429: ("Too many requests", "Please wait a moment and try again."),
     500: ("Something went wrong", "Nothing was saved. The error has been logged; please try again."),
     503: ("Service unavailable", "The service is temporarily unavailable. Nothing was saved."),
@@ -57,9 +61,18 @@ def register(app: Flask) -> None:
             _audit_refusal()
         return render_error(error.code or 500)
 
+    @app.errorhandler(StaleDataError)
+    @app.errorhandler(IntegrityError)
+    def conflicting_write(error: Exception):
+        """Two saves of the same record at once (a double submit): the second is refused whole."""
+        log.warning("Conflicting write refused: %s", type(error).__name__)
+        db.session.rollback()
+        return render_error(409)
+
     @app.errorhandler(OperationalError)
-    def database_unavailable(error: OperationalError):
-        """The database cannot be reached: say so, and leave nothing half-written."""
+    @app.errorhandler(InterfaceError)
+    def database_unavailable(error: DBAPIError):
+        """The database cannot be reached (or the connection dropped): say so, leave nothing half-written."""
         log.error("Database unavailable: %s", type(error).__name__)
         try:
             db.session.rollback()
@@ -71,6 +84,8 @@ def register(app: Flask) -> None:
     def unexpected_error(error: Exception):
         if isinstance(error, HTTPException):  # pragma: no cover - handled above
             return http_error(error)
+        if isinstance(error, DBAPIError) and error.connection_invalidated:
+            return database_unavailable(error)
         log.exception("Unhandled error", exc_info=error)
         db.session.rollback()
         return render_error(InternalServerError.code)

@@ -52,6 +52,12 @@ def count(session: Session, model: type) -> int:
     return number
 
 
+def opened_at(session: Session, record, data: dict) -> dict:
+    """An edit form's data as a browser sends it: with the version of the record the form was opened at
+    (the current one, as if it had just been opened)."""
+    return {**data, "loaded_version": str(reload(session, record).version)}
+
+
 def tomorrow() -> date:
     """Tomorrow's date: the nearest date that is in the future."""
     return date.today() + timedelta(days=1)

@@ -16,6 +16,8 @@ from flask import abort, current_app, flash, redirect, request, url_for
 from flask_admin import expose
 from flask_admin.contrib.sqla import ModelView
 from flask_admin.contrib.sqla.ajax import QueryAjaxModelLoader
+from flask_admin.contrib.sqla.form import AdminModelConverter
+from flask_admin.model.form import converts
 from flask_admin.contrib.sqla.validators import Unique
 from flask_admin.helpers import get_redirect_target
 from flask_admin.model import typefmt
@@ -25,18 +27,18 @@ from flask_security import check_and_update_authn_fresh
 from flask_wtf import FlaskForm
 from flask_wtf.form import _Auto
 from markupsafe import Markup, escape
-from sqlalchemy.exc import IntegrityError
+from sqlalchemy.exc import DataError, DBAPIError, IntegrityError, StatementError
 from sqlalchemy.orm.exc import StaleDataError
 from wtforms import HiddenField, TextAreaField
+from wtforms.fields.core import UnboundField
 from wtforms.validators import DataRequired, Length, ValidationError
 
-from backoffice.domain.audit import AUDITED, record_now
+from backoffice.domain.audit import AUDITED, CASE_CONTENT_TYPES, case_of, record_now, stream_key
 from backoffice.domain.history import conflict_message, event_changes, history
 from backoffice.extensions import db
 from backoffice.models.audit import AuditAction
-from backoffice.models import Case
-from backoffice.models.base import Archivable, current_actor_id
-from backoffice.policy import may
+from backoffice.models.base import Archivable, TextTooLong, current_actor_id
+from backoffice.policy import may, user_streams
 
 log = logging.getLogger(__name__)
 
@@ -57,6 +59,10 @@ ENDPOINT_ACTIONS: dict[str, tuple[str, ...]] = {
 }
 
 LOOKUP_LIMIT = 20
+# A list is paged at most this far in (beyond it nobody pages; a search or filter finds the row), so a
+# huge page number can never overflow the database's OFFSET or make it read millions of rows.
+MAX_LIST_OFFSET = 100_000
+MAX_SEARCH_LENGTH = 200
 FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r")
 
 
@@ -136,6 +142,28 @@ class ScopedAjaxLoader(QueryAjaxModelLoader):
         return super().get_list(term, offset, limit)
 
 
+class AdminConverter(AdminModelConverter):
+    """Flask-Admin's form converter, with long free text (LongText) as a multi-line box."""
+
+    @converts("backoffice.models.base.LongText")
+    def conv_long_text(self, field_args, **extra):
+        self._string_common(field_args=field_args, **extra)
+        return TextAreaField(**field_args)
+
+
+def _limit_text_fields(form_class, model) -> None:
+    """Give every form field of a text column its column's length limit (fields a view overrides or
+    adds skip Flask-Admin's converter, which is where the limit would otherwise come from)."""
+    for column in model.__table__.columns:
+        limit = getattr(column.type, "length", None)
+        field = getattr(form_class, column.key, None)
+        if not isinstance(limit, int) or not isinstance(field, UnboundField):
+            continue
+        validators = list(field.kwargs.get("validators") or ())
+        if not any(isinstance(v, Length) for v in validators):
+            field.kwargs["validators"] = [*validators, Length(max=limit)]
+
+
 class SecureModelView(ModelView):
     """A model view whose every permission comes from the policy table for `resource`."""
 
@@ -153,6 +181,7 @@ class SecureModelView(ModelView):
     own_unique_checks: ClassVar[tuple[str, ...]] = ()
 
     form_base_class = AdminForm
+    model_form_converter = AdminConverter
     page_size = 25
     can_set_page_size = True
     page_size_options = (10, 25, 50, 100)
@@ -218,6 +247,33 @@ class SecureModelView(ModelView):
     def exporting(self) -> bool:
         """Whether the current request is this view's CSV export."""
         return _in_request() and request.endpoint == f"{self.endpoint}.export"
+
+    def _get_list_extra_args(self):
+        """The list's query parameters, made safe: a page within reach, a page size on offer, a column
+        that exists, and search and filter text without control characters (which databases refuse)."""
+        args = super()._get_list_extra_args()
+        args.page_size = args.page_size if args.page_size in self.page_size_options else 0
+        per_page = args.page_size or self.page_size
+        args.page = min(max(args.page or 0, 0), MAX_LIST_OFFSET // per_page)
+        if args.sort is not None and not 0 <= args.sort < len(self._list_columns):
+            args.sort = None
+        args.search = plain_text(args.search, MAX_SEARCH_LENGTH) or None
+        if args.filters:
+            args.filters = [(idx, name, plain_text(value, MAX_SEARCH_LENGTH)) for idx, name, value in args.filters]
+        return args
+
+    @expose("/")
+    def index_view(self):
+        """The list; a search or filter the database cannot use is dropped with a message, never a 500."""
+        try:
+            return super().index_view()
+        except (DBAPIError, StatementError, ArithmeticError, LookupError, ValueError) as exc:
+            db.session.rollback()
+            if not request.args:
+                raise
+            log.warning("List parameters refused on %s: %s", self.endpoint, type(exc).__name__)
+            flash("That search or filter could not be used, so the whole list is shown.", "error")
+            return redirect(self.get_url(".index_view"))
 
     def required_actions(self, endpoint: str) -> tuple[str, ...]:
         """The policy actions an endpoint of this view needs; empty means nobody may use it."""
@@ -303,6 +359,7 @@ class SecureModelView(ModelView):
             if field is not None:
                 validators = field.kwargs.get("validators", ())
                 field.kwargs["validators"] = [v for v in validators if not isinstance(v, Unique)]
+        _limit_text_fields(form_class, self.model)
         return form_class
 
     def create_form(self, obj=None):
@@ -310,8 +367,8 @@ class SecureModelView(ModelView):
 
     def edit_form(self, obj=None):
         form = self._restrict_form(super().edit_form(obj))
-        if obj is not None and hasattr(obj, "version"):
-            form.loaded_version.data = form.loaded_version.data or obj.version
+        if obj is not None and hasattr(obj, "version") and request.method == "GET":
+            form.loaded_version.data = obj.version  # a POST must say which version it was loaded at
         return form
 
     def get_edit_form(self):
@@ -326,7 +383,11 @@ class SecureModelView(ModelView):
         if "loaded_version" in form:
             loaded = form.loaded_version.data
             del form["loaded_version"]
-            if str(loaded).isdigit() and int(loaded) != model.version:
+            if not str(loaded or "").isdigit():
+                flash("Nothing was saved: the form did not say which version of the record it was opened at, so "
+                      "a newer change could have been overwritten. Reload the page and make your change again.", "error")
+                return False
+            if int(loaded) != model.version:
                 flash(conflict_message(self.audit_type, model.id, int(loaded)), "error")
                 return False
         return super().update_model(form, model)
@@ -364,8 +425,11 @@ class SecureModelView(ModelView):
 
     def handle_view_exception(self, exc: Exception) -> bool:
         """Turn every failure into a clear message; never show SQL or a stack trace."""
-        if isinstance(exc, ValidationError):
+        if isinstance(exc, (ValidationError, TextTooLong)):
             flash(str(exc), "error")
+        elif isinstance(exc, DataError):
+            flash("Nothing was saved: a value is too long or not of the kind this field holds. Please check and "
+                  "try again.", "error")
         elif isinstance(exc, StaleDataError):
             flash(
                 "Nothing was saved: this record changed after you opened it (someone else saved it at the "
@@ -403,7 +467,7 @@ class SecureModelView(ModelView):
                 AuditAction.VIEW,
                 object_type=self.audit_type,
                 object_id=model.id,
-                object_ref=_case_reference(model),
+                case=case_of(model),
                 changes={"restricted fields shown": [None, shown]} if shown else None,
             )
         return response
@@ -411,8 +475,16 @@ class SecureModelView(ModelView):
     @expose("/export/<export_type>/")
     def export(self, export_type: str):
         if self.can_export and export_type in self.export_types:
-            record_now(AuditAction.EXPORT, object_type=self.audit_type, reason=request.query_string.decode()[:500] or None)
-        return super().export(export_type)
+            asked = plain_text(request.query_string.decode(errors="replace"), 500) or None
+            record_now(AuditAction.EXPORT, object_type=self.audit_type, reason=asked,
+                       streams=stream_key(user_streams()) if self.audit_type in CASE_CONTENT_TYPES else None)
+        try:
+            return super().export(export_type)
+        except (DBAPIError, StatementError, ArithmeticError, LookupError, ValueError) as exc:
+            db.session.rollback()
+            log.warning("Export parameters refused on %s: %s", self.endpoint, type(exc).__name__)
+            flash("That search or filter could not be used, so nothing was exported.", "error")
+            return redirect(self.get_url(".index_view"))
 
     @expose("/history/")
     def history_view(self):
@@ -423,7 +495,7 @@ class SecureModelView(ModelView):
         events = history(self.audit_type, model.id)
         show_restricted = self.can_see_restricted
         record_now(AuditAction.VIEW, object_type=self.audit_type, object_id=model.id,
-                   object_ref=_case_reference(model), reason="History viewed")
+                   case=case_of(model), reason="History viewed")
         return self.render(
             "admin/history.html",
             model=model,
@@ -458,16 +530,19 @@ class SecureModelView(ModelView):
         )
 
 
-def _case_reference(model) -> str | None:
-    """The reference of the case a record belongs to (a notification's own `reference` is not it)."""
-    case = model if isinstance(model, Case) else getattr(model, "case", None)
-    return getattr(case, "reference", None)
-
-
 def _in_request() -> bool:
     from flask import has_request_context
 
     return has_request_context()
+
+
+def plain_text(value: str | None, limit: int) -> str:
+    """`value` without control or invisible formatting characters, trimmed to `limit` characters."""
+    import unicodedata
+
+    if not value:
+        return ""
+    return "".join(ch for ch in value if unicodedata.category(ch) not in ("Cc", "Cf", "Cs"))[:limit].strip()
 
 
 def escaped_join(values, separator: str = ", ") -> Markup:

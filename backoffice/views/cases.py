@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from flask import abort, current_app, flash, redirect, request
 from flask_admin import expose
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm.exc import StaleDataError
 from flask_admin.contrib.sqla.filters import FilterEqual
 from flask_login import current_user
 from flask_wtf import FlaskForm
@@ -15,7 +17,7 @@ from backoffice.domain.deadlines import status as deadline_status
 from backoffice.domain.lifecycle import ALL_STATES, ReviewType, initial_state, types_in_streams
 from backoffice.domain.rules import case_errors
 from backoffice.extensions import db
-from backoffice.models import AbuseCategory, Agency, AgencyRole, Case, CaseAgency
+from backoffice.models import AbuseCategory, Agency, AgencyRole, Case, CaseAgency, TransitionLog
 from backoffice.policy import may, user_roles, user_streams
 from backoffice.views.base import SecureModelView, escaped_join, label_formatter, today
 from backoffice.views.scope import visible_case_records, visible_cases
@@ -33,6 +35,12 @@ def _active_categories():
     return db.session.query(AbuseCategory).filter(AbuseCategory.active.is_(True)).order_by(AbuseCategory.name)
 
 
+def _text_limit(name: str) -> int:
+    """How long a step's text may be: the length of the column it is kept in (a note: the timeline's)."""
+    column = Case.__table__.c.get(name) if name != "note" else None
+    return (column if column is not None else TransitionLog.__table__.c.note).type.length
+
+
 def transition_form(step: lifecycle.Transition) -> FlaskForm:
     """A form asking for what the step needs, built from the step's fields."""
 
@@ -46,7 +54,7 @@ def transition_form(step: lifecycle.Transition) -> FlaskForm:
         elif spec.kind == "choice":
             field = SelectField(spec.label, choices=[("", "Choose..."), *spec.choices], validators=checks)
         else:
-            field = TextAreaField(spec.label, validators=[*checks, Length(max=10000)])
+            field = TextAreaField(spec.label, validators=[*checks, Length(max=_text_limit(spec.name))])
         setattr(StepForm, spec.name, field)
     return StepForm()
 
@@ -224,6 +232,12 @@ class CaseView(SecureModelView):
                 for name, message in exc.errors.items():
                     if name in form:
                         form[name].errors = [*form[name].errors, message]
+            except (StaleDataError, IntegrityError):
+                # The same step sent twice at once (a double click), or someone else moved the case on.
+                db.session.rollback()
+                flash("Nothing more was changed: the case changed while this step was being saved (the form may "
+                      "have been sent twice). Here it is as it is now.", "error")
+                return redirect(details_url)
             else:
                 flash(f"Done: {step.label}. The case is now '{case.state_label}'.", "success")
                 return redirect(details_url)

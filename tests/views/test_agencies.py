@@ -7,7 +7,7 @@ from sqlalchemy import select
 
 from backoffice.models import Agency, AgencyType
 from tests import factories
-from tests.helpers import page_text, text
+from tests.helpers import opened_at, page_text, text
 
 CREATE = "/admin/agency/new/"
 UPDATE = "/admin/agency/ajax/update/"
@@ -112,7 +112,8 @@ def test_renaming_an_agency_to_another_agencys_name_is_refused(app, session, log
 
     response = signed_in.post(
         f"/admin/agency/edit/?id={other.id}",
-        data={"name": "west marches police", "agency_type": AgencyType.PROBATION.value, "active": "y"},
+        data={"name": "west marches police", "agency_type": AgencyType.PROBATION.value, "active": "y",
+              "loaded_version": str(other.version)},
     )
 
     assert response.status_code == 200
@@ -126,8 +127,8 @@ def test_saving_an_agency_under_its_own_name_is_not_a_duplicate(app, session, lo
 
     response = signed_in.post(
         f"/admin/agency/edit/?id={agency.id}",
-        data={"name": "West Marches Police", "agency_type": AgencyType.POLICE.value, "safeguarding_lead": "New lead",
-              "active": "y"},
+        data=opened_at(session, agency, {"name": "West Marches Police", "agency_type": AgencyType.POLICE.value,
+                                         "safeguarding_lead": "New lead", "active": "y"}),
     )
 
     assert response.status_code == 302, page_text(response)[:2000]

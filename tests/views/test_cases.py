@@ -14,7 +14,7 @@ from sqlalchemy import select
 
 from backoffice.models import AbuseCategory, Case
 from tests import factories
-from tests.helpers import case_form, count, csv_rows, reload, shows, text, tomorrow
+from tests.helpers import case_form, count, csv_rows, opened_at, reload, shows, text, tomorrow
 
 READERS = ["business_support", "panel", "board", "auditor"]
 
@@ -280,7 +280,8 @@ def test_a_case_in_another_stream_cannot_be_edited(session, login_as):
     assert "Record does not exist." in text(form)
 
     response = signed_in.post(
-        f"/admin/case/edit/?id={sar.id}", case_form(subject_pseudonym="Renamed", subject_dob="1950-01-01")
+        f"/admin/case/edit/?id={sar.id}",
+        opened_at(session, sar, case_form(subject_pseudonym="Renamed", subject_dob="1950-01-01"))
     )
     assert response.status_code in (302, 404)
     assert reload(session, sar).subject_pseudonym == "Adult Hidden"
@@ -469,7 +470,7 @@ def test_an_archived_case_cannot_be_edited(session, login_as):
     session.commit()
     signed_in = login_as("business_support")
 
-    response = signed_in.post(f"/admin/case/edit/?id={case.id}", case_form(subject_pseudonym="Renamed"))
+    response = signed_in.post(f"/admin/case/edit/?id={case.id}", opened_at(session, case, case_form(subject_pseudonym="Renamed")))
 
     assert response.status_code == 302
     assert "Record does not exist." in text(signed_in.get("/admin/case/"))
@@ -482,7 +483,7 @@ def test_an_archived_case_cannot_be_edited_even_by_someone_who_can_see_it(sessio
     session.commit()
     signed_in = login_as("business_support", "auditor")  # may edit cases and read archived ones
 
-    response = signed_in.post(f"/admin/case/edit/?id={case.id}", case_form(subject_pseudonym="Renamed"))
+    response = signed_in.post(f"/admin/case/edit/?id={case.id}", opened_at(session, case, case_form(subject_pseudonym="Renamed")))
 
     assert response.status_code == 200
     assert shows(response, "This record is archived and cannot be changed."), text(response)[:3000]
@@ -495,7 +496,8 @@ def test_business_support_edits_a_live_case(session, login_as):
 
     response = signed_in.post(
         f"/admin/case/edit/?id={case.id}",
-        case_form(subject_pseudonym="Child New", subject_legal_name=case.subject_legal_name, subject_dob="2015-06-01"),
+        opened_at(session, case, case_form(subject_pseudonym="Child New", subject_legal_name=case.subject_legal_name,
+                                           subject_dob="2015-06-01")),
     )
 
     assert response.status_code == 302, text(response)[:3000]

@@ -14,7 +14,7 @@ from sqlalchemy import select
 
 from backoffice.models import ApprovalStatus, PanelDecision
 from tests import factories
-from tests.helpers import count, csv_rows, decision_form, reload, shows, text, tomorrow
+from tests.helpers import count, csv_rows, decision_form, opened_at, reload, shows, text, tomorrow
 
 # --- helpers -----------------------------------------------------------------------------------
 
@@ -338,7 +338,7 @@ def test_asking_for_more_information_sends_the_decision_back_to_the_panel(sessio
 
     response = panel.post(
         f"/admin/decision/edit/?id={pending.id}",
-        decision_form(pending.case, rationale="Police, health and social care were consulted."),
+        opened_at(session, pending, decision_form(pending.case, rationale="Police, health and social care were consulted.")),
     )
 
     assert response.status_code == 302, text(response)[:3000]
@@ -412,7 +412,8 @@ def test_panel_edits_a_pending_decision(session, login_as, pending):
     panel = login_as("panel")
 
     response = panel.post(
-        f"/admin/decision/edit/?id={pending.id}", decision_form(pending.case, rationale="A fuller rationale.")
+        f"/admin/decision/edit/?id={pending.id}",
+        opened_at(session, pending, decision_form(pending.case, rationale="A fuller rationale."))
     )
 
     assert response.status_code == 302, text(response)[:3000]
@@ -426,7 +427,8 @@ def test_a_decision_the_board_has_decided_on_cannot_be_edited_by_the_panel(sessi
     panel = login_as("panel")
 
     response = panel.post(
-        f"/admin/decision/edit/?id={decision.id}", decision_form(decision.case, rationale="Rewritten afterwards.")
+        f"/admin/decision/edit/?id={decision.id}",
+        opened_at(session, decision, decision_form(decision.case, rationale="Rewritten afterwards."))
     )
 
     assert response.status_code == 200

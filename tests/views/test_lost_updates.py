@@ -269,3 +269,31 @@ def test_a_save_overtaken_between_its_version_check_and_its_write_is_told_why(se
 
     assert CHANGED in page_text(response)
     assert "unexpected error" not in page_text(response)
+
+
+# --- a save must say which version it was opened at -------------------------------------------------
+
+
+def test_a_save_without_the_version_it_was_opened_at_is_refused_and_overwrites_nothing(session, login_as):
+    case = factories.CaseFactory(subject_pseudonym="Child Q")
+    alice, bob = two_business_support_users(login_as)
+    bobs_form = open_form(bob, "case", case)
+    save(alice, "case", case, open_form(alice, "case", case), subject_pseudonym="Child Alice")
+    del bobs_form["loaded_version"]
+
+    response = save(bob, "case", case, bobs_form, subject_pseudonym="Child Bob")
+
+    assert response.status_code == 200
+    assert "the form did not say which version of the record it was opened at" in page_text(response)
+    assert reload(session, case).subject_pseudonym == "Child Alice"
+
+
+def test_a_save_with_a_made_up_version_is_refused(session, login_as):
+    case = factories.CaseFactory(subject_pseudonym="Child Q")
+    alice = login_as("business_support")
+
+    response = save(alice, "case", case, open_form(alice, "case", case), loaded_version="latest",
+                    subject_pseudonym="Child Alice")
+
+    assert "Nothing was saved" in page_text(response)
+    assert reload(session, case).subject_pseudonym == "Child Q"

@@ -222,3 +222,43 @@ def test_criteria_not_met_closes_with_the_learning_and_the_date_the_referrer_was
     assert case.state == "NOT_MET_NO_FURTHER_ACTION"
     assert case.learning_retained == "Escalation between hospital and social care was slow."
     assert case.referrer_informed_date == AWARE + timedelta(days=20)
+
+
+# --- the same step sent twice at once -------------------------------------------------------------
+
+
+def test_a_step_sent_twice_at_once_is_taken_once_and_the_second_gets_a_clear_message(app, engine, session, login_as):
+    from sqlalchemy import event, text
+    from sqlalchemy.orm import Session
+
+    from backoffice.extensions import db as flask_db
+
+    case = factories.CaseFactory(review_type="SAR", state="REFERRAL_RECEIVED", subject_dob=date(1950, 1, 1))
+    signed_in = login_as("business_support")
+    token = signed_in.csrf()
+
+    raced = []
+
+    def first_submit_commits_first(request_session, flush_context, instances) -> None:
+        """The first of the two POSTs commits while this one is between loading the case and saving it."""
+        if raced or request_session is not flask_db.session():
+            return
+        raced.append(True)
+        with engine.begin() as other:
+            other.execute(text('UPDATE "case" SET state = \'ACKNOWLEDGED\', version = version + 1 WHERE id = :id'),
+                          {"id": case.id})
+
+    event.listen(Session, "before_flush", first_submit_commits_first)
+    try:
+        response = signed_in.client.post(
+            f"/admin/case/transition/?id={case.id}&step=acknowledge",
+            data={"acknowledged_date": "2025-11-10", "note": "", "csrf_token": token}, follow_redirects=True,
+        )
+    finally:
+        event.remove(Session, "before_flush", first_submit_commits_first)
+
+    assert raced and response.status_code == 200
+    assert "the form may have been sent twice" in response.get_data(as_text=True)
+    session.expire_all()
+    assert session.scalar(select(func.count()).select_from(TransitionLog).where(TransitionLog.case_id == case.id)) == 0
+    assert session.get(Case, case.id).acknowledged_date is None  # nothing of the second submit was kept
