@@ -19,13 +19,13 @@ from __future__ import annotations
 
 import hashlib
 import hmac
-import re
 import json
+import re
 from dataclasses import dataclass
-from itertools import combinations
-from pathlib import Path
 from datetime import date, datetime
 from enum import Enum
+from itertools import combinations
+from pathlib import Path
 from typing import Any, Iterable
 
 from flask import current_app, g, has_request_context, request
