@@ -22,6 +22,7 @@ from flask_admin.contrib.sqla.validators import Unique
 from flask_admin.helpers import get_redirect_target
 from flask_admin.model import typefmt
 from flask_admin.model.template import EndpointLinkRowAction
+from flask_admin.model.widgets import XEditableWidget
 from flask_login import current_user
 from flask_security import check_and_update_authn_fresh
 from flask_wtf import FlaskForm
@@ -39,6 +40,7 @@ from backoffice.extensions import db
 from backoffice.models.audit import AuditAction
 from backoffice.models.base import Archivable, TextTooLong, current_actor_id
 from backoffice.policy import may, user_streams
+from backoffice.views.fields import UKDateField
 
 log = logging.getLogger(__name__)
 
@@ -143,12 +145,32 @@ class ScopedAjaxLoader(QueryAjaxModelLoader):
 
 
 class AdminConverter(AdminModelConverter):
-    """Flask-Admin's form converter, with long free text (LongText) as a multi-line box."""
+    """Flask-Admin's form converter, with long free text (LongText) as a multi-line box and dates as
+    typed UK dates."""
 
     @converts("backoffice.models.base.LongText")
     def conv_long_text(self, field_args, **extra):
         self._string_common(field_args=field_args, **extra)
         return TextAreaField(**field_args)
+
+    @converts("Date")
+    def convert_date(self, field_args, **extra):  # the name of the method it replaces
+        """Dates typed as people in England write them, in a box no picker rewrites."""
+        return UKDateField(**field_args)
+
+
+class InlineEditWidget(XEditableWidget):
+    """Flask-Admin's inline edit link, named for screen readers. (A Yes/No field becomes a switch in
+    static/admin-controls.js: x-editable took its two choices for an address to load them from.)"""
+
+    def get_kwargs(self, field, kwargs):
+        kwargs = super().get_kwargs(field, kwargs)
+        if field.type == "BooleanField":
+            current = "Yes" if field.data else "No"
+        else:
+            current = kwargs.get("data-value") or "empty"
+        kwargs.setdefault("aria-label", f"{field.label.text}: {current}. Select to change.")
+        return kwargs
 
 
 def _limit_text_fields(form_class, model) -> None:
@@ -247,6 +269,9 @@ class SecureModelView(ModelView):
     def exporting(self) -> bool:
         """Whether the current request is this view's CSV export."""
         return _in_request() and request.endpoint == f"{self.endpoint}.export"
+
+    def scaffold_list_form(self, widget=None, validators=None):
+        return super().scaffold_list_form(widget or InlineEditWidget(), validators)
 
     def _get_list_extra_args(self):
         """The list's query parameters, made safe: a page within reach, a page size on offer, a column

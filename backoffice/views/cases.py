@@ -9,7 +9,7 @@ from sqlalchemy.orm.exc import StaleDataError
 from flask_admin.contrib.sqla.filters import FilterEqual
 from flask_login import current_user
 from flask_wtf import FlaskForm
-from wtforms import DateField, SelectField, TextAreaField
+from wtforms import SelectField, TextAreaField
 from wtforms.validators import InputRequired, Length, Optional
 
 from backoffice.domain import family, lifecycle, transitions
@@ -20,6 +20,7 @@ from backoffice.extensions import db
 from backoffice.models import AbuseCategory, Agency, AgencyRole, Case, CaseAgency, TransitionLog
 from backoffice.policy import may, user_roles, user_streams
 from backoffice.views.base import SecureModelView, escaped_join, label_formatter, today
+from backoffice.views.fields import UKDateField
 from backoffice.views.scope import visible_case_records, visible_cases
 
 
@@ -50,7 +51,7 @@ def transition_form(step: lifecycle.Transition) -> FlaskForm:
     for spec in step.fields:
         checks = [InputRequired(f"{spec.label} is required.")] if spec.required else [Optional()]
         if spec.kind == "date":
-            field = DateField(spec.label, validators=checks)
+            field = UKDateField(spec.label, validators=checks)
         elif spec.kind == "choice":
             field = SelectField(spec.label, choices=[("", "Choose..."), *spec.choices], validators=checks)
         else:

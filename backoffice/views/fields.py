@@ -1,0 +1,42 @@
+"""Form fields the back-office's forms share."""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+
+from wtforms import DateField
+from wtforms.widgets import TextInput
+
+DATE_HINT = "Day, month and year, for example 20/11/2026."
+# As people in England type a date, and ISO (what browsers and other systems send).
+DATE_FORMATS = ("%d/%m/%Y", "%d-%m-%Y", "%d.%m.%Y", "%d %m %Y", "%Y-%m-%d")
+
+
+class UKDateField(DateField):
+    """A date typed as people in England write it (20/11/2026, or 2026-11-20), in a plain text box:
+    no picker rewrites what is typed, so it works by keyboard; the hint says the format."""
+
+    widget = TextInput()
+
+    def __init__(self, label=None, validators=None, description: str = "", **kwargs) -> None:
+        description = f"{description} {DATE_HINT}".strip() if DATE_HINT not in (description or "") else description
+        render_kw = {"inputmode": "numeric", "autocomplete": "off", "spellcheck": "false", **(kwargs.pop("render_kw", None) or {})}
+        super().__init__(label, validators, format=list(DATE_FORMATS), description=description, render_kw=render_kw, **kwargs)
+
+    def _value(self) -> str:
+        if self.raw_data:
+            return " ".join(self.raw_data)  # what was typed, kept when the form comes back with an error
+        return self.data.strftime("%d/%m/%Y") if isinstance(self.data, date) else ""
+
+    def process_formdata(self, valuelist) -> None:
+        typed = " ".join(valuelist or ()).strip()
+        self.data = None
+        if not typed:
+            return
+        for pattern in DATE_FORMATS:
+            try:
+                self.data = datetime.strptime(typed, pattern).date()
+                return
+            except ValueError:
+                continue
+        raise ValueError(f"Enter {self.label.text.lower()} as a real date, for example 20/11/2026.")

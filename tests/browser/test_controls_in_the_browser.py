@@ -1,0 +1,106 @@
+"""Flask-Admin's controls work under the strict Content-Security-Policy, by mouse and by keyboard:
+"With selected" list actions, "Add ..." sub-forms and typed UK dates. Each test also fails on any
+console error, CSP violation or failed request the page meets."""
+
+from __future__ import annotations
+
+from datetime import date
+
+from sqlalchemy import select
+
+from backoffice.models import Case, CriterionAssessment, DocumentStatus
+from tests import factories
+from tests.browser.test_roles_in_the_browser import sign_in_as
+from tests.generated_documents import report_pdf
+from tests.helpers import reload
+
+
+def test_the_board_approves_a_document_with_selected_approve_by_mouse(page, session):
+    document = factories.DocumentFactory(content=report_pdf("What the agencies learned."), title="Overview report")
+    sign_in_as(page, "board")
+    page.goto("/admin/document/")
+    page.on("dialog", lambda dialog: dialog.accept())  # "Approve the selected documents?"
+
+    page.check(f"input.action-checkbox[value='{document.id}']")
+    page.click("text=With selected")
+    page.click("[data-model-action=approve]")
+    page.wait_for_selector("text=Approve: Overview report")
+
+    assert reload(session, document).status == DocumentStatus.APPROVED
+    assert page.problems == []
+
+
+def test_the_board_approves_a_document_with_selected_approve_by_keyboard(page, session):
+    document = factories.DocumentFactory(content=report_pdf("What the agencies learned."), title="Overview report")
+    sign_in_as(page, "board")
+    page.goto("/admin/document/")
+    page.on("dialog", lambda dialog: dialog.accept())
+
+    page.focus(f"input.action-checkbox[value='{document.id}']")
+    page.keyboard.press("Space")
+    page.focus("text=With selected")
+    page.keyboard.press("Enter")
+    page.focus("[data-model-action=approve]")
+    page.keyboard.press("Enter")
+    page.wait_for_selector("text=Approve: Overview report")
+
+    assert reload(session, document).status == DocumentStatus.APPROVED
+    assert page.problems == []
+
+
+def test_the_panel_adds_a_statutory_criterion_by_keyboard(page, session):
+    recorder = sign_in_as(page, "panel")
+    decision = factories.DecisionFactory(recorded_by_id=recorder.id)
+    page.goto(f"/admin/decision/edit/?id={decision.id}")
+
+    page.focus("[data-inline-add]")
+    page.keyboard.press("Enter")  # the new sub-form's first field now has the focus
+    page.wait_for_selector(".inline-field.fresh")
+    sub_form = page.locator(".inline-field.fresh")
+    sub_form.locator("select[name$=criterion]").select_option(index=1, force=True)
+    sub_form.locator("select[name$=value]").select_option("met", force=True)
+    sub_form.locator("textarea[name$=evidence]").fill("The agencies knew of the risk.")
+    page.click("input[type=submit][value=Save]")
+    page.wait_for_load_state()
+
+    session.expire_all()
+    (criterion,) = session.scalars(select(CriterionAssessment).where(CriterionAssessment.decision_id == decision.id))
+    assert criterion.evidence == "The agencies knew of the risk."
+    assert page.problems == []
+
+
+def test_business_support_types_uk_dates_by_keyboard_and_they_are_kept(page, session):
+    sign_in_as(page, "business_support")
+    page.goto("/admin/case/new/")
+    page.select_option("select[name=review_type]", "CSPR", force=True)
+    page.fill("input[name=subject_pseudonym]", "Child Q")
+    for name, typed in (("incident_date", "15/12/2025"), ("aware_date", "16/12/2025"), ("referral_date", "2025-12-17")):
+        page.focus(f"input[name={name}]")
+        page.keyboard.type(typed)  # each key stays as typed: no picker rewrites it
+        assert page.input_value(f"input[name={name}]") == typed
+    assert "for example 20/11/2026" in page.content()
+    page.click("input[type=submit][value=Save]")
+    page.wait_for_url("**/admin/case/**")
+
+    case = session.scalars(select(Case).where(Case.subject_pseudonym == "Child Q")).one()
+    assert (case.incident_date, case.aware_date, case.referral_date) == (
+        date(2025, 12, 15), date(2025, 12, 16), date(2025, 12, 17))
+    assert page.problems == []
+
+
+def test_business_support_switches_an_agency_off_in_the_list_by_keyboard(page, session):
+    agency = factories.AgencyFactory(name="West Marches Police", active=True)
+    sign_in_as(page, "business_support")
+    page.goto("/admin/agency/")
+    assert page.get_attribute("#active", "aria-label") == "Active: Yes. Select to change."
+
+    page.focus("#active")
+    page.keyboard.press("Enter")
+    page.wait_for_selector("#active[aria-checked=false]")
+
+    assert page.get_attribute("#active", "aria-label") == "Active: No. Select to change."
+    assert reload(session, agency).active is False
+    page.click("#active")  # and back on, by mouse
+    page.wait_for_selector("#active[aria-checked=true]")
+    assert reload(session, agency).active is True
+    assert page.problems == []
