@@ -15,10 +15,12 @@ from backoffice.domain.lifecycle import ReviewType
 from backoffice.models import (
     Agency,
     AgencyType,
+    ApprovalOutcome,
     ApprovalStatus,
     Case,
     DeadlineRule,
     DeadlineUnit,
+    DecisionApproval,
     DecisionOutcome,
     DocumentStatus,
     DocumentType,
@@ -144,6 +146,17 @@ class DecisionFactory(BaseFactory):
     outcome = DecisionOutcome.CRITERIA_NOT_MET_LEARNING_RETAINED
     rationale = "Criteria not met; learning retained by the partnership."
     approval_status = ApprovalStatus.PENDING
+
+
+class DecisionApprovalFactory(BaseFactory):
+    """One board member's answer in a decision's round (where several approvals are needed)."""
+
+    class Meta:
+        model = DecisionApproval
+
+    decision = factory.SubFactory(DecisionFactory)
+    round = 1
+    outcome = ApprovalOutcome.APPROVE
 
 
 class FamilyFactory(BaseFactory):

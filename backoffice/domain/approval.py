@@ -8,11 +8,28 @@ has as many approvals as the review type requires.
 
 from __future__ import annotations
 
+from sqlalchemy import exists, or_
+
 from backoffice.models.base import utcnow
 from backoffice.models.decision import ApprovalOutcome, ApprovalStatus, DecisionApproval, PanelDecision
 
 OPEN = frozenset({ApprovalStatus.PENDING})
 AMENDABLE = frozenset({ApprovalStatus.PENDING, ApprovalStatus.INFO_REQUESTED})
+
+
+def awaiting_answer_from(user_id: int):
+    """SQL condition: decisions waiting for this board member's answer. Pending, not archived, not
+    one they recorded themselves, and not one they have already answered in this round."""
+    return (
+        (PanelDecision.approval_status == ApprovalStatus.PENDING)
+        & PanelDecision.archived_at.is_(None)
+        & or_(PanelDecision.recorded_by_id.is_(None), PanelDecision.recorded_by_id != user_id)
+        & ~exists().where(
+            DecisionApproval.decision_id == PanelDecision.id,
+            DecisionApproval.round == PanelDecision.approval_round,
+            DecisionApproval.approver_id == user_id,
+        )
+    )
 
 
 class ApprovalRefused(ValueError):

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from flask import abort, current_app, flash, redirect, request
 from flask_admin import expose
+from flask_admin.babel import lazy_gettext
+from flask_admin.contrib.sqla.filters import BaseSQLAFilter
 from flask_admin.helpers import get_redirect_target
 from flask_admin.model.template import EndpointLinkRowAction
 from flask_login import current_user
@@ -13,7 +15,7 @@ from wtforms import RadioField, TextAreaField
 from wtforms.validators import DataRequired, Length, ValidationError
 
 from backoffice.extensions import db
-from backoffice.domain.approval import ApprovalRefused, amend, approvals_required, record_approval
+from backoffice.domain.approval import ApprovalRefused, amend, approvals_required, awaiting_answer_from, record_approval
 from backoffice.domain.criteria import ALL_CRITERIA, criterion_label
 from backoffice.domain.rules import decision_errors
 from backoffice.models import (
@@ -56,6 +58,19 @@ def _approvals(view, context, model: PanelDecision, name) -> Markup:
         for a in model.approvals
     ]
     return Markup("<ul class='mb-0'>{}</ul>").format(Markup("").join(items)) if items else Markup("")
+
+
+class AwaitingMyAnswerFilter(BaseSQLAFilter):
+    """Decisions waiting for the signed-in board member's answer (as the home page counts them)."""
+
+    def __init__(self, column, name: str) -> None:
+        super().__init__(column, name, options=[("yes", "Yes")])
+
+    def apply(self, query, value, alias=None):
+        return query.filter(awaiting_answer_from(current_user.id)) if value == "yes" else query
+
+    def operation(self):
+        return lazy_gettext("is")
 
 
 def _criteria(view, context, model: PanelDecision, name) -> Markup:
@@ -103,7 +118,10 @@ class DecisionView(CaseRecordView):
     ]
     column_sortable_list = [("case", "case.reference"), "meeting_date", "outcome", "approval_status"]
     column_default_sort = ("meeting_date", True)
-    column_filters = ["outcome", "legal_mandate", "approval_status", "meeting_date"]
+    column_filters = [
+        "outcome", "legal_mandate", "approval_status", "meeting_date",
+        AwaitingMyAnswerFilter(PanelDecision.id, "Awaiting my approval"),
+    ]
     column_labels = {
         "legal_mandate": "Legal mandate (SAR)",
         "conflicts_declared": "Conflicts of interest declared",

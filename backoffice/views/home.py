@@ -7,13 +7,14 @@ from datetime import date
 from flask import current_app, redirect, request, url_for
 from flask_admin import AdminIndexView, expose
 from flask_login import current_user
-from sqlalchemy import exists, func, or_, select
+from sqlalchemy import func, select
 
+from backoffice.domain.approval import awaiting_answer_from
 from backoffice.domain.lifecycle import state_label, types_in_streams
 from backoffice.extensions import db
 from backoffice.domain.deadlines import DeadlineStatus, needs_action
 from backoffice.domain.deadlines import status as deadline_status
-from backoffice.models import ApprovalStatus, Case, Deadline, DeadlineRule, DecisionApproval, PanelDecision
+from backoffice.models import Case, Deadline, DeadlineRule, PanelDecision
 from backoffice.policy import may, user_roles, user_streams
 from backoffice.views.scope import visible_case_records, visible_cases
 
@@ -67,14 +68,5 @@ class HomeView(AdminIndexView):
     def _awaiting_approval(self) -> int:
         query = visible_case_records(
             select(func.count()).select_from(PanelDecision), PanelDecision, "decision"
-        ).where(
-            PanelDecision.approval_status == ApprovalStatus.PENDING,
-            PanelDecision.archived_at.is_(None),
-            or_(PanelDecision.recorded_by_id.is_(None), PanelDecision.recorded_by_id != current_user.id),
-            ~exists().where(  # not one they have already answered in this round
-                DecisionApproval.decision_id == PanelDecision.id,
-                DecisionApproval.round == PanelDecision.approval_round,
-                DecisionApproval.approver_id == current_user.id,
-            ),
-        )
+        ).where(awaiting_answer_from(current_user.id))
         return db.session.execute(query).scalar_one()
