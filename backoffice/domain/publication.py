@@ -313,6 +313,12 @@ TRANSITIONS: dict[str, tuple[frozenset[DocumentStatus], DocumentStatus]] = {
 }
 
 
+def actions_open(document: PublishedDocument) -> list[str]:
+    """The status actions (approve, publish, withdraw) the document's status allows now."""
+    current = DocumentStatus(document.status)
+    return [] if document.is_archived else [a for a, (allowed, _) in TRANSITIONS.items() if current in allowed]
+
+
 def apply(action: str, document: PublishedDocument, today: date, upload_dir: Path | None = None) -> None:
     """Move `document` on by `action`, or refuse with the reason. Approving and publishing run the
     anonymisation check; a document is published on its own only once its review is."""

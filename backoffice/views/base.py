@@ -270,6 +270,12 @@ class SecureModelView(ModelView):
         """Whether the current request is this view's CSV export."""
         return _in_request() and request.endpoint == f"{self.endpoint}.export"
 
+    def get_save_return_url(self, model, is_created: bool = False) -> str:
+        """After creating a record, its own page (its reference and what to do next), not the list."""
+        if is_created and self.can_view_details:
+            return self.get_url(".details_view", id=model.id)
+        return super().get_save_return_url(model, is_created)
+
     def scaffold_list_form(self, widget=None, validators=None):
         return super().scaffold_list_form(widget or InlineEditWidget(), validators)
 

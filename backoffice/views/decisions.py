@@ -205,6 +205,14 @@ class DecisionView(CaseRecordView):
             model.approval_status = ApprovalStatus.PENDING
         super().on_model_change(form, model, is_created)
 
+    details_template = "admin/decision_details.html"
+
+    def may_answer(self, decision: PanelDecision) -> bool:
+        """Whether the signed-in board member can answer this decision now (shown on its page)."""
+        return may("decision", "approve") and decision.approval_status == ApprovalStatus.PENDING and (
+            decision.recorded_by_id != current_user.id
+        )
+
     @expose("/approve/", methods=("GET", "POST"))
     def approve_view(self):
         """The board approves or rejects a pending decision, with a comment."""

@@ -87,6 +87,8 @@ class DocumentView(CaseRecordView):
         """Beside the record: earlier versions of the file, and what the anonymisation check finds."""
         checked = DocumentStatus(document.status) in (DocumentStatus.DRAFT, DocumentStatus.APPROVED)
         return {
+            "actions": [(name, self._actions_data[name][1]) for name in publication.actions_open(document)
+                        if name in self._actions_data and self.is_action_allowed(name)],
             "versions": document.previous_versions,
             "check": publication.check_problem(document.case, document, current_app.config["UPLOAD_DIR"])
             if checked else None,

@@ -104,3 +104,34 @@ def test_business_support_switches_an_agency_off_in_the_list_by_keyboard(page, s
     page.wait_for_selector("#active[aria-checked=true]")
     assert reload(session, agency).active is True
     assert page.problems == []
+
+
+def test_the_board_approves_a_document_from_its_own_page_by_keyboard(page, session):
+    document = factories.DocumentFactory(content=report_pdf("What the agencies learned."), title="Overview report")
+    sign_in_as(page, "board")
+    page.goto(f"/admin/document/details/?id={document.id}")
+
+    page.focus("button[value=approve]")
+    page.keyboard.press("Enter")
+    page.wait_for_selector("text=Approve: Overview report")
+
+    assert reload(session, document).status == DocumentStatus.APPROVED
+    assert "/admin/document/details/" in page.url  # back on the document's page
+    assert page.problems == []
+
+
+def test_the_board_answers_a_decision_from_its_own_page(page, session):
+    from backoffice.models import ApprovalStatus
+
+    recorder = factories.UserFactory(roles=["panel"])
+    decision = factories.DecisionFactory(recorded_by_id=recorder.id)
+    sign_in_as(page, "board")
+    page.goto(f"/admin/decision/details/?id={decision.id}")
+
+    page.click("[data-testid=answer-decision]")
+    page.check("input[value=approve]")
+    page.click("button:has-text('Record my answer')")
+    page.wait_for_selector("text=The decision is approved")
+
+    assert reload(session, decision).approval_status == ApprovalStatus.APPROVED
+    assert page.problems == []

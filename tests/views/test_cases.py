@@ -505,3 +505,14 @@ def test_business_support_edits_a_live_case(session, login_as):
     assert edited.subject_pseudonym == "Child New"
     assert edited.reference == case.reference
     assert edited.updated_by_id == signed_in.user.id
+
+
+def test_after_creating_a_case_the_user_lands_on_its_page_with_its_reference(session, login_as):
+    signed_in = login_as("business_support")
+
+    response = signed_in.post("/admin/case/new/", case_form())
+
+    assert response.status_code == 302
+    case = session.scalars(select(Case)).one()
+    assert response.headers["Location"].startswith(f"/admin/case/details/?id={case.id}")
+    assert case.reference in text(signed_in.get(response.headers["Location"]))

@@ -491,3 +491,12 @@ def test_decisions_on_restricted_cases_are_never_exported(session, login_as, rec
     assert len(rows) == 1
     assert "Child Open" in text(response)
     assert "Child Restricted" not in text(response)
+
+
+def test_only_a_board_member_who_may_answer_sees_the_answer_button_on_the_decisions_page(session, login_as):
+    recorder = factories.UserFactory(roles=["panel"])
+    decision = factories.DecisionFactory(recorded_by_id=recorder.id)
+
+    for role, shown in (("board", True), ("panel", False), ("auditor", False)):
+        page = text(login_as(role).get(f"/admin/decision/details/?id={decision.id}"))
+        assert ('data-testid="answer-decision"' in page) is shown, role

@@ -676,3 +676,15 @@ def test_a_stored_name_from_before_is_still_cleaned_at_download(app, session, lo
     response = download(login_as("business_support").client, document)
 
     assert "poly.pdf" in response.headers["Content-Disposition"]
+
+
+def test_the_board_sees_the_documents_next_step_on_its_page_and_business_support_does_not(app, session, login_as):
+    from tests.generated_documents import report_pdf
+
+    document = document_with(app, session, report_pdf("What was learned."))
+
+    board_page = page_text(login_as("board").get(f"/admin/document/details/?id={document.id}"))
+    staff_page = page_text(login_as("business_support").get(f"/admin/document/details/?id={document.id}"))
+
+    assert "Approve this document" in board_page and "Publish this document" not in board_page
+    assert "this document</button>" not in staff_page
