@@ -38,6 +38,22 @@
       .catch(function (error) { window.alert("Not saved: " + error.message.replace(/<[^>]*>/g, "").trim()); });
   }
 
+  // select2 draws each choice as a link with no name when nothing is chosen: name it after the field's
+  // label, once Flask-Admin's scripts have set select2 up.
+  function nameChoices() {
+    Array.prototype.forEach.call(document.querySelectorAll(".select2-container[id^=s2id_]"), function (box) {
+      var field = box.id.replace(/^s2id_/, "");
+      var label = document.querySelector('label[for="' + field + '"]');
+      var choice = box.querySelector(".select2-choice");
+      if (!choice || !label) { return; }
+      var chosen = box.querySelector(".select2-chosen");
+      choice.setAttribute("aria-label", label.textContent.trim() + ": " + ((chosen && chosen.textContent.trim()) || "none chosen"));
+      if (choice.getAttribute("href") === "javascript:void(0)") { choice.setAttribute("href", "#"); }
+    });
+  }
+  // After every jQuery "ready" handler, Flask-Admin's select2 set-up included (this file loads first).
+  if (window.jQuery) { window.jQuery(function () { window.setTimeout(nameChoices, 0); }); }
+
   document.addEventListener("click", function (event) {
     var switcher = event.target.closest("[data-role=inline-toggle]");
     if (switcher) {
