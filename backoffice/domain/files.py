@@ -163,11 +163,18 @@ def _active_names(reader, number: int, generation: int) -> set[str]:
 _INVISIBLE = {"Cc", "Cf", "Co", "Cs", "Zl", "Zp"}
 
 
+def visible_text(value: str) -> str:
+    """`value` without the characters nobody sees but programs act on: controls (NUL, escape codes),
+    formatting and bidirectional overrides, private-use and lone surrogate code points, line and
+    paragraph separators."""
+    return "".join(ch for ch in value if unicodedata.category(ch) not in _INVISIBLE)
+
+
 def clean_filename(name: str | None, content_type: str) -> str:
     """A file name safe to keep and to offer for download: no folders, no control or bidirectional
     characters, at most 120 characters, and the extension of what the file really is."""
     base = PurePath((name or "").replace("\\", "/")).name
-    base = "".join(ch for ch in unicodedata.normalize("NFC", base) if unicodedata.category(ch) not in _INVISIBLE)
+    base = visible_text(unicodedata.normalize("NFC", base))
     stem = base.rsplit(".", 1)[0] if "." in base else base
     stem = " ".join(stem.split()).strip(" .")[:120] or "document"
     return stem + EXTENSIONS[content_type]

@@ -35,6 +35,7 @@ from wtforms.fields.core import UnboundField
 from wtforms.validators import DataRequired, Length, ValidationError
 
 from backoffice.domain.audit import AUDITED, CASE_CONTENT_TYPES, case_of, record_now, stream_key
+from backoffice.domain.files import visible_text
 from backoffice.domain.history import conflict_message, event_changes, history
 from backoffice.extensions import db
 from backoffice.models.audit import AuditAction
@@ -568,12 +569,8 @@ def _in_request() -> bool:
 
 
 def plain_text(value: str | None, limit: int) -> str:
-    """`value` without control or invisible formatting characters, trimmed to `limit` characters."""
-    import unicodedata
-
-    if not value:
-        return ""
-    return "".join(ch for ch in value if unicodedata.category(ch) not in ("Cc", "Cf", "Cs"))[:limit].strip()
+    """`value` without invisible and control characters (which databases refuse), trimmed to `limit`."""
+    return visible_text(value or "")[:limit].strip()
 
 
 def escaped_join(values, separator: str = ", ") -> Markup:
