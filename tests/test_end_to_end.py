@@ -217,7 +217,7 @@ def test_three_reviews_end_to_end(session, login_as):
 
     missing = step(board, sar, "commission_mandatory", note="Commissioned.")  # without the referrer's date
     assert missing.status_code == 200
-    assert shows(missing, "Date the referrer was told the decision and the reasons is required.")
+    assert shows(missing, "Enter the date the referrer was told the decision and the reasons")
     assert now(session, sar).state == "CHAIR_DECISION"
 
     sar = take(session, board, sar, "commission_mandatory", referrer_informed_date=SAR_REFERRER_TOLD,

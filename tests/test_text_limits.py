@@ -63,7 +63,8 @@ def test_an_overlong_narrative_is_refused_with_a_clear_message_and_nothing_is_sa
     response = signed_in.post("/admin/case/new/", case_form(concerns="x" * 20_001))
 
     assert response.status_code == 200
-    assert "Field cannot be longer than 20000 characters" in page_text(response)
+    assert "must be 20,000 characters or fewer (it has 20,001)" in page_text(response)
+    assert "x" * 20_001 in response.get_data(as_text=True)  # what was typed is kept, whole, to be shortened
     assert count(session, Case) == 0
 
 

@@ -54,7 +54,62 @@
   // After every jQuery "ready" handler, Flask-Admin's select2 set-up included (this file loads first).
   if (window.jQuery) { window.jQuery(function () { window.setTimeout(nameChoices, 0); }); }
 
+  // Flask-Admin's page tabs (List, Create, Edit, Details) mark the tab being shown with a javascript:
+  // link, which the CSP refuses if followed: it becomes the text it is, marked as the current page.
+  Array.prototype.forEach.call(document.querySelectorAll('a[href^="javascript:"]'), function (link) {
+    if (link.classList.contains("active")) {
+      var current = document.createElement("span");
+      current.className = link.className;
+      current.setAttribute("aria-current", "page");
+      current.textContent = link.textContent;
+      link.replaceWith(current);
+    } else {
+      link.setAttribute("href", "#");
+    }
+  });
+
+  // The error summary takes the focus, so a screen reader reads it first; each of its links moves
+  // the focus to its field (select2's box when select2 hides the field).
+  var summary = document.querySelector(".error-summary");
+  if (summary) { summary.focus(); }
+
+  function focusField(id) {
+    var field = document.getElementById(id);
+    if (!field) { return false; }
+    var box = document.getElementById("s2id_" + id);
+    var target = box ? box.querySelector("a, input:not([type=hidden])") : field;
+    (target || field).focus();
+    (box || field).scrollIntoView({block: "center"});
+    return true;
+  }
+
+  // Text with a maximum length counts down as it is typed, and says when it is over: nothing is cut.
+  function countCharacters(field) {
+    var limit = parseInt(field.getAttribute("data-limit"), 10);
+    var counter = document.getElementById(field.id + "-count");
+    if (!counter) {
+      counter = document.createElement("span");
+      counter.id = field.id + "-count";
+      counter.className = "char-count form-text text-muted";
+      counter.setAttribute("aria-live", "polite");
+      field.insertAdjacentElement("afterend", counter);
+    }
+    var left = limit - field.value.length;
+    counter.classList.toggle("over", left < 0);
+    counter.textContent = left < 0 ? "You have " + (-left).toLocaleString("en-GB") + " characters too many"
+                                   : "You have " + left.toLocaleString("en-GB") + " characters remaining";
+  }
+  Array.prototype.forEach.call(document.querySelectorAll("textarea[data-limit]"), countCharacters);
+  document.addEventListener("input", function (event) {
+    if (event.target.matches && event.target.matches("textarea[data-limit]")) { countCharacters(event.target); }
+  });
+
   document.addEventListener("click", function (event) {
+    var problem = event.target.closest(".error-summary a[data-field]");
+    if (problem && focusField(problem.getAttribute("data-field"))) {
+      event.preventDefault();
+      return;
+    }
     var switcher = event.target.closest("[data-role=inline-toggle]");
     if (switcher) {
       event.preventDefault();

@@ -29,6 +29,7 @@ from backoffice.views.decisions import DecisionView
 from backoffice.views.documents import DocumentView
 from backoffice.views.downloads import bp as downloads_bp
 from backoffice.views.family import FamilyEventView, FamilyView
+from backoffice.views.forms import error_summary, field_hint
 from backoffice.views.public import bp as public_bp
 from backoffice.views.publication import PublicationView
 from backoffice.views.home import HomeView
@@ -60,5 +61,6 @@ def register_views(app: Flask) -> None:
     admin.add_view(UserView(User, db, name="Users", endpoint="user", category="Administration"))
     admin.add_view(AuditLogView(AuditEvent, db, name="Audit log", endpoint="audit", category="Administration"))
     admin.init_app(app)
+    app.jinja_env.globals.update(error_summary=error_summary, field_hint=field_hint)
     app.register_blueprint(downloads_bp)
     app.register_blueprint(public_bp)

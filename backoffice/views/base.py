@@ -25,7 +25,6 @@ from flask_admin.model.template import EndpointLinkRowAction
 from flask_admin.model.widgets import XEditableWidget
 from flask_login import current_user
 from flask_security import check_and_update_authn_fresh
-from flask_wtf import FlaskForm
 from flask_wtf.form import _Auto
 from markupsafe import Markup, escape
 from sqlalchemy.exc import DataError, DBAPIError, IntegrityError, StatementError
@@ -42,6 +41,7 @@ from backoffice.models.audit import AuditAction
 from backoffice.models.base import Archivable, TextTooLong, current_actor_id
 from backoffice.policy import may, user_streams
 from backoffice.views.fields import UKDateField
+from backoffice.views.forms import PlainForm
 
 log = logging.getLogger(__name__)
 
@@ -69,7 +69,7 @@ MAX_SEARCH_LENGTH = 200
 FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r")
 
 
-class AdminForm(FlaskForm):
+class AdminForm(PlainForm):
     """The base of every admin form: Flask-WTF (CSRF through CSRFProtect, the app's one mechanism),
     remembering the edited object as Flask-Admin's Unique validator expects."""
 
@@ -78,7 +78,15 @@ class AdminForm(FlaskForm):
         self._obj = obj
 
 
-class ArchiveForm(FlaskForm):
+class FormErrors(ValidationError):
+    """The domain rules refused a save: their messages are on the form's fields, except `unplaced`."""
+
+    def __init__(self, unplaced: list[str]) -> None:
+        super().__init__(" ".join(unplaced))
+        self.unplaced = unplaced
+
+
+class ArchiveForm(PlainForm):
     reason = TextAreaField(
         "Reason for archiving",
         validators=[DataRequired("Give a reason for archiving."), Length(max=2000)],
@@ -447,17 +455,21 @@ class SecureModelView(ModelView):
         with db.session.no_autoflush:
             errors = self.domain_errors(model, is_created)
         if errors:
+            unplaced = []
             for field_name, message in errors.items():
                 field = getattr(form, field_name, None)
                 if field is not None:
                     field.errors = [*field.errors, message]
-            raise ValidationError(
-                "Nothing was saved. Please correct: " + " ".join(errors.values())
-            )
+                else:
+                    unplaced.append(message)
+            raise FormErrors(unplaced)
 
     def handle_view_exception(self, exc: Exception) -> bool:
         """Turn every failure into a clear message; never show SQL or a stack trace."""
-        if isinstance(exc, (ValidationError, TextTooLong)):
+        if isinstance(exc, FormErrors):
+            # Messages beside their fields are listed in the page's error summary; say the rest here.
+            flash(" ".join(["Nothing was saved.", *exc.unplaced]), "error")
+        elif isinstance(exc, (ValidationError, TextTooLong)):
             flash(str(exc), "error")
         elif isinstance(exc, DataError):
             flash("Nothing was saved: a value is too long or not of the kind this field holds. Please check and "

@@ -8,7 +8,6 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm.exc import StaleDataError
 from flask_admin.contrib.sqla.filters import FilterEqual
 from flask_login import current_user
-from flask_wtf import FlaskForm
 from wtforms import SelectField, TextAreaField
 from wtforms.validators import InputRequired, Length, Optional
 
@@ -19,6 +18,7 @@ from backoffice.domain.rules import case_errors
 from backoffice.extensions import db
 from backoffice.models import AbuseCategory, Agency, AgencyRole, Case, CaseAgency, TransitionLog
 from backoffice.policy import may, user_roles, user_streams
+from backoffice.views.forms import PlainForm
 from backoffice.views.base import SecureModelView, escaped_join, label_formatter, today
 from backoffice.views.fields import UKDateField
 from backoffice.views.scope import visible_case_records, visible_cases
@@ -42,14 +42,14 @@ def _text_limit(name: str) -> int:
     return (column if column is not None else TransitionLog.__table__.c.note).type.length
 
 
-def transition_form(step: lifecycle.Transition) -> FlaskForm:
+def transition_form(step: lifecycle.Transition) -> PlainForm:
     """A form asking for what the step needs, built from the step's fields."""
 
-    class StepForm(FlaskForm):
+    class StepForm(PlainForm):
         pass
 
     for spec in step.fields:
-        checks = [InputRequired(f"{spec.label} is required.")] if spec.required else [Optional()]
+        checks = [InputRequired()] if spec.required else [Optional()]
         if spec.kind == "date":
             field = UKDateField(spec.label, validators=checks)
         elif spec.kind == "choice":

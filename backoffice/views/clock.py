@@ -9,7 +9,6 @@ from flask_admin.contrib.sqla.filters import BaseSQLAFilter
 from flask_admin.helpers import get_redirect_target
 from flask_admin.model.template import EndpointLinkRowAction
 from flask_login import current_user
-from flask_wtf import FlaskForm
 from markupsafe import Markup
 from sqlalchemy import select
 from wtforms import TextAreaField
@@ -20,6 +19,7 @@ from backoffice.domain.lifecycle import ReviewType
 from backoffice.extensions import db
 from backoffice.models import Deadline, DeadlineRule, DeadlineUnit, HoldReason, Recipient, utcnow
 from backoffice.policy import RoleName, may, user_roles
+from backoffice.views.forms import PlainForm
 from backoffice.views.base import SecureModelView, label_formatter, today
 from backoffice.views.cases import CaseRecordView
 
@@ -88,7 +88,7 @@ class ForMyRolesFilter(BaseSQLAFilter):
         return lazy_gettext("is")
 
 
-class WaiveForm(FlaskForm):
+class WaiveForm(PlainForm):
     reason = TextAreaField(
         "Reason for waiving this deadline",
         validators=[DataRequired("Give a reason for waiving this deadline."), Length(max=2000)],

@@ -9,7 +9,6 @@ from flask_admin.contrib.sqla.filters import BaseSQLAFilter
 from flask_admin.helpers import get_redirect_target
 from flask_admin.model.template import EndpointLinkRowAction
 from flask_login import current_user
-from flask_wtf import FlaskForm
 from markupsafe import Markup
 from wtforms import RadioField, TextAreaField
 from wtforms.validators import DataRequired, Length, ValidationError
@@ -28,11 +27,12 @@ from backoffice.models import (
     PanelDecision,
 )
 from backoffice.policy import may
+from backoffice.views.forms import PlainForm
 from backoffice.views.base import label_formatter, today
 from backoffice.views.cases import CaseRecordView
 
 
-class ApprovalForm(FlaskForm):
+class ApprovalForm(PlainForm):
     outcome = RadioField(
         "Your answer",
         choices=[(o.value, o.label) for o in ApprovalOutcome],

@@ -166,7 +166,7 @@ def test_a_new_case_starts_in_the_first_state_of_its_review_type(session, login_
             "The partnership cannot have become aware before the incident.",
             id="aware-before-incident",
         ),
-        pytest.param({"subject_pseudonym": ""}, "This field is required.", id="missing-pseudonym"),
+        pytest.param({"subject_pseudonym": ""}, "Enter the subject (pseudonym)", id="missing-pseudonym"),
         pytest.param(
             {"subject_dob": "2005-01-01"},
             "A CSPR is about someone aged 0-17 at the incident; this date of birth gives 20.",
@@ -229,7 +229,7 @@ def test_a_user_cannot_create_a_case_outside_their_streams(session, login_as):
     response = signed_in.post("/admin/case/new/", case_form(review_type="SAR", subject_dob="1950-05-05"))
 
     assert response.status_code == 200
-    assert shows(response, "Not a valid choice"), text(response)[:3000]
+    assert shows(response, "Select the type from the list"), text(response)[:3000]
     assert count(session, Case) == before
 
 

@@ -173,7 +173,7 @@ def test_panel_cannot_record_a_decision_on_a_case_outside_their_streams(session,
     response = signed_in.post("/admin/decision/new/", decision_form(case))
 
     assert response.status_code == 200
-    assert shows(response, "Not a valid choice")
+    assert shows(response, "Select the case from the list")
     assert count(session, PanelDecision) == before
     assert "Adult Hidden" not in text(response)
 

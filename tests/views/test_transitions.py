@@ -167,7 +167,11 @@ def test_a_missing_required_answer_is_refused_and_nothing_changes(session, login
     response = signed_in.post(url(case, step), data={**answers(step), missing.name: ""})
 
     assert response.status_code == 200
-    assert f"{missing.label} is required." in response.get_data(as_text=True).replace("&#39;", "'")
+    page = response.get_data(as_text=True).replace("&#39;", "'")
+    error = page[page.index(f'id="{missing.name}-error"'):].split("</p>")[0]
+    assert missing.label.lower() in error.lower()  # the one message beside the field names it
+    assert error.count("Error:") == 1
+    assert f'href="#{missing.name}"' in page  # and the summary at the top links to it
     assert snapshot(session, case.id) == before
 
 
