@@ -6,9 +6,11 @@ from datetime import datetime, time, timedelta, timezone
 
 from flask_admin.contrib.sqla.filters import DateBetweenFilter, FilterEqual, FilterLike
 
-from backoffice.domain.history import event_changes
+from flask import g
+
+from backoffice.domain.history import MODELS, described_changes, linked_names, type_label
 from backoffice.models import AuditAction, AuditEvent
-from backoffice.views.base import SecureModelView, label_formatter
+from backoffice.views.base import SecureModelView, label_formatter, role_names
 from backoffice.views.scope import visible_audit_events
 
 
@@ -23,8 +25,23 @@ class UtcDayRangeFilter(DateBetweenFilter):
         return query.filter(column >= since, column < until)
 
 
-def _changes(view, context, model: AuditEvent, name) -> str:
-    return "; ".join(f"{field}: {before} → {after}" for field, before, after in event_changes(model, False))
+def _changes(view: AuditLogView, context, model: AuditEvent, name) -> str:
+    """What changed, in the words of the record's own screen: "Referrer agency: (blank) → West Marches
+    Police". Restricted values are never shown here (the record's History shows them to its readers)."""
+    names = g.get("audit_names")
+    if names is None:
+        names = linked_names([model])
+    labels = view.field_labels().get(MODELS.get(model.object_type), {})
+    return "; ".join(f"{field}: {before} → {after}"
+                     for field, before, after in described_changes(model, False, labels, names))
+
+
+def _record_type(view, context, model: AuditEvent, name) -> str:
+    return type_label(model.object_type)
+
+
+def _roles(view, context, model: AuditEvent, name) -> str:
+    return role_names(model.actor_roles)
 
 
 class AuditLogView(SecureModelView):
@@ -40,11 +57,14 @@ class AuditLogView(SecureModelView):
     column_sortable_list = ["at"]
     column_searchable_list = ["object_ref"]  # the case reference
     column_labels = {"at": "When (UTC)", "object_ref": "Case", "object_type": "Record type", "object_id": "Record id"}
-    column_formatters = {"action": label_formatter, "changes": _changes}
-    column_formatters_export = {"changes": _changes}
+    column_formatters = {"action": label_formatter, "changes": _changes, "object_type": _record_type,
+                         "actor_roles": _roles}
+    column_formatters_export = {"changes": _changes, "object_type": _record_type, "actor_roles": _roles,
+                                "action": label_formatter}
     column_filters = [
         FilterEqual(AuditEvent.actor, "Actor (email)"),
-        FilterEqual(AuditEvent.object_type, "Record type"),
+        FilterEqual(AuditEvent.object_type, "Record type", options=sorted(((t, type_label(t)) for t in MODELS),
+                                                                          key=lambda option: option[1])),
         FilterEqual(AuditEvent.action, "Action", options=[(a.value, a.label) for a in AuditAction]),
         UtcDayRangeFilter(AuditEvent.at, "When"),
         FilterLike(AuditEvent.object_ref, "Case reference"),
@@ -54,6 +74,22 @@ class AuditLogView(SecureModelView):
     def scope(self, query):
         """Only events about records the user may read: the list, details, search and export alike."""
         return visible_audit_events(super().scope(query))
+
+    def field_labels(self) -> dict:
+        """Each audited model's field labels, as its own screen shows them."""
+        labels: dict = {}
+        for view in self.admin._views:  # a model's first view is its own screen (cases before publication)
+            if hasattr(view, "model"):
+                labels.setdefault(view.model, view.column_labels or {})
+        return labels
+
+    def get_list(self, page, sort_column, sort_desc, search, filters, execute=True, page_size=None):
+        """An export names every linked record with one query per kind of record, not one per row."""
+        count, events = super().get_list(page, sort_column, sort_desc, search, filters, execute, page_size)
+        if self.exporting and execute:
+            events = list(events)
+            g.audit_names = linked_names(events)
+        return count, events
 
     def search_placeholder(self) -> str:
         return "Case reference, e.g. CSPR-2026-001"

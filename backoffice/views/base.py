@@ -35,7 +35,8 @@ from wtforms.validators import DataRequired, Length, ValidationError
 
 from backoffice.domain.audit import AUDITED, CASE_CONTENT_TYPES, case_of, record_now, stream_key
 from backoffice.domain.files import visible_text
-from backoffice.domain.history import conflict_message, event_changes, history
+from backoffice.domain.history import (
+    SHOWN_FIELDS, conflict_message, described_changes, history, humanise, linked_names)
 from backoffice.extensions import db
 from backoffice.models.audit import AuditAction
 from backoffice.models.base import Archivable, TextTooLong, current_actor_id
@@ -512,7 +513,7 @@ class SecureModelView(ModelView):
                 object_type=self.audit_type,
                 object_id=model.id,
                 case=case_of(model),
-                changes={"restricted fields shown": [None, shown]} if shown else None,
+                changes={SHOWN_FIELDS: [None, shown]} if shown else None,
             )
         return response
 
@@ -537,15 +538,19 @@ class SecureModelView(ModelView):
         if model is None:
             abort(404)
         events = history(self.audit_type, model.id)
-        show_restricted = self.can_see_restricted
-        record_now(AuditAction.VIEW, object_type=self.audit_type, object_id=model.id,
-                   case=case_of(model), reason="History viewed")
-        return self.render(
+        names = linked_names(events)
+        labels = self.column_labels or {}
+        page = self.render(
             "admin/history.html",
             model=model,
-            rows=[(event, event_changes(event, show_restricted)) for event in events],
+            rows=[(event, role_names(event.actor_roles),
+                   described_changes(event, self.can_see_restricted, labels, names)) for event in events],
             return_url=get_redirect_target() or self.get_url(".details_view", id=model.id),
         )
+        # Recorded once the page is drawn: recording commits, which would reload every event shown.
+        record_now(AuditAction.VIEW, object_type=self.audit_type, object_id=model.id,
+                   case=case_of(model), reason="History viewed")
+        return page
 
     # --- archive ------------------------------------------------------------------------------
 
@@ -583,6 +588,11 @@ def _in_request() -> bool:
 def plain_text(value: str | None, limit: int) -> str:
     """`value` without invisible and control characters (which databases refuse), trimmed to `limit`."""
     return visible_text(value or "")[:limit].strip()
+
+
+def role_names(roles: str | None) -> str:
+    """The roles an audit event records ("board,panel"), as people say them ("Board, Panel")."""
+    return ", ".join(humanise(role) for role in (roles or "").split(",") if role)
 
 
 def escaped_join(values, separator: str = ", ") -> Markup:

@@ -163,7 +163,7 @@ class DeadlineRuleView(SecureModelView):
         "anchor": lambda v, c, m, n: EVENTS.get(m.anchor, m.anchor),
         "met_by": lambda v, c, m, n: EVENTS.get(m.met_by, m.met_by),
     }
-    column_labels = {"label": "Milestone", "anchor": "Counted from", "met_by": "Met when",
+    column_labels = {"label": "Milestone", "milestone": "Milestone code", "anchor": "Counted from", "met_by": "Met when",
                      "extendable_by_hold": "A hold may extend it", "responsible_role": "Who must act"}
     form_columns = ["review_type", "stage", "milestone", "label", "anchor", "offset", "unit", "met_by", "statutory",
                     "extendable_by_hold", "responsible_role", "source", "effective_from", "effective_to"]

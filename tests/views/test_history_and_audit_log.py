@@ -23,6 +23,7 @@ from tests.helpers import csv_rows, page_text, text
 from tests.html_pages import form_fields, history_events, list_records
 
 HIDDEN = "(restricted: changed)"
+BLANK = "(blank)"
 LOG = "/admin/audit/"
 
 
@@ -65,8 +66,10 @@ def change(session, record, **fields):
 
 
 def shown(value) -> str:
-    """A value as the History page shows it."""
-    return value.isoformat() if isinstance(value, date) else str(value)
+    """A value as the History page shows it: dates in words, nothing as "(blank)"."""
+    if value is None or value == "":
+        return BLANK
+    return value.strftime("%d %b %Y") if isinstance(value, date) else str(value)
 
 
 def _case(session):
@@ -136,6 +139,10 @@ RECORDS = [
     ("deadline_rule", "deadline_rule", "admin", _deadline_rule),
     ("user", "user", "admin", _user),
 ]
+# The changed field as its record's screen labels it: the History page uses the same words.
+LABELS = {"case": "Subject (pseudonym)", "decision": "Rationale", "family": "Relationship to the subject",
+          "document": "Title", "notification": "Reference", "hold": "Detail", "deadline": "Due", "agency": "Name",
+          "abuse_category": "Name", "deadline_rule": "Milestone", "user": "Full name"}
 
 
 # --- every record's History page -----------------------------------------------------------------
@@ -149,6 +156,7 @@ def test_a_records_history_lists_its_events_in_order_with_before_and_after_side_
     record = change(session, record, **{field: new})
     record_id = record.id
     signed_in = login_as(reader)
+    label = LABELS[endpoint]
 
     events = history_of(signed_in, endpoint, record_id)
 
@@ -156,9 +164,9 @@ def test_a_records_history_lists_its_events_in_order_with_before_and_after_side_
     assert [e.what for e in events] == stored[:-1]
     assert stored[-1] == "View"  # opening the history is itself recorded
     assert events[0].what == "Create"
-    assert events[0].fields[field] == ("", shown(old))  # nothing before, the first value after
+    assert events[0].fields[label] == (BLANK, shown(old))  # nothing before, the first value after
     assert events[-1].what == "Update"
-    assert events[-1].fields[field] == (shown(old), shown(new))
+    assert events[-1].fields[label] == (shown(old), shown(new))
     stamps = [datetime.strptime(e.when, "%d %b %Y %H:%M:%S") for e in events]
     assert stamps == sorted(stamps)
 
@@ -172,8 +180,8 @@ def test_the_history_names_who_made_each_change(session, login_as):
     events = history_of(login_as("auditor"), "case", case.id)
 
     (update,) = [e for e in events if e.what == "Update"]
-    assert update.who.splitlines() == [editor.user.email, "business_support"]
-    assert update.fields["subject_pseudonym"] == ("Child Old", "Child New")
+    assert update.who.splitlines() == [editor.user.email, "Business support"]
+    assert update.fields["Subject (pseudonym)"] == ("Child Old", "Child New")
 
 
 @pytest.fixture
@@ -191,17 +199,17 @@ def test_restricted_values_in_a_cases_history_are_hidden_from_roles_that_may_not
 
     assert response.status_code == 200
     events = history_events(response)
-    assert events[-1].fields["subject_legal_name"] == (HIDDEN, HIDDEN)
-    assert events[0].fields["subject_legal_name"] == (HIDDEN, HIDDEN)
-    assert events[0].fields["subject_pseudonym"] == ("", "Child Q")  # ordinary values are still shown
+    assert events[-1].fields["Subject's legal name"] == (HIDDEN, HIDDEN)
+    assert events[0].fields["Subject's legal name"] == (HIDDEN, HIDDEN)
+    assert events[0].fields["Subject (pseudonym)"] == (BLANK, "Child Q")  # ordinary values are still shown
     assert "Quinn" not in page_text(response)
 
 
 def test_business_support_sees_the_restricted_values_in_a_cases_history(session, login_as, renamed_case):
     events = history_of(login_as("business_support"), "case", renamed_case.id)
 
-    assert events[0].fields["subject_legal_name"] == ("", "Quinn Example")
-    assert events[-1].fields["subject_legal_name"] == ("Quinn Example", "Quinn Renamed")
+    assert events[0].fields["Subject's legal name"] == (BLANK, "Quinn Example")
+    assert events[-1].fields["Subject's legal name"] == ("Quinn Example", "Quinn Renamed")
 
 
 def test_opening_a_cases_history_is_recorded_as_a_read_of_the_case(session, login_as, renamed_case):
@@ -230,7 +238,7 @@ def test_a_family_members_contact_details_in_the_history_follow_the_same_rule(se
     response = history_page(login_as(role), "family", member.id)
 
     assert response.status_code == 200
-    change_row = history_events(response)[-1].fields["contact_details"]
+    change_row = history_events(response)[-1].fields["Contact details"]
     if shown:
         assert change_row == ("07700 900123", "07700 900999")
     else:
@@ -262,7 +270,7 @@ def test_a_view_that_showed_one_restricted_field_does_not_break_the_audit_log(se
     response = auditor.get(f"{LOG}details/?id={view.id}" if page == "details" else f"{LOG}export/csv/")
 
     assert response.status_code == 200, page_text(response)[:500]
-    assert "subject_dob" in page_text(response)
+    assert "Subject's date of birth" in page_text(response)
 
 
 def test_a_cases_history_is_not_found_for_a_user_outside_its_stream(session, login_as):
@@ -364,7 +372,7 @@ def test_the_audit_log_filters_by_record_type(session, login_as, trail):
     rows = log_rows(login_as("auditor"), "flt0_record_type_equals=agency")
 
     assert len(rows) == 2
-    assert {row["object_type"] for row in rows} == {"agency"}
+    assert {row["object_type"] for row in rows} == {"Agency"}
     assert sorted(row["object_id"] for row in rows) == sorted(str(a.id) for a in trail["old_agencies"])
 
 
@@ -397,7 +405,7 @@ def test_the_audit_log_filters_by_a_date_range(session, login_as, trail):
 def test_a_single_day_date_range_includes_the_events_of_that_day(session, login_as, trail):
     rows = log_rows(login_as("auditor"), "flt0_when_between=2024-03-15+to+2024-03-15")
 
-    assert len(rows) == 2 and {row["object_type"] for row in rows} == {"agency"}
+    assert len(rows) == 2 and {row["object_type"] for row in rows} == {"Agency"}
 
 
 def test_the_audit_log_is_searched_by_case_reference(session, login_as, trail):
@@ -406,7 +414,7 @@ def test_the_audit_log_is_searched_by_case_reference(session, login_as, trail):
     rows = log_rows(login_as("auditor"), f"search={first.reference}")
 
     assert rows and {row["object_ref"] for row in rows} == {first.reference}
-    assert "case" in {row["object_type"] for row in rows}
+    assert "Case" in {row["object_type"] for row in rows}
     assert first.reference != second.reference
 
 
@@ -479,7 +487,7 @@ def test_an_export_of_the_audit_log_shows_no_restricted_values(session, login_as
 
     assert response.status_code == 200
     assert "Quinn" not in text(response)
-    assert "subject_legal_name" in text(response)
+    assert "Subject's legal name" in page_text(response)  # that it changed, by its label
 
 
 def test_an_admin_reads_but_may_not_export_the_audit_log(session, login_as, trail):
