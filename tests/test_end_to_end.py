@@ -201,7 +201,7 @@ def test_three_reviews_end_to_end(session, login_as):
 
     # --- the board: commissioning waits for an approved decision ---------------------------------
     page = board.get(f"/admin/case/details/?id={sar.id}")
-    assert shows(page, "This needs a panel decision (review commissioned, mandate s44_1_3) approved by the board.")
+    assert shows(page, "This needs a panel decision 'Review commissioned' (Mandatory: Care Act 2014 s44(1)-(3)) approved by the board")
     blocked = step(board, sar, "commission_mandatory", referrer_informed_date=SAR_REFERRER_TOLD)
     assert blocked.status_code == 200
     assert now(session, sar).state == "CHAIR_DECISION"

@@ -220,10 +220,13 @@ def approved_decision(*outcomes: str, mandate: str | None = None) -> Callable:
         for decision in reversed(_approved_decisions(case)):
             if str(decision.outcome) in outcomes and (mandate is None or str(decision.legal_mandate) == mandate):
                 return None
-        wanted = " or ".join(o.replace("_", " ") for o in outcomes)
+        from backoffice.models.decision import DecisionOutcome, LegalMandate
+
+        wanted = " or ".join(f"'{DecisionOutcome(o).label}'" for o in outcomes)
+        under = f" ({LegalMandate(mandate).label})" if mandate else ""
         return (
-            f"This needs a panel decision ({wanted}{', mandate ' + mandate if mandate else ''}) "
-            "approved by the board."
+            f"This needs a panel decision {wanted}{under} approved by the board: the panel records it "
+            "under Panel decisions, then the board approves it."
         )
 
     guard.needs = ("approved_decision", outcomes, mandate)
@@ -251,7 +254,7 @@ panel_holds_national_review.needs = ("panel_response", "national_review")
 
 def decision_recorded(case) -> str | None:
     if not any(d.archived_at is None for d in case.decisions):
-        return "The panel has not recorded a recommendation yet."
+        return "The panel has not recorded a recommendation yet: the panel records it under Panel decisions."
     return None
 
 

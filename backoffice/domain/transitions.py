@@ -34,6 +34,21 @@ def offered(case: Case, roles) -> list[Transition]:
     return [t for t in lifecycle.available(case.review_type, case.state) if t.roles & set(roles)]
 
 
+# Who takes a step, as the case page says it.
+ACTORS = {RoleName.BUSINESS_SUPPORT: "Business support", RoleName.PANEL: "The panel", RoleName.BOARD: "The board"}
+
+
+def next_steps(case: Case) -> list[tuple[str, str]]:
+    """Who acts next on the case, whatever the reader's role: (who, the step), for every step open
+    from the case's state. Empty when the review has reached its last stage (or is archived)."""
+    if case.is_archived:
+        return []
+    return [
+        (" or ".join(ACTORS.get(role, str(role)) for role in sorted(step.roles)), step.label)
+        for step in lifecycle.available(case.review_type, case.state)
+    ]
+
+
 def blocked_reason(case: Case, step: Transition) -> str | None:
     """Why a step's guards refuse it now (None if they allow it)."""
     return next((reason for guard in step.guards if (reason := guard(case))), None)

@@ -196,6 +196,7 @@ class CaseView(SecureModelView):
         due_soon = current_app.config["DUE_SOON_WORKING_DAYS"]
         return {
             "steps": [(step, transitions.blocked_reason(case, step)) for step in transitions.offered(case, user_roles())],
+            "waiting_on": transitions.next_steps(case),
             "deadlines": [(d, deadline_status(d, today(), due_soon)) for d in case.deadlines],
             "notifications": [n for n in case.notifications if n.archived_at is None],
             "holds": [h for h in case.holds if h.archived_at is None],

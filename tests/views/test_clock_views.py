@@ -18,7 +18,7 @@ from sqlalchemy import select
 from backoffice.domain.calendar import add_months, add_working_days, sub_working_days
 from backoffice.models import Case, Deadline, DeadlineRule, Hold, HoldReason, Notification, utcnow
 from tests import factories
-from tests.helpers import count, reload, shows, text
+from tests.helpers import count, page_text, reload, shows, text
 from tests.html_pages import form_fields, list_rows, table, tables, work
 
 TODAY = date.today()
@@ -523,7 +523,10 @@ def test_nothing_is_offered_to_an_auditor(session, login_as):
 
     page = details(login_as("auditor"), new)
 
-    assert shows(page, "No step is open to your role at this stage.")
+    assert shows(page, "No step is yours at this stage. Next:")
+    who = page_text(page).split('data-testid="who-acts-next"')[1].split("</ul>")[0]
+    assert "Business support: Record the serious incident notification" in who  # who acts, and what
+    assert "The panel: Not notifiable: take it as a local referral" in who
     assert "/admin/case/transition/" not in text(page)
     assert 'data-testid="next-steps"' not in text(page)
 
