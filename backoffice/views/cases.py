@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from flask import abort, current_app, flash, redirect, request
+from flask import abort, current_app, flash, redirect, request, url_for
 from flask_admin import expose
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm.exc import StaleDataError
@@ -19,9 +19,19 @@ from backoffice.extensions import db
 from backoffice.models import AbuseCategory, Agency, AgencyRole, Case, CaseAgency, TransitionLog
 from backoffice.policy import may, user_roles, user_streams
 from backoffice.views.forms import PlainForm
-from backoffice.views.base import SecureModelView, escaped_join, label_formatter, today
+from backoffice.views.base import FormErrors, SecureModelView, escaped_join, label_formatter, today
 from backoffice.views.fields import UKDateField
 from backoffice.views.scope import visible_case_records, visible_cases
+
+
+# What can be added to a case from its page: (the view's endpoint, which is also its policy resource; the link).
+ADD_TO_CASE = (
+    ("decision", "Record a panel decision"),
+    ("family", "Add a family member or friend"),
+    ("document", "Add a document"),
+    ("notification", "Record a notification"),
+    ("hold", "Put the case on hold"),
+)
 
 
 def agency_loader(view: SecureModelView, name: str):
@@ -208,6 +218,9 @@ class CaseView(SecureModelView):
             "family": family.summary(case.family, dhr=case.review_type == ReviewType.DHR)
             if may("family", "read") else None,
             "publication": may("publication", "read"),
+            "add": [(label, url_for(f"{endpoint}.create_view", case_id=case.id,
+                                    url=self.get_url(".details_view", id=case.id)))
+                    for endpoint, label in ADD_TO_CASE if may(endpoint, "create")] if not case.is_archived else [],
         }
 
     @expose("/transition/", methods=("GET", "POST"))
@@ -278,7 +291,8 @@ class CaseRecordView(SecureModelView):
     def __init__(self, *args, **kwargs) -> None:
         self.form_ajax_refs = {
             "case": self.create_scoped_loader(
-                "case", Case, visible_cases, ["reference", "subject_pseudonym"], placeholder="Case reference or pseudonym"
+                "case", Case, lambda query: within_opened_case(visible_cases(query)), ["reference", "subject_pseudonym"],
+                placeholder="Case reference or pseudonym"
             ),
             **getattr(self, "extra_ajax_refs", {}),
         }
@@ -286,3 +300,38 @@ class CaseRecordView(SecureModelView):
 
     def scope(self, query):
         return visible_case_records(super().scope(query), self.model, self.resource, exporting=self.exporting)
+
+    def create_form(self, obj=None):
+        """Opened from a case's page (`?case_id=`), the form is for that case: it is chosen, and the
+        case lookup finds only it, so nothing is recorded against another case by a slip."""
+        form = super().create_form(obj)
+        case = opened_from_case()
+        if case is not None and "case" in form:
+            if request.method == "GET":
+                form.case.data = form.case.data or case
+            form.case.render_kw = {"data-url": self.get_url(".ajax_lookup", name="case", case_id=case.id)}
+        return form
+
+    def on_model_change(self, form, model, is_created: bool) -> None:
+        case = opened_from_case() if is_created else None
+        if case is not None and "case" in form and model.case is not case:
+            form.case.errors = [*form.case.errors, f"Choose {case.reference}: this form was opened from that case"]
+            raise FormErrors([])
+        super().on_model_change(form, model, is_created)
+
+
+def opened_from_case() -> Case | None:
+    """The case a form or lookup was opened from (`?case_id=`), if the user may see it."""
+    wanted = request.args.get("case_id", "")
+    if not wanted.isdigit():
+        return None
+    return visible_cases(db.session.query(Case)).filter(Case.id == int(wanted)).one_or_none()
+
+
+def within_opened_case(query, model=Case):
+    """Limit a lookup to the case it was opened from, if it was (`?case_id=` on the lookup's address).
+    Only the lookup's list: a posted choice is resolved in full, so that it can be refused by name."""
+    wanted = request.args.get("case_id", "")
+    if wanted.isdigit() and (request.endpoint or "").endswith(".ajax_lookup"):
+        query = query.filter((model.id if model is Case else model.case_id) == int(wanted))
+    return query

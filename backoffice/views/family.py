@@ -19,8 +19,8 @@ from backoffice.models import (
 )
 from backoffice.extensions import db
 from backoffice.policy import may
-from backoffice.views.base import ScopedAjaxLoader, SecureModelView, label_formatter, today
-from backoffice.views.cases import CaseRecordView
+from backoffice.views.base import FormErrors, ScopedAjaxLoader, SecureModelView, label_formatter, today
+from backoffice.views.cases import CaseRecordView, within_opened_case
 from backoffice.views.scope import visible_case_records
 
 
@@ -133,7 +133,7 @@ class MemberLoader(ScopedAjaxLoader):
     """Find a family member by relationship or by their case's reference."""
 
     def get_list(self, term, offset=0, limit=None):
-        query = self.get_query().join(FamilyInvolvement.case)
+        query = within_opened_case(self.get_query().join(FamilyInvolvement.case), FamilyInvolvement)
         if term:
             like = f"%{term}%"
             query = query.filter(or_(FamilyInvolvement.relationship_to_subject.ilike(like), Case.reference.ilike(like)))
@@ -207,12 +207,29 @@ class FamilyEventView(SecureModelView):
 
     def create_form(self, obj=None):
         form = super().create_form(obj)
-        wanted = request.args.get("family_id", "")
-        if wanted.isdigit() and not form.member.data:
-            form.member.data = _visible_members(db.session.query(FamilyInvolvement)).filter(
-                FamilyInvolvement.id == int(wanted)
-            ).one_or_none()
+        member = self.opened_from_member()
+        if member is not None:
+            # Opened from a member's page: the lookup offers only the people of that member's case.
+            if request.method == "GET":
+                form.member.data = form.member.data or member
+            form.member.render_kw = {"data-url": self.get_url(".ajax_lookup", name="member", case_id=member.case_id)}
         return form
+
+    def opened_from_member(self) -> FamilyInvolvement | None:
+        """The family member whose page the form was opened from (`?family_id=`), if visible."""
+        wanted = request.args.get("family_id", "")
+        if not wanted.isdigit():
+            return None
+        return _visible_members(db.session.query(FamilyInvolvement)).filter(
+            FamilyInvolvement.id == int(wanted)).one_or_none()
+
+    def on_model_change(self, form, model: FamilyEvent, is_created: bool) -> None:
+        member = self.opened_from_member() if is_created else None
+        if member is not None and model.member is not None and model.member.case_id != member.case_id:
+            form.member.errors = [*form.member.errors,
+                                  f"Choose someone on {member.case.reference}: this form was opened from that case"]
+            raise FormErrors([])
+        super().on_model_change(form, model, is_created)
 
     def domain_errors(self, model: FamilyEvent, is_created: bool) -> dict[str, str]:
         return event_errors(model.member, model, today())
