@@ -4,8 +4,9 @@ from __future__ import annotations
 
 from datetime import date, datetime
 
+from markupsafe import Markup
 from wtforms import DateField
-from wtforms.widgets import TextInput
+from wtforms.widgets import TextInput, html_params
 
 DATE_HINT = "Day, month and year, for example 20/11/2026."
 # As people in England type a date, and ISO (what browsers and other systems send).
@@ -40,3 +41,24 @@ class UKDateField(DateField):
             except ValueError:
                 continue
         raise ValueError(f"Enter {self.label.text.lower()} as a real date, for example 20/11/2026.")
+
+
+class Checkboxes:
+    """A choice of several as a group of checkboxes: each is chosen with a click or the space bar,
+    where a multi-select needs Ctrl-click and hides what is chosen."""
+
+    def __call__(self, field, **kwargs) -> Markup:
+        kwargs.pop("class", None)  # Bootstrap's form-control is for boxes, not a group
+        described = kwargs.pop("aria-describedby", None)
+        invalid = kwargs.pop("aria-invalid", None)
+        items = []
+        for index, (value, label, checked, _render_kw) in enumerate(field.iter_choices()):
+            box_id = f"{field.id}-{index}"
+            items.append(Markup(
+                '<div class="form-check"><input class="form-check-input" type="checkbox" {}> '
+                '<label class="form-check-label" for="{}">{}</label></div>'
+            ).format(html_params(id=box_id, name=field.name, value=value, checked=checked,
+                                 **({"aria-invalid": invalid} if invalid else {})), box_id, label))
+        group = html_params(id=field.id, role="group", **{"aria-label": field.label.text},
+                            **({"aria-describedby": described} if described else {}))
+        return Markup(f'<div class="checkbox-group" {group}>') + Markup("").join(items) + Markup("</div>")

@@ -9,13 +9,14 @@ from flask_admin.actions import action
 from flask_security import hash_password
 from sqlalchemy import func, inspect, select
 from wtforms import PasswordField, SelectMultipleField
-from wtforms.validators import Email, Optional, ValidationError
+from wtforms.validators import Email, Optional
 
 from backoffice.extensions import db
 from backoffice.models import User
 from backoffice.policy import Stream
 from backoffice.security import password_problems
-from backoffice.views.base import SecureModelView, escaped_join
+from backoffice.views.base import FormErrors, SecureModelView, escaped_join
+from backoffice.views.fields import Checkboxes
 
 STREAM_CHOICES = [
     (Stream.CHILDREN.value, "Children (CSPR)"),
@@ -55,9 +56,11 @@ class UserView(SecureModelView):
     form_args = {
         "email": {"validators": [Email("Enter a valid email address.")], "filters": [lambda s: (s or "").strip().lower()]},
         "active": {"description": "Deactivated users cannot sign in. Accounts are never deleted."},
+        "roles": {"widget": Checkboxes(), "description": "What the user may do; a user may hold several roles."},
     }
     form_extra_fields = {
-        "streams": SelectMultipleField("Review streams", choices=STREAM_CHOICES),
+        "streams": SelectMultipleField("Review streams", choices=STREAM_CHOICES, widget=Checkboxes(),
+                                       description="The kinds of review this user works on."),
         "new_password": PasswordField(
             "New password",
             validators=[Optional()],
@@ -97,7 +100,7 @@ class UserView(SecureModelView):
         elif password:
             form.new_password.errors = [*form.new_password.errors, *password_problems(password)]
         if form.new_password.errors:
-            raise ValidationError("Nothing was saved. " + " ".join(form.new_password.errors))
+            raise FormErrors([])  # the messages are on the field, and in the page's error summary
         model.streams = form.streams.data or []
         if password:
             model.password = hash_password(password)

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 import pytest
 from sqlalchemy import select
 
@@ -257,6 +259,20 @@ def test_admin_changes_a_users_streams(app, session, login_as):
 
     assert response.status_code == 302, page_text(response)[:2000]
     assert [s.value for s in user_by_email(session, "mover@example.org").streams] == ["adults"]
+
+
+def test_streams_and_roles_are_ticked_in_checkboxes_not_picked_with_ctrl_click(app, session, login_as):
+    user = factories.UserFactory(roles=["panel"], streams=["children", "adults"])
+
+    page = text(login_as("admin").get(f"/admin/user/edit/?id={user.id}"))
+
+    assert '<select multiple' not in page and 'name="streams"' in page
+    boxes = re.findall(r'<input class="form-check-input" type="checkbox" (checked )?id="streams-\d" name="streams" value="(\w+)"',
+                       page)
+    assert sorted(value for checked, value in boxes if checked) == ["adults", "children"]
+    assert [value for _, value in boxes] == ["children", "adults", "domestic_abuse"]
+    assert 'for="streams-2">Domestic abuse (DHR)</label>' in page
+    assert 'aria-label="Roles" id="roles" role="group"' in page
 
 
 @pytest.mark.parametrize("role", ["business_support", "panel", "board"])
