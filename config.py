@@ -64,6 +64,9 @@ class Config:
     # yet in force): DHRs notified on or after it are DARDRs, whose report also goes to the Secretary of
     # State and the Domestic Abuse Commissioner. Unset until commencement; an ISO date (2027-04-01) sets it.
     DARDR_FROM = os.environ.get("DARDR_FROM") or None
+    # Who people write to about the accessibility of the site (the accessibility statement says so),
+    # e.g. "safeguarding.partnership@council.gov.uk"; unset, the statement names the business support team.
+    ACCESSIBILITY_CONTACT = os.environ.get("ACCESSIBILITY_CONTACT") or None
     # How long the public "Published reviews" page and its documents may be kept by proxies and browsers.
     PUBLIC_CACHE_SECONDS = int(os.environ.get("PUBLIC_CACHE_SECONDS", 300))
 

@@ -172,6 +172,7 @@ ROUTES: dict[str, str | tuple[str, str]] = {
     "documents.download_version": ("document", "read"),
     "reviews.index": PUBLIC,
     "reviews.document": PUBLIC,
+    "accessibility.accessibility": PUBLIC,
 }
 
 

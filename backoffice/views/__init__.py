@@ -31,13 +31,15 @@ from backoffice.views.downloads import bp as downloads_bp
 from backoffice.views.family import FamilyEventView, FamilyView
 from backoffice.views.forms import error_summary, field_hint
 from backoffice.views.public import bp as public_bp
+from backoffice.views.public import statement_bp
 from backoffice.views.publication import PublicationView
 from backoffice.views.home import HomeView
 from backoffice.views.users import UserView
 
 
 def register_views(app: Flask) -> None:
-    """Bind the admin interface, its views, the download and the public blueprints to `app`."""
+    """Bind the admin interface, its views, the download and the public blueprints (the published
+    reviews and the accessibility statement) to `app`."""
     admin = make_admin(HomeView(name="Home", url="/admin"))
     admin.add_view(CaseView(Case, db, name="Cases", endpoint="case"))
     admin.add_view(DecisionView(PanelDecision, db, name="Panel decisions", endpoint="decision"))
@@ -64,3 +66,4 @@ def register_views(app: Flask) -> None:
     app.jinja_env.globals.update(error_summary=error_summary, field_hint=field_hint)
     app.register_blueprint(downloads_bp)
     app.register_blueprint(public_bp)
+    app.register_blueprint(statement_bp)

@@ -21,6 +21,7 @@ from backoffice.models import Case, DocumentStatus, PublicText, PublishedDocumen
 from backoffice.views.downloads import send_stored
 
 bp = Blueprint("reviews", __name__, url_prefix="/reviews")
+statement_bp = Blueprint("accessibility", __name__)
 
 POLICY = (
     "default-src 'none'; style-src 'self'; script-src 'self'; img-src 'self'; "
@@ -55,6 +56,14 @@ def index():
         describe=describe_document,
     ))
     return cacheable(response)
+
+
+@statement_bp.get("/accessibility")
+def accessibility():
+    """The accessibility statement the Public Sector Bodies Accessibility Regulations 2018 require of
+    the public page and the back-office alike, linked from every page."""
+    return cacheable(current_app.make_response(render_template(
+        "public/accessibility.html", contact=current_app.config["ACCESSIBILITY_CONTACT"])))
 
 
 @bp.get("/documents/<int:document_id>")
