@@ -1,18 +1,25 @@
-"""A crawl, as each role: the home page, every list the role may read and the details, edit and create
-pages of each kind of case record, checked with axe-core (WCAG
-2.0-2.2 A and AA: no serious or critical finding), and with no console error, CSP violation or failed
-request."""
+"""A crawl, as each role: the home page, every menu page, and from each list the first row's pages
+(details, edit, history, archive, approve...), the create page, a create page sent back with its
+errors and a case's next step; then the pages anyone meets (sign-in, errors, the public page, the
+accessibility statement). Each is checked with axe-core (WCAG 2.0-2.2 A and AA: no serious or
+critical finding), and must log no console error, CSP violation or failed request, and hold no
+link a click would take to a javascript: address."""
 
 from __future__ import annotations
 
 import pytest
 
+from backoffice.models import Notification
 from backoffice.policy import RoleName, roles_allowed
 from tests import factories
 from tests.browser.conftest import serious_accessibility_findings
 from tests.browser.test_roles_in_the_browser import sign_in_as
 from tests.generated_documents import report_pdf
 from tests.test_access_matrix import admin_views
+
+ROW_LINKS = "tbody tr:first-child td.list-buttons-column a"
+# Pages a role may open from a list row that only change something when their form is sent.
+FOLLOWED = ("/details/", "/edit/", "/history/", "/archive/", "/approve/", "/waive/")
 
 
 @pytest.fixture
@@ -22,40 +29,83 @@ def records(session) -> dict:
     decision = factories.DecisionFactory(recorded_by_id=recorder.id)
     member = factories.FamilyFactory(case=decision.case)
     factories.FamilyEventFactory(member=member)
-    document = factories.DocumentFactory(case=decision.case, content=report_pdf("What was learned."))
+    factories.DocumentFactory(case=decision.case, content=report_pdf("What was learned."))
+    factories.HoldFactory(case=decision.case)
+    session.add(Notification(case=decision.case, recipient="dfe", purpose="other", reference="N-1"))
     factories.AgencyFactory(name="West Marches Police")
-    return {"case": decision.case, "decision": decision, "member": member, "document": document}
+    session.commit()
+    return {"case": decision.case}
 
 
-RECORD_PAGES = {"case": "case", "decision": "decision", "family": "member", "document": "document"}
+def menu_lists(app, role: str) -> list[str]:
+    """Every list in the role's menu."""
+    return [f"/admin/{endpoint}/" for endpoint, view in sorted(admin_views(app).items())
+            if role in roles_allowed(getattr(view, "resource", ""), "read")]
 
 
-def pages_for(app, role: str, records: dict) -> list[str]:
-    """The home page, every list the role reads, and the details, edit and create pages of each kind of
-    case record the role may open."""
-    pages = ["/admin/"]
-    for endpoint, view in sorted(admin_views(app).items()):
-        resource = getattr(view, "resource", "")
-        if role not in roles_allowed(resource, "read"):
-            continue
-        pages.append(f"/admin/{endpoint}/")
-        if endpoint in RECORD_PAGES:
-            record_id = records[RECORD_PAGES[endpoint]].id
-            pages.append(f"/admin/{endpoint}/details/?id={record_id}")
-            if role in roles_allowed(resource, "edit"):
-                pages.append(f"/admin/{endpoint}/edit/?id={record_id}")
-            if role in roles_allowed(resource, "create"):
-                pages.append(f"/admin/{endpoint}/new/")
-    return pages
+def problems_on(page, path: str) -> list[str]:
+    """What is wrong on the page now: axe findings, console errors, failed requests, javascript: links."""
+    found = serious_accessibility_findings(page) + page.problems
+    found += [f"a javascript: link: {href}" for href in page.eval_on_selector_all(
+        "a[href^='javascript:']", "links => links.map(link => link.outerHTML.slice(0, 120))")]
+    page.problems.clear()
+    return [f"{path}: {problem}" for problem in found]
+
+
+def visit(page, path: str) -> list[str]:
+    page.goto(path)
+    page.wait_for_load_state()
+    return problems_on(page, path)
+
+
+def row_pages(page) -> list[str]:
+    """The pages the list's first row leads to (details, edit, history...), and its create page."""
+    links = page.eval_on_selector_all(ROW_LINKS, "links => links.map(link => link.getAttribute('href'))")
+    create = page.eval_on_selector_all("ul.nav-tabs a[href*='/new/']", "links => links.map(l => l.getAttribute('href'))")
+    return [link for link in links if any(part in link for part in FOLLOWED)] + create[:1]
+
+
+def sent_back_with_errors(page, path: str) -> list[str]:
+    """The create form, sent empty: the page with its error summary."""
+    page.click("input[type=submit][value=Save]")
+    page.wait_for_load_state()
+    return problems_on(page, f"{path} (sent empty)")
 
 
 @pytest.mark.parametrize("role", [r.value for r in RoleName])
 def test_every_page_of_every_role_meets_wcag_aa_with_no_console_error(app, page, records, role):
     sign_in_as(page, role)
-    findings = []
-    for path in pages_for(app, role, records):
-        page.goto(path)
-        page.wait_for_load_state()
-        findings += [f"{path}: {problem}" for problem in serious_accessibility_findings(page) + page.problems]
-        page.problems.clear()
+    findings = visit(page, "/admin/")
+    seen: set[str] = set()
+    for listed in menu_lists(app, role):
+        findings += visit(page, listed)
+        for path in row_pages(page):
+            if path in seen:
+                continue
+            seen.add(path)
+            findings += visit(page, path)
+            if "/new/" in path and "/user/" not in path:  # a user's form asks for the password again first
+                findings += sent_back_with_errors(page, path)
+    if role in roles_allowed("case", "read"):
+        findings += visit(page, f"/admin/case/details/?id={records['case'].id}")
+        step = page.locator("[data-testid=next-steps] a").first
+        if step.count():
+            step.click()
+            page.wait_for_load_state()
+            findings += problems_on(page, "a case's next step")
     assert not findings, "\n".join(findings)
+
+
+def test_the_pages_anyone_meets_meet_wcag_aa_with_no_console_error(page, session):
+    findings = []
+    for path in ("/reviews/", "/accessibility", "/login", "/admin/no-such-page/"):
+        findings += visit(page, path)
+    page.goto("/login")
+    page.fill("input[name=email]", "nobody@example.org")
+    page.fill("input[name=password]", "not the password")
+    page.click("input[type=submit]")
+    page.wait_for_load_state()
+    page.problems[:] = [p for p in page.problems if "/login" not in p]  # the refusal itself is a 400/401
+    findings += problems_on(page, "/login (refused)")
+    expected_404 = ("/admin/no-such-page/: 404 GET", "/admin/no-such-page/: Failed to load resource: the server responded with a status of 404")
+    assert [f for f in findings if not f.startswith(expected_404)] == []
