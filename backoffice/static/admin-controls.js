@@ -51,8 +51,37 @@
       if (choice.getAttribute("href") === "javascript:void(0)") { choice.setAttribute("href", "#"); }
     });
   }
+  // Flask-Admin copies a sub-form from a template and renames its fields ("agency" becomes
+  // "agency_links-0-agency") but not the labels, hints and errors that point at them: point them again.
+  function relabel(subForm) {
+    var renamed = {};
+    Array.prototype.forEach.call(subForm.querySelectorAll("[id]"), function (element) {
+      var short = element.id.replace(/^.*-\d+-/, "");
+      if (short !== element.id) { renamed[short] = element.id; }
+    });
+    Array.prototype.forEach.call(subForm.querySelectorAll("label[for]"), function (label) {
+      var target = renamed[label.getAttribute("for")];
+      if (target) { label.setAttribute("for", target); }
+    });
+    Array.prototype.forEach.call(subForm.querySelectorAll("[id$='-hint'], [id$='-error']"), function (note) {
+      var match = /^(.*)-(hint|error)$/.exec(note.id);
+      if (match && renamed[match[1]]) { note.id = renamed[match[1]] + "-" + match[2]; }
+    });
+    Array.prototype.forEach.call(subForm.querySelectorAll("[aria-describedby]"), function (field) {
+      field.setAttribute("aria-describedby", field.getAttribute("aria-describedby").split(" ").map(function (id) {
+        var match = /^(.*)-(hint|error)$/.exec(id);
+        return match && renamed[match[1]] ? renamed[match[1]] + "-" + match[2] : id;
+      }).join(" "));
+    });
+  }
+
   // After every jQuery "ready" handler, Flask-Admin's select2 set-up included (this file loads first).
-  if (window.jQuery) { window.jQuery(function () { window.setTimeout(nameChoices, 0); }); }
+  // select2 tells of a choice through jQuery's events, which native listeners do not hear; each choice
+  // renames its box, so the name always contains what it shows.
+  if (window.jQuery) {
+    window.jQuery(function () { window.setTimeout(nameChoices, 0); });
+    window.jQuery(document).on("change", "select, input[type=hidden]", function () { window.setTimeout(nameChoices, 0); });
+  }
 
   // Flask-Admin's page tabs (List, Create, Edit, Details) mark the tab being shown with a javascript:
   // link, which the CSP refuses if followed: it becomes the text it is, marked as the current page.
@@ -126,8 +155,9 @@
     if (add && window.faForm) {
       event.preventDefault();
       window.faForm.addInlineField(add, add.getAttribute("data-inline-add"));
-      // Keyboard users continue in the sub-form just added.
       var added = add.closest(".inline-field").querySelector(":scope > .inline-field-list > .inline-field:last-child");
+      if (added) { relabel(added); nameChoices(); }
+      // Keyboard users continue in the sub-form just added.
       var first = added && added.querySelector("input:not([type=hidden]), select, textarea");
       if (first) { first.focus(); }
       return;
