@@ -10,6 +10,7 @@ from sqlalchemy import select
 
 from backoffice.models import Case, CriterionAssessment, DocumentStatus
 from tests import factories
+from tests.browser.conftest import serious_accessibility_findings
 from tests.browser.test_roles_in_the_browser import sign_in_as
 from tests.generated_documents import report_pdf
 from tests.helpers import reload
@@ -135,3 +136,45 @@ def test_the_board_answers_a_decision_from_its_own_page(page, session):
 
     assert reload(session, decision).approval_status == ApprovalStatus.APPROVED
     assert page.problems == []
+
+
+def test_a_form_sent_back_focuses_its_error_summary_whose_links_move_to_each_field(page, session):
+    sign_in_as(page, "business_support")
+    page.goto("/admin/case/new/")
+    page.fill("input[name=incident_date]", "15/12/2025")
+    page.click("input[type=submit][value=Save]")
+    page.wait_for_selector("[data-testid=error-summary]")
+
+    assert page.evaluate("document.activeElement.dataset.testid") == "error-summary"  # read out first
+    assert page.input_value("input[name=incident_date]") == "15/12/2025"  # what was typed is kept
+    fields = page.eval_on_selector_all("[data-testid=error-summary] a", "links => links.map(l => l.dataset.field)")
+    assert "subject_pseudonym" in fields and "aware_date" in fields
+    page.keyboard.press("Tab")
+    page.keyboard.press("Enter")  # the first problem's link, by keyboard
+    assert page.evaluate("document.activeElement.id") == fields[0]
+    page.click("[data-testid=error-summary] a[data-field=aware_date]")  # another, by mouse
+    assert page.evaluate("document.activeElement.id") == "aware_date"
+    assert serious_accessibility_findings(page) == []
+    assert [p for p in page.problems if "admin/case/new" not in p] == []
+
+
+def test_long_text_counts_down_and_says_when_it_is_over_the_limit_without_cutting_it(page, session):
+    sign_in_as(page, "business_support")
+    page.goto("/admin/case/new/")
+    concerns = page.locator("textarea[name=concerns]")
+
+    concerns.fill("x" * 19_999)
+    assert page.inner_text("#concerns-count") == "You have 1 characters remaining"
+    concerns.type("yz")
+    assert page.inner_text("#concerns-count") == "You have 1 characters too many"
+    assert len(concerns.input_value()) == 20_001  # nothing cut
+    assert page.problems == []
+
+
+def test_twenty_thousand_unbroken_characters_wrap_inside_the_page(page, session):
+    case = factories.CaseFactory(concerns="x" * 20_000)
+    sign_in_as(page, "business_support")
+    page.goto(f"/admin/case/details/?id={case.id}")
+
+    page_width, viewport = page.evaluate("[document.documentElement.scrollWidth, window.innerWidth]")
+    assert page_width <= viewport

@@ -54,3 +54,24 @@ def test_wrong_codes_lock_the_account_and_the_page_says_so(page, session, app):
     page.wait_for_selector("text=This account is locked after repeated failed sign-ins")
     assert serious_accessibility_findings(page) == []
     assert [p for p in page.problems if "429" not in p] == []
+
+
+def test_the_code_and_recovery_pages_and_their_errors_meet_wcag_aa(page, session):
+    user = factories.UserFactory(roles=["panel"])
+    type_password_step(page, user.email)
+    wrong = "000000" if current_code(page.app, user.email) != "000000" else "111111"
+    findings = [f"code page: {f}" for f in serious_accessibility_findings(page)]
+
+    with page.expect_navigation():
+        type_code(page, wrong)
+    findings += [f"code page, wrong code: {f}" for f in serious_accessibility_findings(page)]
+    with page.expect_navigation():
+        page.click("text=Sign in with one of your recovery codes")
+    findings += [f"recovery page: {f}" for f in serious_accessibility_findings(page)]
+    page.fill("input[name=code]", "not-a-recovery-code")
+    with page.expect_navigation():
+        page.keyboard.press("Enter")
+    findings += [f"recovery page, wrong code: {f}" for f in serious_accessibility_findings(page)]
+
+    assert findings == []
+    assert [p for p in page.problems if not p.startswith(("400 ", "401 ", "Failed to load resource"))] == []
