@@ -3,7 +3,7 @@
 errors and a case's next step; then the pages anyone meets (sign-in, errors, the public page, the
 accessibility statement). Each is checked with axe-core (WCAG 2.0-2.2 A and AA: no serious or
 critical finding), and must log no console error, CSP violation or failed request, and hold no
-link a click would take to a javascript: address."""
+link a click would take to a javascript: address, nor any inline handler."""
 
 from __future__ import annotations
 
@@ -18,6 +18,9 @@ from tests.generated_documents import report_pdf
 from tests.test_access_matrix import admin_views
 
 ROW_LINKS = "tbody tr:first-child td.list-buttons-column a"
+INLINE_HANDLERS = """Array.from(document.querySelectorAll("*"))
+  .filter(element => Array.from(element.attributes).some(attribute => attribute.name.startsWith("on")))
+  .map(element => element.outerHTML.slice(0, 120))"""
 # Pages a role may open from a list row that only change something when their form is sent.
 FOLLOWED = ("/details/", "/edit/", "/history/", "/archive/", "/approve/", "/waive/")
 
@@ -48,6 +51,7 @@ def problems_on(page, path: str) -> list[str]:
     found = serious_accessibility_findings(page) + page.problems
     found += [f"a javascript: link: {href}" for href in page.eval_on_selector_all(
         "a[href^='javascript:']", "links => links.map(link => link.outerHTML.slice(0, 120))")]
+    found += [f"an inline handler, which the CSP refuses: {html}" for html in page.evaluate(INLINE_HANDLERS)]
     page.problems.clear()
     return [f"{path}: {problem}" for problem in found]
 
