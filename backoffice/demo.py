@@ -33,6 +33,7 @@ from dateutil.relativedelta import relativedelta
 from flask import current_app
 from sqlalchemy import select
 
+from backoffice import clock
 from backoffice.cli import create_user, enrol_authenticator
 from backoffice.domain import files, publication, transitions
 from backoffice.domain.approval import ApprovalRefused, amend, record_approval
@@ -907,7 +908,7 @@ def load_demo() -> dict[str, tuple[str, str, str]]:
         session.flush()
         with _acting_as(users["admin"]):
             agencies = _agencies()
-        ctx = Context(users, agencies, date.today(), datetime.now(timezone.utc), random.Random(SEED))
+        ctx = Context(users, agencies, clock.today(), clock.now(), random.Random(SEED))
         with _acting_as(users["business_support"]):
             cases = _cases(ctx, _categories())
         decisions = _decisions(ctx, cases)

@@ -15,6 +15,8 @@ from flask_security.forms import LoginForm as PasswordLoginForm
 from flask_security.totp import Totp
 from wtforms import SubmitField
 
+from backoffice import clock
+
 # The steps of signing in after the password: the authenticator code and a recovery code.
 SECOND_FACTOR_STEPS = ("security.two_factor_token_validation", "security.mf_recovery")
 
@@ -141,7 +143,6 @@ def register_second_factor_lockout(app: Flask) -> None:
 def register_sessions(app: Flask) -> None:
     """Sessions end: after idle time (the signed cookie's age is checked by the server), after an
     absolute lifetime, and for good at sign-out (a copied cookie stops working)."""
-    from datetime import datetime, timezone
 
     from flask import flash, redirect, session, url_for
     from flask_login import user_logged_out
@@ -160,7 +161,7 @@ def register_sessions(app: Flask) -> None:
         if not getattr(current_user, "is_authenticated", False):
             return None
         started = session.get("signed_in_at")
-        now = datetime.now(timezone.utc).timestamp()
+        now = clock.now().timestamp()
         if started is None or now - started > absolute.total_seconds():
             logout_user()
             flash("Your session has ended. Please sign in again.", "info")
@@ -168,7 +169,7 @@ def register_sessions(app: Flask) -> None:
         return None
 
     def _started(sender, user, **extra) -> None:
-        session["signed_in_at"] = datetime.now(timezone.utc).timestamp()
+        session["signed_in_at"] = clock.now().timestamp()
 
     def _end_everywhere(sender, user, **extra) -> None:
         if user is not None and getattr(user, "id", None):

@@ -10,6 +10,7 @@ import factory
 from factory.alchemy import SQLAlchemyModelFactory
 from sqlalchemy import select
 
+from backoffice import clock
 from backoffice.domain import files
 from backoffice.domain.lifecycle import ReviewType
 from backoffice.models import (
@@ -359,4 +360,4 @@ def sent(case: Case, recipient: str, purpose: str, on: date) -> Notification:
 
 
 def days_ago(n: int) -> date:
-    return date.today() - timedelta(days=n)
+    return clock.today() - timedelta(days=n)

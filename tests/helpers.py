@@ -14,6 +14,8 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 from werkzeug.test import TestResponse
 
+from backoffice import clock
+
 T = TypeVar("T")
 
 
@@ -60,7 +62,7 @@ def opened_at(session: Session, record, data: dict) -> dict:
 
 def tomorrow() -> date:
     """Tomorrow's date: the nearest date that is in the future."""
-    return date.today() + timedelta(days=1)
+    return clock.today() + timedelta(days=1)
 
 
 def case_form(**overrides) -> dict:

@@ -14,12 +14,14 @@ from datetime import date, timedelta
 
 from sqlalchemy import select
 
+from backoffice import clock
+
 from backoffice.domain.calendar import add_months, add_working_days
 from backoffice.models import ApprovalStatus, Case, Deadline, Notification, PanelDecision
 from tests.helpers import shows, text
 from tests.html_pages import table, work
 
-TODAY = date.today()
+TODAY = clock.today()
 
 # The CSPR: incident Thu 1 May 2025, the partnership aware Fri 2 May 2025.
 CSPR_AWARE = date(2025, 5, 2)

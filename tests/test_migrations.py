@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import json
 from contextlib import contextmanager
-from datetime import datetime, timezone
 
 import pytest
 import sqlalchemy as sa
@@ -13,6 +12,7 @@ from alembic.migration import MigrationContext
 from flask_migrate import downgrade, upgrade
 from sqlalchemy import inspect, select, text
 
+from backoffice import clock
 from backoffice.models import AuditEvent, Base, Role, User
 from backoffice.policy import RoleName
 from tests import factories
@@ -72,7 +72,7 @@ def write_what_version_0006_wrote(conn, user_id: int) -> None:
                  {"codes": json.dumps(LEGACY_CODES), "id": user_id})
     last = conn.execute(sa.select(table.c.hash).order_by(table.c.id.desc()).limit(1)).scalar() or "0" * 64
     row = {
-        "at": datetime.now(timezone.utc), "actor": "colleague@example.org", "action": "update", "object_type": "user",
+        "at": clock.now(), "actor": "colleague@example.org", "action": "update", "object_type": "user",
         "object_id": user_id, "prev_hash": last,
         "changes": json.dumps({"mf_recovery_codes": [None, LEGACY_CODES], "tf_totp_secret": [None, '{"enckey": "x"}']}),
     }

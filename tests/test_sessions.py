@@ -3,8 +3,9 @@ lifetime, and when an admin changes what the user may do."""
 
 from __future__ import annotations
 
-from datetime import datetime, timedelta, timezone
+from datetime import timedelta
 
+from backoffice import clock
 from tests import factories
 from tests.conftest import csrf_token, sign_in
 from tests.helpers import reload
@@ -49,7 +50,7 @@ def test_an_idle_session_expires(app, login_as):
 def test_a_session_ends_after_its_absolute_lifetime_however_active(app, login_as):
     signed_in = login_as("panel")
     with signed_in.client.session_transaction() as cookie_session:
-        cookie_session["signed_in_at"] = (datetime.now(timezone.utc) - timedelta(hours=11)).timestamp()
+        cookie_session["signed_in_at"] = (clock.now() - timedelta(hours=11)).timestamp()
     response = signed_in.get("/admin/case/")
     assert response.status_code == 302 and "/login" in response.headers["Location"]
 

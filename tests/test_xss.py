@@ -15,10 +15,12 @@ from __future__ import annotations
 
 import html
 import re
-from datetime import date, timedelta
+from datetime import timedelta
 
 import pytest
 from sqlalchemy import select
+
+from backoffice import clock
 
 from backoffice.models import (
     AbuseCategory,
@@ -36,7 +38,7 @@ from backoffice.models import (
 from tests import factories
 from tests.helpers import csv_rows, text
 
-TODAY = date.today()
+TODAY = clock.today()
 RAW_MARKERS = ("<script>alert(", "<img src=x onerror", "<script", "onerror=alert(1)>")
 
 

@@ -21,6 +21,7 @@ from backoffice.models.base import current_actor_id
 from backoffice.models.case import Case
 from backoffice.models.decision import PanelDecision
 from backoffice.models.lifecycle import Deadline, DeadlineRule, DeadlineUnit, Hold, Notification
+from backoffice import clock
 
 # Events a rule can count from or be met by: case dates, and notifications sent ("recipient:purpose").
 CASE_EVENTS = {
@@ -257,7 +258,7 @@ def _recompute_changed_cases(session: Session, flush_context, instances) -> None
         if not cases:
             return
         rules = _rules(session)
-        today = date.today()
+        today = clock.today()
         for case in cases.values():
             if case.review_type is not None:
                 recompute(session, case, rules[str(case.review_type)], today)

@@ -6,11 +6,11 @@ and which guards must hold. `backoffice.domain.transitions` applies them.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import date
 from enum import StrEnum
 from typing import Callable
 
 from backoffice.policy import RoleName, Stream
+from backoffice import clock
 
 
 class ReviewType(StrEnum):
@@ -270,7 +270,7 @@ def ready_to_publish(*decisions: str) -> Callable:
         if str(case.publication_decision) not in decisions and case.publication_decision is not None:
             return f"The publication decision recorded is '{case.publication_decision.label}'."
         found = publication.problems(
-            case, date.today(), current_app.config["UPLOAD_DIR"], current_app.config.get("DARDR_FROM")
+            case, clock.today(), current_app.config["UPLOAD_DIR"], current_app.config.get("DARDR_FROM")
         )
         return " ".join(found) or None
 

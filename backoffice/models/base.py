@@ -11,6 +11,8 @@ from flask_login import current_user
 from sqlalchemy import DateTime, Enum, ForeignKey, MetaData, String, TypeDecorator, event
 from sqlalchemy.orm import DeclarativeBase, Mapped, Session, declared_attr, mapped_column, registry
 
+from backoffice import clock
+
 NAMING_CONVENTION = {
     "ix": "ix_%(column_0_label)s",
     "uq": "uq_%(table_name)s_%(column_0_name)s",
@@ -21,8 +23,8 @@ NAMING_CONVENTION = {
 
 
 def utcnow() -> datetime:
-    """Now, timezone-aware, in UTC."""
-    return datetime.now(timezone.utc)
+    """Now, timezone-aware, in UTC (the one clock's)."""
+    return clock.now()
 
 
 class UTCDateTime(TypeDecorator):

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from datetime import date
 
 from flask import current_app, redirect, request, url_for
 from flask_admin import AdminIndexView, expose
@@ -17,6 +16,7 @@ from backoffice.domain.deadlines import status as deadline_status
 from backoffice.models import Case, Deadline, DeadlineRule, PanelDecision
 from backoffice.policy import may, user_roles, user_streams
 from backoffice.views.scope import visible_case_records, visible_cases
+from backoffice import clock
 
 
 class HomeView(AdminIndexView):
@@ -36,7 +36,7 @@ class HomeView(AdminIndexView):
         return self.render(
             "admin/index.html",
             work=work,
-            today=date.today(),
+            today=clock.today(),
             case_counts=self._case_counts() if may("case", "read") else None,
             awaiting_approval=self._awaiting_approval() if may("decision", "approve") else None,
             roles=sorted(user_roles()),
@@ -55,7 +55,7 @@ class HomeView(AdminIndexView):
 
     def _my_deadlines(self) -> list[tuple[Deadline, DeadlineStatus]]:
         """Overdue and soon-due deadlines of visible cases that the user's roles must act on."""
-        today, soon = date.today(), current_app.config["DUE_SOON_WORKING_DAYS"]
+        today, soon = clock.today(), current_app.config["DUE_SOON_WORKING_DAYS"]
         query = (
             visible_case_records(select(Deadline), Deadline, "deadline")
             .join(Deadline.rule)

@@ -19,6 +19,7 @@ from backoffice.domain.publication import public_condition
 from backoffice.extensions import db
 from backoffice.models import Case, DocumentStatus, PublicText, PublishedDocument
 from backoffice.views.downloads import send_stored
+from backoffice import clock
 
 bp = Blueprint("reviews", __name__, url_prefix="/reviews")
 statement_bp = Blueprint("accessibility", __name__)
@@ -44,7 +45,7 @@ def public_documents(today: date):
 def index():
     """Published reviews by type, newest first, each with its documents; and how to refer a case."""
     documents = db.session.scalars(
-        public_documents(date.today()).order_by(Case.publication_date.desc(), Case.id, PublishedDocument.id)
+        public_documents(clock.today()).order_by(Case.publication_date.desc(), Case.id, PublishedDocument.id)
     ).all()
     reviews: dict[ReviewType, dict[Case, list[PublishedDocument]]] = defaultdict(dict)
     for document in documents:
@@ -69,7 +70,7 @@ def accessibility():
 @bp.get("/documents/<int:document_id>")
 def document(document_id: int):
     """A published document, while its review is public; otherwise nothing is there."""
-    found = db.session.scalar(public_documents(date.today()).where(PublishedDocument.id == document_id))
+    found = db.session.scalar(public_documents(clock.today()).where(PublishedDocument.id == document_id))
     if found is None:
         abort(404)
     return cacheable(send_stored(found, public=True))

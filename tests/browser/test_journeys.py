@@ -13,6 +13,7 @@ from datetime import date, timedelta
 
 from sqlalchemy import select
 
+from backoffice import clock
 from backoffice.models import ApprovalStatus, Case, CaseAgency, DocumentStatus, PanelDecision, User
 from backoffice.models.base import utcnow
 from tests import factories
@@ -128,7 +129,7 @@ def test_the_panel_decides_the_board_approves_and_publishes_and_the_public_reads
     page.wait_for_selector(f"text=Publication of {case.reference} approved.")
     page.goto(f"/admin/case/details/?id={case.id}")
     page.click("[data-testid=next-steps] a:has-text('Publish the report')")
-    page.fill("#publication_date", date.today().strftime("%d/%m/%Y"))
+    page.fill("#publication_date", clock.today().strftime("%d/%m/%Y"))
     page.click("main button:has-text('Publish the report')")
     page.wait_for_url(re.compile(r"/admin/case/details/\?id=\d+"))
     assert reload(session, case).state == "PUBLISHED"

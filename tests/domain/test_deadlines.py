@@ -7,6 +7,8 @@ from datetime import date, timedelta
 import pytest
 from sqlalchemy import select
 
+from backoffice import clock
+
 from backoffice.domain.deadlines import DeadlineStatus, status, status_condition
 from backoffice.domain.lifecycle import ReviewType
 from backoffice.models import Case, Deadline, DeadlineRule, Hold, HoldReason, Notification, utcnow
@@ -121,8 +123,8 @@ def test_a_hold_never_moves_the_notification_or_rapid_review_deadlines(session):
 
 
 def test_an_ongoing_hold_extends_the_target_up_to_today(session):
-    start = date.today() - timedelta(days=9)
-    case = sar_decided(date.today() - timedelta(days=30))
+    start = clock.today() - timedelta(days=9)
+    case = sar_decided(clock.today() - timedelta(days=30))
     session.add(Hold(case=case, reason=HoldReason.INQUEST, start_date=start))
     session.commit()
     completed = deadlines(session, case)["SAR_COMPLETED"]
@@ -205,9 +207,9 @@ def test_an_ongoing_hold_stops_the_clock_instead_of_letting_the_target_fall_over
     session.commit()
     completed = deadlines(session, case)["SAR_COMPLETED"]
     assert completed.on_hold
-    assert status(completed, date.today()) is DeadlineStatus.ON_HOLD
-    held = session.scalars(select(Deadline.id).where(status_condition(DeadlineStatus.ON_HOLD, date.today()))).all()
-    overdue = session.scalars(select(Deadline.id).where(status_condition(DeadlineStatus.OVERDUE, date.today()))).all()
+    assert status(completed, clock.today()) is DeadlineStatus.ON_HOLD
+    held = session.scalars(select(Deadline.id).where(status_condition(DeadlineStatus.ON_HOLD, clock.today()))).all()
+    overdue = session.scalars(select(Deadline.id).where(status_condition(DeadlineStatus.OVERDUE, clock.today()))).all()
     assert completed.id in held and completed.id not in overdue
 
 

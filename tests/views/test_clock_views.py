@@ -15,13 +15,14 @@ from urllib.parse import parse_qs, urlsplit
 import pytest
 from sqlalchemy import select
 
+from backoffice import clock
 from backoffice.domain.calendar import add_months, add_working_days, sub_working_days
 from backoffice.models import Case, Deadline, DeadlineRule, Hold, HoldReason, Notification, utcnow
 from tests import factories
 from tests.helpers import count, page_text, reload, shows, text
 from tests.html_pages import form_fields, list_rows, table, tables, work
 
-TODAY = date.today()
+TODAY = clock.today()
 DOB = {"CSPR": date(2015, 6, 1), "SAR": date(1950, 6, 1), "DHR": date(1980, 6, 1)}
 
 SIN_PANEL = "Serious incident notification to the National Panel"

@@ -16,6 +16,7 @@ from pathlib import Path
 import pytest
 from sqlalchemy import select
 
+from backoffice import clock
 from backoffice.domain import files
 from backoffice.domain.lifecycle import ReviewType
 from backoffice.models import DocumentStatus, DocumentType, DocumentVersion, PublishedDocument
@@ -404,12 +405,12 @@ def test_the_board_approves_publishes_and_withdraws_a_document(app, session, log
     act(board, "publish", document)
     document = reload(session, document)
     assert document.status == DocumentStatus.PUBLISHED
-    assert document.publication_date == date.today()
+    assert document.publication_date == clock.today()
 
     act(board, "withdraw", document)
     document = reload(session, document)
     assert document.status == DocumentStatus.WITHDRAWN
-    assert document.publication_date == date.today()
+    assert document.publication_date == clock.today()
 
 
 def test_publishing_keeps_a_publication_date_already_set(app, session, login_as):

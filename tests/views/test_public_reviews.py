@@ -10,6 +10,7 @@ from datetime import date, timedelta
 import pytest
 from sqlalchemy import select
 
+from backoffice import clock
 from backoffice.domain.lifecycle import ReviewType
 from backoffice.models import DocumentStatus, PublicText
 from tests import factories
@@ -17,7 +18,7 @@ from tests.generated_documents import report_pdf
 from tests.helpers import page_text, text
 
 PAGE = "/reviews/"
-TODAY = date.today()
+TODAY = clock.today()
 
 
 def published(title: str, review_type=ReviewType.CSPR, on: date | None = None, **fields):

@@ -11,6 +11,7 @@ from datetime import date, timedelta
 import pytest
 from sqlalchemy import select
 
+from backoffice import clock
 from backoffice.domain.calendar import add_months
 from backoffice.domain.lifecycle import ReviewType
 from backoffice.models import Case, DocumentStatus, DocumentType, EngagementStatus, PublishedDocument
@@ -49,7 +50,7 @@ def ready_case(review_type: ReviewType = ReviewType.CSPR, content: bytes = CLEAN
 def publish(signed_in, case: Case, step: str = "publish"):
     return signed_in.post(
         f"/admin/case/transition/?id={case.id}&step={step}",
-        data={"publication_date": date.today().isoformat(), "note": "Published on the website."},
+        data={"publication_date": clock.today().isoformat(), "note": "Published on the website."},
     )
 
 
@@ -91,7 +92,7 @@ def not_approved(session, case):
 
 
 def embargoed(session, case):
-    case.embargo_reason, case.embargo_until = "Until the criminal trial ends.", date.today() + timedelta(days=30)
+    case.embargo_reason, case.embargo_until = "Until the criminal trial ends.", clock.today() + timedelta(days=30)
 
 
 def embargoed_until_lifted(session, case):
@@ -106,7 +107,7 @@ def notice_missing(session, case):
 
 def notice_too_recent(session, case):
     for notification in case.notifications:
-        notification.sent_date = date.today()
+        notification.sent_date = clock.today()
 
 
 def family_not_told(session, case):
@@ -167,8 +168,8 @@ def test_with_every_gate_closed_the_board_publishes_the_review_and_its_documents
     session.expire_all()
     case = session.get(Case, case.id)
     assert case.state == "PUBLISHED"
-    assert case.publication_date == date.today()
-    assert case.online_until == add_months(date.today(), 12)
+    assert case.publication_date == clock.today()
+    assert case.online_until == add_months(clock.today(), 12)
     statuses = {d.title: d.status for d in case.documents}
     assert statuses.pop("Unfinished briefing") == DocumentStatus.DRAFT  # only approved documents go out
     assert set(statuses.values()) == {DocumentStatus.PUBLISHED}
@@ -193,7 +194,7 @@ def test_a_dardr_also_needs_its_copies_to_the_secretary_of_state_and_the_domesti
     try:
         refused = publish(signed_in, case)
         for recipient in ("secretary_of_state", "domestic_abuse_commissioner"):
-            factories.sent(case, recipient, "dardr_report", date.today() - timedelta(days=3))
+            factories.sent(case, recipient, "dardr_report", clock.today() - timedelta(days=3))
         session.commit()
         accepted = publish(signed_in, case)
     finally:
@@ -224,7 +225,7 @@ def test_publishing_the_improvements_only_needs_that_decision_and_a_statement_of
     session.commit()
     accepted = signed_in.post(
         f"/admin/case/transition/?id={case.id}&step=publish_improvements",
-        data={"publication_date": date.today().isoformat(), "note": "The improvements only."},
+        data={"publication_date": clock.today().isoformat(), "note": "The improvements only."},
     )
 
     assert "The publication decision recorded is 'Publish the report in full'." in page_text(refused)
@@ -401,7 +402,7 @@ def test_what_was_published_stays_as_published(app, session, login_as):
     case = factories.published_case()
 
     response = edit_record(login_as("business_support"), case, anonymised_title="Another title",
-                           library_submitted_date=date.today().isoformat())
+                           library_submitted_date=clock.today().isoformat())
 
     assert "This review is published: its decision, reason, title and planned date stay as published." in page_text(response)
     assert reload(session, case).anonymised_title == "Child Q"

@@ -10,6 +10,7 @@ from datetime import date, timedelta
 import pytest
 from sqlalchemy import func, select
 
+from backoffice import clock
 from backoffice.domain.deadlines import event_date
 from backoffice.domain.lifecycle import TRANSITIONS, ReviewType
 from backoffice.models import (
@@ -25,7 +26,7 @@ from tests import factories
 STEPS = [(review_type, step) for review_type, steps in TRANSITIONS.items() for step in steps]
 STEP_IDS = [f"{rt.value}-{step.name}" for rt, step in STEPS]
 ROLES = [RoleName.BUSINESS_SUPPORT, RoleName.PANEL, RoleName.BOARD, RoleName.AUDITOR]
-AWARE = date.today() - timedelta(days=60)
+AWARE = clock.today() - timedelta(days=60)
 DOB = {ReviewType.CSPR: date(2015, 6, 1), ReviewType.SAR: date(1950, 6, 1), ReviewType.DHR: date(1980, 6, 1)}
 
 
@@ -188,7 +189,7 @@ def test_a_step_not_open_from_the_current_state_is_refused(session, login_as):
 def test_a_date_in_the_future_or_before_the_partnership_knew_is_refused(session, login_as):
     case = case_in(ReviewType.SAR, "REFERRAL_RECEIVED")
     signed_in = login_as("business_support")
-    for bad in (date.today() + timedelta(days=1), AWARE - timedelta(days=1)):
+    for bad in (clock.today() + timedelta(days=1), AWARE - timedelta(days=1)):
         response = signed_in.post(f"/admin/case/transition/?id={case.id}&step=acknowledge",
                                   data={"acknowledged_date": bad.isoformat()})
         assert response.status_code == 200
