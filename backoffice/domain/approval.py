@@ -32,6 +32,20 @@ def awaiting_answer_from(user_id: int):
     )
 
 
+def why_not_answerable(decision: PanelDecision, approver_id: int) -> str | None:
+    """Why this board member cannot answer the decision now; None if they can. (The same rule as
+    awaiting_answer_from, for one decision in hand.)"""
+    if decision.is_archived:
+        return "This decision is archived."
+    if ApprovalStatus(decision.approval_status) not in OPEN:
+        return f"This decision is {ApprovalStatus(decision.approval_status).label.lower()}; it is not awaiting approval."
+    if decision.recorded_by_id == approver_id:
+        return "You recorded this decision, so other board members must approve it."
+    if any(a.approver_id == approver_id for a in decision.current_approvals()):
+        return "You have already given your answer on this decision."
+    return None
+
+
 class ApprovalRefused(ValueError):
     """The approval cannot be recorded; the message says why."""
 
@@ -42,16 +56,9 @@ def record_approval(
     """Record one board member's answer and update the decision's status."""
     outcome = ApprovalOutcome(outcome)
     comment = (comment or "").strip() or None
-    if decision.is_archived:
-        raise ApprovalRefused("This decision is archived.")
-    if ApprovalStatus(decision.approval_status) not in OPEN:
-        raise ApprovalRefused(
-            f"This decision is {ApprovalStatus(decision.approval_status).label.lower()}; it is not awaiting approval."
-        )
-    if decision.recorded_by_id == approver_id:
-        raise ApprovalRefused("You recorded this decision, so other board members must approve it.")
-    if any(a.approver_id == approver_id for a in decision.current_approvals()):
-        raise ApprovalRefused("You have already given your answer on this decision.")
+    refused = why_not_answerable(decision, approver_id)
+    if refused:
+        raise ApprovalRefused(refused)
     if outcome != ApprovalOutcome.APPROVE and not comment:
         raise ApprovalRefused(
             "Say why the decision is rejected." if outcome == ApprovalOutcome.REJECT else "Say what information is needed."

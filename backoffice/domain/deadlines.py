@@ -18,7 +18,7 @@ from sqlalchemy.orm import Session
 from backoffice.domain.calendar import add_months, add_working_days
 from backoffice.domain.lifecycle import FINAL_STATES
 from backoffice.models.base import current_actor_id
-from backoffice.models.case import Case
+from backoffice.models.case import Case, notice_key
 from backoffice.models.decision import PanelDecision
 from backoffice.models.lifecycle import Deadline, DeadlineRule, DeadlineUnit, Hold, Notification
 from backoffice import clock
@@ -68,13 +68,7 @@ class DeadlineStatus(StrEnum):
 def event_date(case: Case, event_name: str) -> date | None:
     """The date `event_name` happened on this case, or None if it has not (yet)."""
     if event_name.startswith("notification:"):
-        _, recipient, purpose = event_name.split(":")
-        sent = [
-            n.sent_date
-            for n in case.notifications
-            if str(n.recipient) == recipient and n.purpose == purpose and n.sent_date and n.archived_at is None
-        ]
-        return min(sent) if sent else None
+        return case.sent_on(event_name)
     if event_name not in CASE_EVENTS:
         raise ValueError(f"Unknown event {event_name!r}")
     return getattr(case, event_name)
@@ -154,20 +148,13 @@ def recompute(session: Session, case: Case, rules_by_milestone: dict[str, list[D
         _expect_notification(session, case, rule.met_by, deadline.due_date)
 
 
-def _notification(case: Case, met_by: str) -> Notification | None:
-    _, recipient, purpose = met_by.split(":")
-    return next(
-        (n for n in case.notifications if str(n.recipient) == recipient and n.purpose == purpose), None
-    )
-
-
 def _expect_notification(session: Session, case: Case, met_by: str, due: date) -> None:
     """A rule met by a notification makes that notification a record, due on the deadline."""
     if not met_by.startswith("notification:"):
         return
-    notification = _notification(case, met_by)
+    notification = case.notification(met_by)
     if notification is None:
-        _, recipient, purpose = met_by.split(":")
+        recipient, purpose = notice_key(met_by)
         actor = current_actor_id(session)  # who caused it: the actor stamp has already run this flush
         notification = Notification(
             recipient=recipient, purpose=purpose, created_by_id=actor, updated_by_id=actor
@@ -180,7 +167,7 @@ def _withdraw_expected_notification(session: Session, case: Case, met_by: str) -
     """An expected notification never sent is archived once no rule requires it."""
     if not met_by.startswith("notification:"):
         return
-    notification = _notification(case, met_by)
+    notification = case.notification(met_by)
     if notification is not None and notification.sent_date is None and notification.archived_at is None:
         notification.archive("No longer required for this case.", current_actor_id(session))
 

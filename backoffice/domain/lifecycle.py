@@ -193,19 +193,11 @@ REPORT_DONE = Field("report_completed_date", "Date the report was completed")
 # Guards -----------------------------------------------------------------------------------------
 
 
-def _approved_decisions(case):
-    return [d for d in case.decisions if d.archived_at is None and str(d.approval_status) == "approved"]
-
-
 def notified(event: str, what: str) -> Callable:
     """The notification `recipient:purpose` must have been sent."""
-    recipient, purpose = event.split(":")
 
     def guard(case) -> str | None:
-        if not any(
-            str(n.recipient) == recipient and n.purpose == purpose and n.sent_date and n.archived_at is None
-            for n in case.notifications
-        ):
+        if case.sent_on(event) is None:
             return f"Record the date {what} was sent first."
         return None
 
@@ -217,7 +209,7 @@ def approved_decision(*outcomes: str, mandate: str | None = None) -> Callable:
     """The board must have approved a panel decision with this outcome (and mandate, for a SAR)."""
 
     def guard(case) -> str | None:
-        for decision in reversed(_approved_decisions(case)):
+        for decision in reversed(case.approved_decisions()):
             if str(decision.outcome) in outcomes and (mandate is None or str(decision.legal_mandate) == mandate):
                 return None
         from backoffice.models.decision import DecisionOutcome, LegalMandate

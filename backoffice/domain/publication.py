@@ -211,12 +211,7 @@ def _embargo_problem(case: Case, today: date) -> str | None:
 
 
 def _notice_problem(case: Case, key: str, who: str, latest: date | None) -> str | None:
-    recipient, purpose = key.split(":")
-    sent = next(
-        (n.sent_date for n in case.notifications
-         if str(n.recipient) == recipient and n.purpose == purpose and n.archived_at is None and n.sent_date),
-        None,
-    )
+    sent = case.sent_on(key)
     if sent is None:
         return f"Record the date the report was sent to {who}."
     if latest is not None and sent > latest:

@@ -14,7 +14,7 @@ from sqlalchemy.orm import object_session
 
 from backoffice.domain import lifecycle, publication
 from backoffice.domain.lifecycle import Field, ReviewType, Transition, state_label
-from backoffice.models.case import Case, CaseAgency
+from backoffice.models.case import Case, CaseAgency, notice_key
 from backoffice.models.lifecycle import Notification, TransitionLog
 from backoffice.policy import RoleName
 
@@ -112,11 +112,9 @@ def _record_fields(case: Case, step: Transition, values: dict) -> None:
 
 def _record_notifications(case: Case, step: Transition, values: dict) -> None:
     for target in step.notify:
-        recipient, purpose = target.split(":")
-        notification = next(
-            (n for n in case.notifications if str(n.recipient) == recipient and n.purpose == purpose), None
-        )
+        notification = case.notification(target)
         if notification is None:
+            recipient, purpose = notice_key(target)
             notification = Notification(recipient=recipient, purpose=purpose)
             case.notifications.append(notification)
         notification.sent_date = values.get("notification_sent_date")
@@ -125,7 +123,7 @@ def _record_notifications(case: Case, step: Transition, values: dict) -> None:
 
 def _take_decision_date(case: Case, today: date, actor_id: int | None) -> None:
     """The review's clock starts from the meeting that made the approved decision."""
-    approved = [d for d in case.decisions if d.archived_at is None and str(d.approval_status) == "approved"]
+    approved = case.approved_decisions()
     if approved:
         case.decision_date = max(approved, key=lambda d: (d.meeting_date, d.id or 0)).meeting_date
 

@@ -205,11 +205,24 @@ class Case(Tracked, Archivable, Base):
             if self.state in NOT_NOTIFIABLE or any(entry.to_state in NOT_NOTIFIABLE for entry in self.timeline):
                 return "local_referral"
             return "rapid_review"
-        commissioned = any(
-            d.archived_at is None and str(d.approval_status) == "approved" and str(d.outcome) == "review_commissioned"
-            for d in self.decisions
-        )
+        commissioned = any(str(d.outcome) == "review_commissioned" for d in self.approved_decisions())
         return "review" if commissioned else "referral"
+
+    def approved_decisions(self) -> list:
+        """The panel decisions the board has approved that are still on record, in the order made."""
+        return [d for d in self.decisions if d.archived_at is None and str(d.approval_status) == "approved"]
+
+    def notification(self, key: str):
+        """The notification `key` names ("recipient:purpose"), sent or only expected, if there is one."""
+        recipient, purpose = notice_key(key)
+        return next((n for n in self.notifications if str(n.recipient) == recipient and n.purpose == purpose), None)
+
+    def sent_on(self, key: str) -> date | None:
+        """The first date the notification `key` names was sent (archived ones do not count), if it was."""
+        recipient, purpose = notice_key(key)
+        sent = [n.sent_date for n in self.notifications
+                if str(n.recipient) == recipient and n.purpose == purpose and n.sent_date and n.archived_at is None]
+        return min(sent) if sent else None
 
     @property
     def state_label(self) -> str:
@@ -217,6 +230,12 @@ class Case(Tracked, Archivable, Base):
 
     def __str__(self) -> str:
         return f"{self.reference} {self.subject_pseudonym}" if self.reference else self.subject_pseudonym
+
+
+def notice_key(key: str) -> tuple[str, str]:
+    """(recipient, purpose) from "recipient:purpose" (or a deadline rule's "notification:recipient:purpose")."""
+    recipient, purpose = key.removeprefix("notification:").split(":")
+    return recipient, purpose
 
 
 class CaseAgency(Base):

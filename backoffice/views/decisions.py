@@ -14,7 +14,8 @@ from wtforms import RadioField, TextAreaField
 from wtforms.validators import DataRequired, Length, ValidationError
 
 from backoffice.extensions import db
-from backoffice.domain.approval import ApprovalRefused, amend, approvals_required, awaiting_answer_from, record_approval
+from backoffice.domain.approval import (
+    ApprovalRefused, amend, approvals_required, awaiting_answer_from, record_approval, why_not_answerable)
 from backoffice.domain.criteria import ALL_CRITERIA, criterion_label
 from backoffice.domain.rules import decision_errors
 from backoffice.models import (
@@ -209,9 +210,7 @@ class DecisionView(CaseRecordView):
 
     def may_answer(self, decision: PanelDecision) -> bool:
         """Whether the signed-in board member can answer this decision now (shown on its page)."""
-        return may("decision", "approve") and decision.approval_status == ApprovalStatus.PENDING and (
-            decision.recorded_by_id != current_user.id
-        )
+        return may("decision", "approve") and why_not_answerable(decision, current_user.id) is None
 
     @expose("/approve/", methods=("GET", "POST"))
     def approve_view(self):
