@@ -1,0 +1,105 @@
+"""The policy, pinned. Who may do what is written out here by hand, reviewed like a contract, and the
+policy table must say exactly this: a wrong entry in `POLICY` fails here, even though the access-matrix
+test (which takes its answers from `POLICY`) would pass it.
+
+Read it as: business support keep the records; the panel records decisions; the board approves and
+publishes; auditors read everything, archives included, and export, but change nothing; admins manage
+users, agencies and reference data and never see case content."""
+
+from __future__ import annotations
+
+from backoffice.policy import POLICY, RoleName
+
+ROLES = (RoleName.BUSINESS_SUPPORT, RoleName.PANEL, RoleName.BOARD, RoleName.AUDITOR, RoleName.ADMIN)
+CONTRACT = """
+resource        action          support panel board auditor admin
+case            read            x       x     x     x       .
+case            create          x       .     .     .       .
+case            edit            x       .     .     .       .
+case            archive         x       .     .     .       .
+case            export          x       .     .     x       .
+case            restricted      x       .     .     .       .
+case            read_archived   .       .     .     x       .
+case            transition      x       x     x     .       .
+decision        read            x       x     x     x       .
+decision        create          .       x     .     .       .
+decision        edit            .       x     .     .       .
+decision        archive         .       x     .     .       .
+decision        approve         .       .     x     .       .
+decision        export          .       .     .     x       .
+decision        read_archived   .       .     .     x       .
+family          read            x       x     .     x       .
+family          create          x       .     .     .       .
+family          edit            x       .     .     .       .
+family          archive         x       .     .     .       .
+family          export          .       .     .     x       .
+family          restricted      x       .     .     .       .
+family          read_archived   .       .     .     x       .
+document        read            x       x     x     x       .
+document        create          x       .     .     .       .
+document        edit            x       .     .     .       .
+document        archive         x       .     .     .       .
+document        approve         .       .     x     .       .
+document        publish         .       .     x     .       .
+document        export          .       .     .     x       .
+document        read_archived   .       .     .     x       .
+publication     read            x       x     x     x       .
+publication     edit            x       .     .     .       .
+publication     approve         .       .     x     .       .
+publication     read_archived   .       .     .     x       .
+notification    read            x       x     x     x       .
+notification    create          x       .     .     .       .
+notification    edit            x       .     .     .       .
+notification    archive         x       .     .     .       .
+notification    export          .       .     .     x       .
+notification    read_archived   .       .     .     x       .
+hold            read            x       x     x     x       .
+hold            create          x       .     .     .       .
+hold            edit            x       .     .     .       .
+hold            archive         x       .     .     .       .
+hold            read_archived   .       .     .     x       .
+deadline        read            x       x     x     x       .
+deadline        waive           .       .     x     .       .
+deadline        export          .       .     .     x       .
+deadline_rule   read            .       .     .     x       x
+deadline_rule   create          .       .     .     .       x
+deadline_rule   edit            .       .     .     .       x
+audit           read            .       .     .     x       x
+audit           export          .       .     .     x       .
+agency          read            x       x     x     x       x
+agency          create          x       .     .     .       x
+agency          edit            x       .     .     .       x
+agency          export          x       .     .     x       x
+reference_data  read            .       .     .     x       x
+reference_data  create          .       .     .     .       x
+reference_data  edit            .       .     .     .       x
+public_text     read            .       .     .     x       x
+public_text     edit            .       .     .     .       x
+user            read            .       .     .     x       x
+user            create          .       .     .     .       x
+user            edit            .       .     .     .       x
+"""
+
+
+def contract() -> dict[tuple[str, str], frozenset[RoleName]]:
+    """The table above as {(resource, action): the roles marked x}."""
+    rows = [line.split() for line in CONTRACT.strip().splitlines()[1:]]
+    return {(resource, action): frozenset(role for role, mark in zip(ROLES, marks) if mark == "x")
+            for resource, action, *marks in rows}
+
+
+def test_the_policy_table_says_exactly_what_the_contract_says():
+    granted = {(resource, action): frozenset(roles)
+               for resource, actions in POLICY.items() for action, roles in actions.items() if roles}
+    expected = {key: roles for key, roles in contract().items() if roles}
+
+    assert sorted(set(granted) - set(expected)) == [], "granted but not in the contract"
+    assert sorted(set(expected) - set(granted)) == [], "in the contract but not granted"
+    assert {key: sorted(granted[key]) for key in granted if granted[key] != expected[key]} == {}
+
+
+def test_no_one_may_delete_anything_and_admins_never_read_case_content():
+    assert all("delete" not in actions for actions in POLICY.values())
+    assert not [resource for resource, actions in POLICY.items()
+                if resource in ("case", "decision", "family", "document", "publication", "notification", "hold",
+                                "deadline") and RoleName.ADMIN in actions.get("read", ())]
