@@ -53,12 +53,8 @@ def register_extensions(app: Flask) -> None:
 
 
 def register_domain_events() -> None:
-    """Import the modules whose SQLAlchemy events enforce domain rules on every write path."""
-    import backoffice.domain.audit  # noqa: F401  every change is audited in its own transaction
-    import backoffice.domain.deadlines  # noqa: F401  deadlines follow every change of a case's dates
-    import backoffice.domain.family  # noqa: F401  a family member's status follows their events
-    import backoffice.domain.files  # noqa: F401  stored files follow their transaction
-    import backoffice.domain.references  # noqa: F401  case references on insert
+    """Install the save pipeline: the domain rules every write path goes through, in their order."""
+    import backoffice.domain.pipeline  # noqa: F401  (see its docstring for the steps and their order)
 
 
 def register_audit(app: Flask) -> None:

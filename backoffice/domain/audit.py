@@ -451,14 +451,12 @@ for _model in AUDITED:
     _keep_old_values(_model)
 
 
-@event.listens_for(Session, "after_flush")
-def _audit_flush(session: Session, flush_context) -> None:
+def audit_flush(session: Session, flush_context) -> None:
     """Write the audit rows for everything this flush changed, in the same transaction."""
     write(session.connection(), _entries_for_flush(session), session)
 
 
-@event.listens_for(Session, "do_orm_execute")
-def _refuse_bulk_statements(state) -> None:
+def refuse_bulk_statements(state) -> None:
     if (state.is_update or state.is_delete) and any(m.class_ in AUDITED for m in state.all_mappers):
         raise AuditError("Bulk UPDATE/DELETE of audited records is refused: change records one by one.")
 

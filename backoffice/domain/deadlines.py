@@ -12,7 +12,7 @@ from collections import defaultdict
 from datetime import date, timedelta
 from enum import StrEnum
 
-from sqlalchemy import and_, event, or_, select
+from sqlalchemy import and_, or_, select
 from sqlalchemy.orm import Session
 
 from backoffice.domain.calendar import add_months, add_working_days
@@ -155,10 +155,7 @@ def _expect_notification(session: Session, case: Case, met_by: str, due: date) -
     notification = case.notification(met_by)
     if notification is None:
         recipient, purpose = notice_key(met_by)
-        actor = current_actor_id(session)  # who caused it: the actor stamp has already run this flush
-        notification = Notification(
-            recipient=recipient, purpose=purpose, created_by_id=actor, updated_by_id=actor
-        )
+        notification = Notification(recipient=recipient, purpose=purpose)  # the pipeline stamps it next
         case.notifications.append(notification)
     notification.due_date = due
 
@@ -228,8 +225,7 @@ def _case_of(session: Session, obj) -> Case | None:
     return obj.case or (session.get(Case, obj.case_id) if obj.case_id else None)
 
 
-@event.listens_for(Session, "before_flush")
-def _recompute_changed_cases(session: Session, flush_context, instances) -> None:
+def recompute_changed_cases(session: Session) -> None:
     """Recompute the deadlines of every case whose dates, notifications, holds or decisions (which
     decide whether a review was commissioned) this flush changes."""
     changed = [

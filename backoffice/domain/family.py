@@ -7,7 +7,6 @@ from __future__ import annotations
 
 from datetime import date
 
-from sqlalchemy import event
 from sqlalchemy.orm import Session
 
 from backoffice.models.family import ContactOutcome, EngagementStatus, EventType, FamilyEvent, FamilyInvolvement
@@ -136,8 +135,7 @@ def summary(members: list[FamilyInvolvement], dhr: bool = False) -> dict:
     }
 
 
-@event.listens_for(Session, "before_flush")
-def _summarise_changed_members(session: Session, flush_context, instances) -> None:
+def summarise_changed_members(session: Session) -> None:
     """Whatever path records an event (a form, the demo, a script), the member's summary follows."""
     changed = {id(o.member): o.member for o in (*session.new, *session.dirty)
                if isinstance(o, FamilyEvent) and o.member is not None}

@@ -16,8 +16,6 @@ import zipfile
 from dataclasses import dataclass
 from pathlib import Path, PurePath
 
-from sqlalchemy import event
-from sqlalchemy.orm import Session
 
 PDF = "application/pdf"
 DOCX = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
@@ -218,13 +216,11 @@ def discard_on_rollback(session, stored_name: str, folder: Path) -> None:
     session.info.setdefault(_PENDING, []).append((stored_name, folder))
 
 
-@event.listens_for(Session, "after_commit")
-def _keep_committed_files(session) -> None:
+def keep_committed_files(session) -> None:
     session.info.pop(_PENDING, None)
 
 
-@event.listens_for(Session, "after_soft_rollback")
-def _discard_uncommitted_files(session, previous_transaction) -> None:
+def discard_uncommitted_files(session, previous_transaction) -> None:
     if previous_transaction.nested:
         return  # a savepoint: the outer transaction may still commit the file's record
     for stored_name, folder in session.info.pop(_PENDING, []):

@@ -7,8 +7,8 @@ unique constraint refuses the second and the user is asked to save again.
 
 from __future__ import annotations
 
-from sqlalchemy import event, func, select
-from sqlalchemy.orm import Session, object_session
+from sqlalchemy import func, select
+from sqlalchemy.orm import object_session
 
 from backoffice.domain.lifecycle import ReviewType
 from backoffice.models.base import utcnow
@@ -41,8 +41,7 @@ def _highest_stored(connection, prefix: str) -> int:
     return int(highest.rsplit("-", 1)[1]) if highest else 0
 
 
-@event.listens_for(Case, "before_insert")
-def _assign_reference(mapper, connection, case: Case) -> None:
+def assign_reference(mapper, connection, case: Case) -> None:
     if case.reference:
         return
     prefix = reference_prefix(case)
@@ -54,6 +53,5 @@ def _assign_reference(mapper, connection, case: Case) -> None:
     case.reference = format_reference(prefix, number)
 
 
-@event.listens_for(Session, "after_flush_postexec")
-def _forget_issued_references(session, flush_context) -> None:
+def forget_issued_references(session, flush_context) -> None:
     session.info.pop(_ISSUED, None)

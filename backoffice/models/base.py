@@ -4,11 +4,10 @@ from __future__ import annotations
 
 from datetime import datetime, timezone
 from enum import Enum as PyEnum
-from typing import Any
 
 from flask import has_request_context
 from flask_login import current_user
-from sqlalchemy import DateTime, Enum, ForeignKey, MetaData, String, TypeDecorator, event
+from sqlalchemy import DateTime, Enum, ForeignKey, MetaData, String, TypeDecorator
 from sqlalchemy.orm import DeclarativeBase, Mapped, Session, declared_attr, mapped_column, registry
 
 from backoffice import clock
@@ -153,13 +152,15 @@ def overlong_text(obj) -> list[str]:
     return problems
 
 
-@event.listens_for(Session, "before_flush")
-def _stamp_actor(session: Session, flush_context: Any, instances: Any) -> None:
-    """Refuse text longer than its column (on every path, so nothing is stored oversized or cut),
-    then fill created_by / updated_by on every tracked record, whatever path wrote it."""
+def refuse_overlong_text(session: Session) -> None:
+    """Refuse text longer than its column, on every path, so nothing is stored oversized or cut."""
     problems = [p for obj in [*session.new, *session.dirty] for p in overlong_text(obj)]
     if problems:
         raise TextTooLong("Nothing was saved: " + " ".join(problems))
+
+
+def stamp_actor(session: Session) -> None:
+    """Fill created_by / updated_by on every tracked record, whatever path wrote it."""
     actor = current_actor_id(session)
     for obj in session.new:
         if isinstance(obj, Tracked) and obj.created_by_id is None:
