@@ -99,8 +99,13 @@
 
   // The error summary takes the focus, so a screen reader reads it first; each of its links moves
   // the focus to its field (select2's box when select2 hides the field).
+  // (After Flask-Admin's own ready handlers, which set up select2 and could take the focus.)
   var summary = document.querySelector(".error-summary");
-  if (summary) { summary.focus(); }
+  if (summary && window.jQuery) {
+    window.jQuery(function () { window.setTimeout(function () { summary.focus(); }, 0); });
+  } else if (summary) {
+    summary.focus();
+  }
 
   function focusField(id) {
     var field = document.getElementById(id);

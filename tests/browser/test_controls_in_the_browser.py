@@ -145,7 +145,7 @@ def test_a_form_sent_back_focuses_its_error_summary_whose_links_move_to_each_fie
     page.click("input[type=submit][value=Save]")
     page.wait_for_selector("[data-testid=error-summary]")
 
-    assert page.evaluate("document.activeElement.dataset.testid") == "error-summary"  # read out first
+    page.wait_for_function("() => document.activeElement.dataset.testid === 'error-summary'")  # read out first
     assert page.input_value("input[name=incident_date]") == "15/12/2025"  # what was typed is kept
     fields = page.eval_on_selector_all("[data-testid=error-summary] a", "links => links.map(l => l.dataset.field)")
     assert "subject_pseudonym" in fields and "aware_date" in fields
