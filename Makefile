@@ -22,8 +22,11 @@ run: $(INSTALLED)
 	$(BIN)/flask demo load --if-empty
 	$(BIN)/flask run --host 127.0.0.1 --port 5000
 
+# The suite runs in TEST_WORKERS processes (pytest-xdist; one per core by default), each on its own
+# SQLite file and, under CI, its own PostgreSQL database. TEST_WORKERS=0 runs it in one process.
+TEST_WORKERS ?= auto
 test: $(INSTALLED) browser node_modules/.installed
-	$(BIN)/python -m pytest
+	$(BIN)/python -m pytest -n $(TEST_WORKERS)
 
 # PostgreSQL with least privilege, once per database, as a superuser: an owner login that migrations
 # run as, and the app's own login, which may read and write rows but never alter the tables or rewrite

@@ -18,7 +18,7 @@ from flask import Flask
 from flask.testing import FlaskClient
 from flask_migrate import upgrade
 from sqlalchemy import event, text
-from sqlalchemy.engine import Engine
+from sqlalchemy.engine import Engine, make_url
 from sqlalchemy.orm import Session
 
 from backoffice import create_app
@@ -45,15 +45,35 @@ def _backends() -> list[str]:
 
 def postgres_admin_url() -> str:
     """The superuser URL CI gives (TEST_DATABASE_URL): a DBA's access, used only to set the database up
-    and, in the tampering tests, to play someone with full access to the database."""
-    url = os.environ["TEST_DATABASE_URL"]
-    return "postgresql+psycopg://" + url.split("://", 1)[1]
+    and, in the tampering tests, to play someone with full access to the database. Each pytest-xdist
+    worker has a database of its own beside it (test_gw0, test_gw1...), so workers never share rows."""
+    url = make_url("postgresql+psycopg://" + os.environ["TEST_DATABASE_URL"].split("://", 1)[1])
+    worker = os.environ.get("PYTEST_XDIST_WORKER")
+    if worker:
+        url = url.set(database=f"{url.database}_{worker}")
+    return url.render_as_string(hide_password=False)
+
+
+def _create_database(admin_url: str) -> None:
+    """Create the worker's own database, from the one TEST_DATABASE_URL names, if it is not there."""
+    from sqlalchemy import create_engine
+
+    url = make_url(admin_url)
+    base = make_url("postgresql+psycopg://" + os.environ["TEST_DATABASE_URL"].split("://", 1)[1])
+    if url.database == base.database:
+        return
+    engine = create_engine(base, isolation_level="AUTOCOMMIT")
+    with engine.connect() as conn:
+        if not conn.scalar(text("SELECT 1 FROM pg_database WHERE datname = :name"), {"name": url.database}):
+            conn.execute(text(f'CREATE DATABASE "{url.database}"'))
+    engine.dispose()
 
 
 def _reset_postgres(admin_url: str) -> tuple[str, str]:
     """An empty schema owned by the owner login; returns the (app, owner) URLs the tests run as."""
     from sqlalchemy import create_engine
 
+    _create_database(admin_url)
     create_roles(admin_url)
     engine = create_engine(admin_url)
     with engine.begin() as conn:
