@@ -6,13 +6,12 @@ import sys
 
 import click
 from flask.cli import AppGroup
-from flask_security import hash_password
 from sqlalchemy import func, select
 
+from backoffice.accounts import AccountRefused, create_user, enrol_authenticator
 from backoffice.extensions import db
-from backoffice.models import AuditEvent, Role, User
+from backoffice.models import AuditEvent, User
 from backoffice.policy import RoleName, Stream
-from backoffice.security import password_problems
 
 users_cli = AppGroup("users", help="Manage user accounts.")
 demo_cli = AppGroup("demo", help="Fictional demonstration data.")
@@ -35,32 +34,6 @@ def db_roles(admin_url: str, owner: str, app_role: str) -> None:
 
 
 
-def enrol_authenticator(user: User) -> str:
-    """Give the user an authenticator (TOTP) secret; returns the key to type into the app, shown once."""
-    from backoffice.extensions import security
-
-    factory = security._totp_factory
-    user.tf_primary_method = "authenticator"
-    user.tf_totp_secret = factory.generate_totp_secret()
-    return factory.get_totp_b32_key(user.tf_totp_secret)
-
-
-def create_user(email: str, password: str, roles, streams, full_name: str | None = None) -> User:
-    """Create an active user with the given roles and streams (the caller commits)."""
-    email = email.strip().lower()
-    if db.session.execute(select(User.id).where(func.lower(User.email) == email)).first():
-        raise click.ClickException(f"A user with email {email} already exists.")
-    problems = password_problems(password)
-    if problems:
-        raise click.ClickException("The password is refused: " + " ".join(problems))
-    role_rows = db.session.scalars(select(Role).where(Role.name.in_([str(r) for r in roles]))).all()
-    user = User(email=email, full_name=full_name, password=hash_password(password), active=True)
-    user.roles = list(role_rows)
-    user.streams = streams
-    db.session.add(user)
-    return user
-
-
 @users_cli.command("create")
 @click.argument("email")
 @click.option("--role", "roles", multiple=True, required=True, type=click.Choice([r.value for r in RoleName]))
@@ -74,7 +47,10 @@ def users_create(email: str, roles, streams, full_name: str | None, password_std
         password = sys.stdin.readline().rstrip("\n")
     else:
         password = click.prompt("Password", hide_input=True, confirmation_prompt=True)
-    user = create_user(email, password, roles, streams, full_name)
+    try:
+        user = create_user(email, password, roles, streams, full_name)
+    except AccountRefused as exc:
+        raise click.ClickException(str(exc)) from None
     key = enrol_authenticator(user) if totp else None
     db.session.commit()
     click.echo(f"Created {email.strip().lower()} with roles {', '.join(roles)}.")

@@ -34,7 +34,7 @@ from flask import current_app
 from sqlalchemy import select
 
 from backoffice import clock
-from backoffice.cli import create_user, enrol_authenticator
+from backoffice.accounts import create_user, enrol_authenticator
 from backoffice.domain import files, publication, transitions
 from backoffice.domain.approval import ApprovalRefused, amend, record_approval
 from backoffice.domain.calendar import add_months, is_working_day, sub_working_days

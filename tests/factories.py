@@ -10,7 +10,7 @@ import factory
 from factory.alchemy import SQLAlchemyModelFactory
 from sqlalchemy import select
 
-from backoffice import clock
+from backoffice import accounts, clock
 from backoffice.domain import files
 from backoffice.domain.lifecycle import ReviewType
 from backoffice.models import (
@@ -80,7 +80,7 @@ def totp_secret() -> str:
     """A new authenticator secret, as Flask-Security stores it (encrypted with the app's key)."""
     app = _state["app"]
     with app.app_context():
-        return app.extensions["security"]._totp_factory.generate_totp_secret()
+        return accounts.authenticator().generate_totp_secret()
 
 
 class UserFactory(BaseFactory):

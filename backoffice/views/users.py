@@ -6,15 +6,14 @@ import uuid
 
 from flask import flash
 from flask_admin.actions import action
-from flask_security import hash_password
-from sqlalchemy import func, inspect, select
+from sqlalchemy import inspect
 from wtforms import PasswordField, SelectMultipleField
 from wtforms.validators import Email, Optional
 
 from backoffice.extensions import db
 from backoffice.models import User
 from backoffice.policy import Stream
-from backoffice.security import password_problems
+from backoffice.accounts import email_taken, set_password, unlock
 from backoffice.views.base import FormErrors, SecureModelView, escaped_join
 from backoffice.views.fields import Checkboxes
 
@@ -73,11 +72,9 @@ class UserView(SecureModelView):
     @action("unlock", "Unlock", "Unlock the selected accounts?")
     def action_unlock(self, ids):
         """Clear the lock after repeated failed sign-ins."""
-        users = self.get_query().filter(User.id.in_([int(i) for i in ids if str(i).isdigit()])).all()
-        for user in users:
-            user.unlock()
+        count = unlock(self.get_query().filter(User.id.in_([int(i) for i in ids if str(i).isdigit()])))
         db.session.commit()
-        flash(f"Unlocked {len(users)} account{'' if len(users) == 1 else 's'}.", "success")
+        flash(f"Unlocked {count} account{'' if count == 1 else 's'}.", "success")
 
     def on_form_prefill(self, form, id) -> None:
         user = self.get_one(id)
@@ -85,25 +82,19 @@ class UserView(SecureModelView):
             form.streams.data = [s.value for s in user.streams]
 
     def domain_errors(self, model: User, is_created: bool) -> dict[str, str]:
-        errors: dict[str, str] = {}
-        taken = select(User.id).where(func.lower(User.email) == (model.email or "").lower())
-        if model.id is not None:
-            taken = taken.where(User.id != model.id)
-        if db.session.execute(taken.limit(1)).first():
-            errors["email"] = "There is already a user with this email address."
-        return errors
+        if email_taken(model.email or "", by_other_than=model.id):
+            return {"email": "There is already a user with this email address."}
+        return {}
 
     def on_model_change(self, form, model: User, is_created: bool) -> None:
         password = form.new_password.data or ""
         if is_created and not password:
             form.new_password.errors = [*form.new_password.errors, "Set a first password for the new user."]
         elif password:
-            form.new_password.errors = [*form.new_password.errors, *password_problems(password)]
+            form.new_password.errors = [*form.new_password.errors, *set_password(model, password)]
         if form.new_password.errors:
             raise FormErrors([])  # the messages are on the field, and in the page's error summary
         model.streams = form.streams.data or []
-        if password:
-            model.password = hash_password(password)
         super().on_model_change(form, model, is_created)
         if not is_created and _access_changed(model, bool(password)):
             model.fs_uniquifier = uuid.uuid4().hex  # their other sessions end now
