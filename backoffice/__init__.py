@@ -38,10 +38,10 @@ def register_proxies(app: Flask) -> None:
 
 
 def register_extensions(app: Flask) -> None:
-    """Bind the database, migrations, CSRF protection and Flask-Security to `app`."""
+    """Bind the database, migrations, CSRF protection, Flask-Security and the rate limiter to `app`."""
     from flask_security import SQLAlchemyUserDatastore
 
-    from backoffice.extensions import csrf, db, enable_sqlite_foreign_keys, migrate, security
+    from backoffice.extensions import csrf, db, enable_sqlite_foreign_keys, make_limiter, migrate, security
     from backoffice.models import Role, User
     from backoffice.security import LoginForm
 
@@ -50,6 +50,7 @@ def register_extensions(app: Flask) -> None:
     migrate.init_app(app, db, directory=str(Path(__file__).parent.parent / "migrations"))
     csrf.init_app(app)
     security.init_app(app, SQLAlchemyUserDatastore(db, User, Role), login_form=LoginForm)
+    make_limiter(app)  # its limits are set once the views exist (security.register_throttling)
 
 
 def register_domain_events() -> None:

@@ -35,7 +35,7 @@ def enrol_authenticator(user: User) -> str:
 def set_password(user: User, password: str) -> list[str]:
     """Set the user's password; or, if it is refused (too short, too weak, too common), leave it and
     return the reasons."""
-    problems = password_problems(password, user if user.id else None)
+    problems = password_problems(password)
     if not problems:
         user.password = hash_password(password)
     return problems

@@ -20,10 +20,9 @@ csrf = CSRFProtect()
 security = Security(totp_cls=OneUseTotp)
 
 
-def make_admin(index_view) -> Admin:
-    """A new Flask-Admin interface (one per app) with the Bootstrap 4 theme."""
-    from backoffice.security import csp_nonce
-
+def make_admin(index_view, csp_nonce) -> Admin:
+    """A new Flask-Admin interface (one per app) with the Bootstrap 4 theme, its scripts carrying the
+    request's CSP nonce."""
     return Admin(
         name="Learning reviews",
         index_view=index_view,

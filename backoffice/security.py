@@ -125,13 +125,12 @@ def register_second_factor_lockout(app: Flask) -> None:
     from flask import flash, redirect, url_for
     from flask_security.tf_plugin import tf_clean_session
 
-    from backoffice.extensions import security
-
     @app.before_request
     def _refuse_locked_second_factor():
         if request.endpoint not in SECOND_FACTOR_STEPS or getattr(current_user, "is_authenticated", False):
             return None
-        user = security.datastore.find_user(fs_uniquifier=session.get("tf_user_id")) if session.get("tf_user_id") else None
+        datastore = app.extensions["security"].datastore
+        user = datastore.find_user(fs_uniquifier=session.get("tf_user_id")) if session.get("tf_user_id") else None
         why: list[str] = []
         if user is None or not user.is_locked(why):
             return None
@@ -181,26 +180,25 @@ def register_sessions(app: Flask) -> None:
 
 def end_all_sessions(user) -> None:
     """Invalidate every session and cookie of `user` (Flask-Security keys sessions on fs_uniquifier)."""
-    from backoffice.extensions import db, security
+    from flask import current_app
 
-    security.datastore.set_uniquifier(user)
-    db.session.commit()
+    datastore = current_app.extensions["security"].datastore
+    datastore.set_uniquifier(user)
+    datastore.commit()
 
 
 def password_problems(password: str, user=None) -> list[str]:
     """Why a password is refused (too short, too weak, too common), offline; empty if it is fine."""
-    from backoffice.extensions import security
+    from flask import current_app
 
-    messages, _ = security.password_util.validate(password, is_register=user is None, user=user)
+    messages, _ = current_app.extensions["security"].password_util.validate(password, is_register=user is None, user=user)
     return [str(m) for m in messages or []]
 
 
 def register_throttling(app: Flask) -> None:
     """Sign-in attempts are limited per address and per account, exports per user (429 with a
     clear message). Call after every view is registered."""
-    from backoffice.extensions import make_limiter
-
-    limiter = make_limiter(app)
+    limiter = app.extensions["backoffice_limiter"]  # made with the other extensions
 
     def attempted_account() -> str:
         return "account:" + (request.form.get("email") or "").strip().lower()

@@ -5,6 +5,7 @@ from __future__ import annotations
 from flask import Flask
 
 from backoffice.extensions import db, make_admin
+from backoffice.security import csp_nonce
 from backoffice.models import (
     AbuseCategory,
     Agency,
@@ -40,7 +41,7 @@ from backoffice.views.users import UserView
 def register_views(app: Flask) -> None:
     """Bind the admin interface, its views, the download and the public blueprints (the published
     reviews and the accessibility statement) to `app`."""
-    admin = make_admin(HomeView(name="Home", url="/admin"))
+    admin = make_admin(HomeView(name="Home", url="/admin"), csp_nonce)
     admin.add_view(CaseView(Case, db, name="Cases", endpoint="case"))
     admin.add_view(DecisionView(PanelDecision, db, name="Panel decisions", endpoint="decision"))
     admin.add_view(FamilyView(FamilyInvolvement, db, name="Family involvement", endpoint="family"))
