@@ -38,15 +38,8 @@ from backoffice.accounts import create_user, enrol_authenticator
 from backoffice.domain import files, publication, transitions
 from backoffice.domain.approval import ApprovalRefused, amend, record_approval
 from backoffice.domain.calendar import add_months, is_working_day, sub_working_days
-from backoffice.domain.criteria import CRITERIA
-from backoffice.domain.lifecycle import (
-    CONVERTED_LOCAL_REVIEW_STATE,
-    STATES,
-    ReviewType,
-    Transition,
-    decision_recorded,
-    transitions_for,
-)
+from backoffice.domain.lifecycle import Transition, decision_recorded, transitions_for
+from backoffice.vocabulary import CONVERTED_LOCAL_REVIEW_STATE, CRITERIA, STATES, ReviewType
 from backoffice.domain.family import event_errors, still_to_tell
 from backoffice.domain.rules import case_errors, decision_errors
 from backoffice.extensions import db

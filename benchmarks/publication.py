@@ -18,7 +18,7 @@ from datetime import date, timedelta
 from common import fresh_app, timed
 
 from backoffice.domain import anonymisation, files  # noqa: E402
-from backoffice.domain.lifecycle import ReviewType  # noqa: E402
+from backoffice.vocabulary import ReviewType  # noqa: E402
 from backoffice.extensions import db  # noqa: E402
 from backoffice.models import Case, DocumentStatus, DocumentType, PublishedDocument  # noqa: E402
 from tests.generated_documents import report_docx, report_pdf  # noqa: E402

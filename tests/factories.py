@@ -12,7 +12,7 @@ from sqlalchemy import select
 
 from backoffice import accounts, clock
 from backoffice.domain import files
-from backoffice.domain.lifecycle import ReviewType
+from backoffice.vocabulary import ReviewType
 from backoffice.models import (
     Agency,
     AgencyType,

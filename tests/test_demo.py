@@ -6,7 +6,7 @@ from collections import Counter
 
 from sqlalchemy import func, select
 
-from backoffice.domain.lifecycle import ReviewType
+from backoffice.vocabulary import ReviewType
 from backoffice.models import Case, FamilyInvolvement, PanelDecision, PublishedDocument, User
 from backoffice.policy import RoleName
 from tests.conftest import sign_in

@@ -219,7 +219,7 @@ def case_facts(case: Case | None) -> tuple[str | None, str | None]:
     """(reference, streams) of the case an event is about."""
     if case is None or case.review_type is None:
         return None, None
-    from backoffice.domain.lifecycle import ReviewType
+    from backoffice.vocabulary import ReviewType
 
     return case.reference, stream_key([ReviewType(case.review_type).stream])
 

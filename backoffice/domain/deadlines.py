@@ -16,7 +16,7 @@ from sqlalchemy import and_, or_, select
 from sqlalchemy.orm import Session
 
 from backoffice.domain.calendar import add_months, add_working_days
-from backoffice.domain.lifecycle import FINAL_STATES
+from backoffice.vocabulary import FINAL_STATES
 from backoffice.models.base import current_actor_id
 from backoffice.models.case import Case, notice_key
 from backoffice.models.decision import PanelDecision

@@ -11,7 +11,7 @@ from datetime import date, datetime, timezone
 from sqlalchemy import Boolean, Date, Enum, select
 
 from backoffice.domain.audit import AUDITED, SECRET
-from backoffice.domain.lifecycle import ALL_STATES
+from backoffice.vocabulary import ALL_STATES
 from backoffice.extensions import db
 from backoffice.models.audit import AuditEvent
 from backoffice.models.base import UTCDateTime

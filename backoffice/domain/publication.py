@@ -19,7 +19,7 @@ from sqlalchemy import and_, func, or_
 from backoffice.domain import anonymisation, files
 from backoffice.domain.calendar import add_months, add_working_days, sub_working_days
 from backoffice.domain.family import still_to_tell
-from backoffice.domain.lifecycle import ReviewType
+from backoffice.vocabulary import ReviewType
 from backoffice.models.case import Case, PublicationDecision
 from backoffice.models.document import DocumentStatus, DocumentType, PublishedDocument
 

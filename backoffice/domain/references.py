@@ -10,7 +10,7 @@ from __future__ import annotations
 from sqlalchemy import func, select
 from sqlalchemy.orm import object_session
 
-from backoffice.domain.lifecycle import ReviewType
+from backoffice.vocabulary import ReviewType
 from backoffice.models.base import utcnow
 from backoffice.models.case import Case
 

@@ -8,8 +8,9 @@ from __future__ import annotations
 
 from datetime import date
 
-from backoffice.domain.criteria import CRITERIA, mandatory_sar_met
-from backoffice.domain.lifecycle import ReviewType
+from backoffice.domain.criteria import mandatory_sar_met
+from backoffice.vocabulary import CRITERIA
+from backoffice.vocabulary import ReviewType
 from backoffice.models.decision import DecisionOutcome, LegalMandate
 
 # Who a review type is about: (youngest age at the incident, oldest age at the incident or None).

@@ -13,7 +13,8 @@ from datetime import date
 from sqlalchemy.orm import object_session
 
 from backoffice.domain import lifecycle, publication
-from backoffice.domain.lifecycle import Field, ReviewType, Transition, state_label
+from backoffice.domain.lifecycle import Field, Transition
+from backoffice.vocabulary import CONVERTED_LOCAL_REVIEW_STATE, ReviewType, state_label
 from backoffice.models.case import Case, CaseAgency, notice_key
 from backoffice.models.lifecycle import Notification, TransitionLog
 from backoffice.policy import RoleName
@@ -132,7 +133,7 @@ def _convert_to_local_review(case: Case, today: date, actor_id: int | None) -> N
     """A rapid review becomes a local CSPR: a new case, linked to it, carrying the subject over."""
     child = Case(
         review_type=ReviewType.CSPR,
-        state=lifecycle.CONVERTED_LOCAL_REVIEW_STATE,
+        state=CONVERTED_LOCAL_REVIEW_STATE,
         parent=case,
         subject_pseudonym=case.subject_pseudonym,
         subject_legal_name=case.subject_legal_name,

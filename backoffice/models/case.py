@@ -9,7 +9,7 @@ from typing import TYPE_CHECKING
 from sqlalchemy import Column, ForeignKey, Index, String, Table, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship, validates
 
-from backoffice.domain.lifecycle import ReviewType, initial_state, state_label
+from backoffice.vocabulary import ReviewType, initial_state, state_label
 from backoffice.models.agency import Agency
 from backoffice.models.base import Archivable, Base, LongText, NARRATIVE, REASON, Tracked, enum_type
 

@@ -135,7 +135,7 @@ class CriterionAssessment(Base):
     decision: Mapped[PanelDecision] = relationship(back_populates="criteria")
 
     def __str__(self) -> str:
-        from backoffice.domain.criteria import criterion_label
+        from backoffice.vocabulary import criterion_label
 
         return f"{criterion_label(self.criterion)}: {CriterionValue(self.value).label}"
 

@@ -9,7 +9,7 @@ from enum import StrEnum
 from sqlalchemy import ForeignKey, Index, Integer, String, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from backoffice.domain.lifecycle import ReviewType
+from backoffice.vocabulary import ReviewType
 from backoffice.models.base import Archivable, Base, LongText, NOTE, REASON, Tracked, enum_type, utcnow
 from backoffice.models.case import Case
 from backoffice.models.user import User

@@ -13,7 +13,7 @@ from wtforms.validators import InputRequired, Length, Optional
 
 from backoffice.domain import family, lifecycle, transitions
 from backoffice.domain.deadlines import status as deadline_status
-from backoffice.domain.lifecycle import ALL_STATES, ReviewType, initial_state, types_in_streams
+from backoffice.vocabulary import ALL_STATES, ReviewType, initial_state, state_label, types_in_streams
 from backoffice.domain.rules import case_errors
 from backoffice.extensions import db
 from backoffice.models import AbuseCategory, Agency, AgencyRole, Case, CaseAgency, TransitionLog
@@ -212,7 +212,7 @@ class CaseView(SecureModelView):
             "holds": [h for h in case.holds if h.archived_at is None],
             "timeline": [(entry, transitions.timeline_label(entry, case.review_type)) for entry in case.timeline],
             "children": visible_cases(db.session.query(Case)).filter(Case.parent_id == case.id).all(),
-            "first_state": lifecycle.state_label(
+            "first_state": state_label(
                 case.review_type, case.timeline[0].from_state if case.timeline else case.state
             ),
             "family": family.summary(case.family, dhr=case.review_type == ReviewType.DHR)
@@ -262,7 +262,7 @@ class CaseView(SecureModelView):
             step=step,
             form=form,
             blocked=transitions.blocked_reason(case, step),
-            target_label=lifecycle.state_label(case.review_type, step.target),
+            target_label=state_label(case.review_type, step.target),
             return_url=details_url,
         )
 

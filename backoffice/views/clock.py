@@ -15,7 +15,7 @@ from wtforms import TextAreaField
 from wtforms.validators import DataRequired, Length
 
 from backoffice.domain.deadlines import EVENTS, DeadlineStatus, status, status_condition
-from backoffice.domain.lifecycle import ReviewType
+from backoffice.vocabulary import ReviewType
 from backoffice.extensions import db
 from backoffice.models import Deadline, DeadlineRule, DeadlineUnit, HoldReason, Recipient, utcnow
 from backoffice.policy import RoleName, may, user_roles

@@ -16,7 +16,7 @@ from wtforms.validators import DataRequired, Length, ValidationError
 from backoffice.extensions import db
 from backoffice.domain.approval import (
     ApprovalRefused, amend, approvals_required, awaiting_answer_from, record_approval, why_not_answerable)
-from backoffice.domain.criteria import ALL_CRITERIA, criterion_label
+from backoffice.vocabulary import ALL_CRITERIA, criterion_label
 from backoffice.domain.rules import decision_errors
 from backoffice.models import (
     ApprovalOutcome,

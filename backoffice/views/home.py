@@ -9,7 +9,7 @@ from flask_login import current_user
 from sqlalchemy import func, select
 
 from backoffice.domain.approval import awaiting_answer_from
-from backoffice.domain.lifecycle import state_label, types_in_streams
+from backoffice.vocabulary import state_label, types_in_streams
 from backoffice.extensions import db
 from backoffice.domain.deadlines import DeadlineStatus, needs_action
 from backoffice.domain.deadlines import status as deadline_status

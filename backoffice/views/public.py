@@ -14,7 +14,7 @@ from flask import Blueprint, abort, current_app, render_template, request
 from sqlalchemy import select
 
 from backoffice.domain.files import describe_size
-from backoffice.domain.lifecycle import ReviewType
+from backoffice.vocabulary import ReviewType
 from backoffice.domain.publication import public_condition
 from backoffice.extensions import db
 from backoffice.models import Case, DocumentStatus, PublicText, PublishedDocument

@@ -11,7 +11,7 @@ from sqlalchemy import inspect
 from wtforms.validators import ValidationError
 
 from backoffice.domain import publication
-from backoffice.domain.lifecycle import ReviewType
+from backoffice.vocabulary import ReviewType
 from backoffice.extensions import db
 from backoffice.models import Case, PublicationDecision, utcnow
 from backoffice.policy import may

@@ -10,7 +10,7 @@ from __future__ import annotations
 from sqlalchemy import and_, or_, select
 
 from backoffice.domain.audit import AUDITED, CASE_CONTENT_TYPES, stream_keys_within
-from backoffice.domain.lifecycle import types_in_streams
+from backoffice.vocabulary import types_in_streams
 from backoffice.models.audit import AuditEvent
 from backoffice.models.case import Case
 from backoffice.policy import may, user_streams

@@ -10,7 +10,7 @@ from sqlalchemy import select
 from backoffice import clock
 
 from backoffice.domain.deadlines import DeadlineStatus, status, status_condition
-from backoffice.domain.lifecycle import ReviewType
+from backoffice.vocabulary import ReviewType
 from backoffice.models import Case, Deadline, DeadlineRule, Hold, HoldReason, Notification, utcnow
 from tests import factories
 

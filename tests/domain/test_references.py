@@ -7,7 +7,7 @@ from datetime import date
 import pytest
 from sqlalchemy import select
 
-from backoffice.domain.lifecycle import ReviewType
+from backoffice.vocabulary import ReviewType
 from backoffice.domain.references import format_reference, reference_prefix
 from backoffice.models import Case, utcnow
 from tests import factories

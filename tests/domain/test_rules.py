@@ -6,7 +6,7 @@ from datetime import date, timedelta
 
 import pytest
 
-from backoffice.domain.lifecycle import ReviewType
+from backoffice.vocabulary import ReviewType
 from backoffice.domain.rules import age_on, case_errors, decision_errors, family_errors
 from backoffice.models import DecisionOutcome, LegalMandate
 

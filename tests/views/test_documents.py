@@ -18,7 +18,7 @@ from sqlalchemy import select
 
 from backoffice import clock
 from backoffice.domain import files
-from backoffice.domain.lifecycle import ReviewType
+from backoffice.vocabulary import ReviewType
 from backoffice.models import DocumentStatus, DocumentType, DocumentVersion, PublishedDocument
 from tests import factories
 from tests.factories import docx_bytes, odt_bytes, pdf_bytes

@@ -9,7 +9,7 @@ from __future__ import annotations
 import pytest
 from sqlalchemy import select
 
-from backoffice.domain.lifecycle import ReviewType
+from backoffice.vocabulary import ReviewType
 from backoffice.models import EngagementStatus, FamilyInvolvement
 from tests import factories
 from tests.helpers import page_text, reload, text

@@ -11,7 +11,7 @@ import pytest
 from sqlalchemy import select
 
 from backoffice import clock
-from backoffice.domain.lifecycle import ReviewType
+from backoffice.vocabulary import ReviewType
 from backoffice.models import DocumentStatus, PublicText
 from tests import factories
 from tests.generated_documents import report_pdf

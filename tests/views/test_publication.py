@@ -13,7 +13,7 @@ from sqlalchemy import select
 
 from backoffice import clock
 from backoffice.domain.calendar import add_months
-from backoffice.domain.lifecycle import ReviewType
+from backoffice.vocabulary import ReviewType
 from backoffice.models import Case, DocumentStatus, DocumentType, EngagementStatus, PublishedDocument
 from tests import factories
 from tests.generated_documents import report_docx, report_pdf

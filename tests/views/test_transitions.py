@@ -12,7 +12,8 @@ from sqlalchemy import func, select
 
 from backoffice import clock
 from backoffice.domain.deadlines import event_date
-from backoffice.domain.lifecycle import TRANSITIONS, ReviewType
+from backoffice.domain.lifecycle import TRANSITIONS
+from backoffice.vocabulary import ReviewType
 from backoffice.models import (
     ApprovalStatus,
     Case,

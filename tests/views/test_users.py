@@ -7,7 +7,7 @@ import re
 import pytest
 from sqlalchemy import select
 
-from backoffice.domain.lifecycle import ReviewType
+from backoffice.vocabulary import ReviewType
 from backoffice.models import Role, User
 from tests import factories
 from tests.conftest import enrol_and_sign_in, PASSWORD, sign_in
