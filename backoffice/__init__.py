@@ -54,13 +54,36 @@ def register_extensions(app: Flask) -> None:
 
 
 def register_domain_events() -> None:
-    """Install the save pipeline: the domain rules every write path goes through, in their order."""
+    """Install the save pipeline (the domain rules every write path goes through, in their order) and
+    tell the rules, which do not reach into Flask, who acts, from which request, with which settings."""
+    from flask import current_app, g, has_app_context, has_request_context, request
+    from flask_login import current_user
+
+    from backoffice import context
     import backoffice.domain.pipeline  # noqa: F401  (see its docstring for the steps and their order)
+
+    def signed_in() -> int | None:
+        if has_request_context() and getattr(current_user, "is_authenticated", False):
+            return current_user.id
+        return None
+
+    def person():
+        if not has_request_context():
+            return None
+        if getattr(current_user, "is_authenticated", False):
+            return current_user.id, current_user.email, ",".join(sorted(r.name for r in current_user.roles))
+        return None, "anonymous", None
+
+    def request_facts():
+        return (getattr(g, "request_id", None), request.remote_addr) if has_request_context() else (None, None)
+
+    context.install(signed_in, person, request_facts,
+                    lambda name: current_app.config.get(name) if has_app_context() else None)
 
 
 def register_audit(app: Flask) -> None:
-    """Request ids, and the audit of sign-ins (changes and reads are audited where they happen)."""
-    from backoffice.domain.audit import install
+    """Request ids, and the audit of sign-ins (backoffice/web_audit.py; changes and reads are audited where they happen)."""
+    from backoffice.web_audit import install
 
     install(app)
 

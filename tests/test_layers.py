@@ -5,6 +5,7 @@ run, so they do not count."""
 from __future__ import annotations
 
 import ast
+import re
 from pathlib import Path
 
 PACKAGE = Path(__file__).parent.parent / "backoffice"
@@ -71,3 +72,16 @@ def test_no_module_imports_one_that_imports_it_back():
 
 def test_the_cycle_finder_finds_a_cycle():
     assert cycles({"a": {"b"}, "b": {"c"}, "c": {"a"}, "d": {"a"}}) == [["a", "b", "c"]]
+
+
+def test_models_and_domain_rules_do_not_reach_into_flask():
+    """They learn who acts and the settings from backoffice.context, so they work without a request
+    (the command line, the demo loader, a script) exactly as within one."""
+    reaching = [
+        f"{path.relative_to(PACKAGE)}:{number}: {line.strip()}"
+        for folder in ("models", "domain")
+        for path in (PACKAGE / folder).rglob("*.py")
+        for number, line in enumerate(path.read_text().splitlines(), 1)
+        if re.search(r"\bcurrent_app\b|\bcurrent_user\b|has_request_context|^\s*from flask import|^\s*import flask\b", line)
+    ]
+    assert reaching == []

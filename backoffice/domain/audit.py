@@ -28,9 +28,6 @@ from itertools import combinations
 from pathlib import Path
 from typing import Any, Iterable
 
-from flask import current_app, g, has_request_context, request
-from flask import session as http_session
-from flask_login import current_user
 from sqlalchemy import event, func, insert, inspect, select, text
 from sqlalchemy.orm import Session
 
@@ -58,6 +55,7 @@ from backoffice.models import (
     User,
     UserStream,
 )
+from backoffice import context
 from backoffice.models.base import utcnow
 from backoffice.policy import CASE_RESOURCES
 
@@ -125,18 +123,17 @@ class Entry:
 
 
 def _actor(session: Session | None) -> tuple[int | None, str | None, str | None]:
-    if has_request_context():
-        if getattr(current_user, "is_authenticated", False):
-            return current_user.id, current_user.email, ",".join(sorted(r.name for r in current_user.roles))
-        return None, "anonymous", None
+    """(id, email, roles) of who acts: the person of the request (anonymous if nobody is signed in),
+    or the actor a command named on the session."""
+    person = context.person()
+    if person is not None:
+        return person
     actor_id = session.info.get("actor_id") if session is not None else None
     return actor_id, (f"user #{actor_id} (command line)" if actor_id else "system (command line)"), None
 
 
 def _request_facts() -> tuple[str | None, str | None]:
-    if not has_request_context():
-        return None, None
-    return getattr(g, "request_id", None), request.remote_addr
+    return context.request_facts()
 
 
 # --- values ----------------------------------------------------------------------------------------
@@ -280,10 +277,8 @@ HASHED_FIELDS = (
 def audit_key(session: Session | None = None) -> bytes:
     """The key of the chain's HMAC, from the configuration (never from the database); a session
     outside the app (a script's) carries it in its `info`."""
-    from flask import has_app_context
-
     key = session.info.get("audit_key") if session is not None else None
-    key = key or (current_app.config.get("AUDIT_KEY") if has_app_context() else None)
+    key = key or context.setting("AUDIT_KEY")
     if not key:
         raise AuditError("AUDIT_KEY is not set: the audit trail cannot be written or verified.")
     return key.encode()
@@ -471,61 +466,3 @@ def record_now(action: AuditAction, **fields) -> None:
     except Exception:
         db.session.rollback()
         raise
-
-
-def install(app) -> None:
-    """Give every request an id, and audit sign-ins, failed sign-ins and sign-outs."""
-    import uuid
-
-    from flask_login import user_logged_out
-    from flask_security.signals import user_authenticated
-
-    @app.before_request
-    def _request_id() -> None:
-        # A caller's id is kept only if it is short and plain; anything else could forge log lines.
-        offered = request.headers.get("X-Request-ID", "")
-        g.request_id = offered if REQUEST_ID.fullmatch(offered) else str(uuid.uuid4())
-
-    @app.after_request
-    def _echo_request_id(response):
-        if getattr(g, "request_id", None):
-            response.headers["X-Request-ID"] = g.request_id
-        return response
-
-    @app.after_request
-    def _failed_sign_in(response):
-        """A sign-in form sent back (wrong password, unknown or locked account, wrong code, throttled)
-        is a failure. Committing it also keeps the account's failed-attempt count."""
-        if (
-            request.method != "POST"
-            or request.endpoint not in SIGN_IN_FORMS
-            or response.status_code not in (200, 400, 429)
-            or getattr(current_user, "is_authenticated", False)
-        ):
-            return response
-        from backoffice.extensions import db
-
-        throttled = " (throttled)" if response.status_code == 429 else ""
-        if request.endpoint == "security.login":
-            attempted = (request.form.get("email") or "")[:254]
-            user = db.session.scalar(select(User).where(func.lower(User.email) == attempted.strip().lower()))
-            reason = f"Failed sign-in for {attempted!r}{throttled}"
-        else:
-            unique = http_session.get("tf_user_id")
-            user = db.session.scalar(select(User).where(User.fs_uniquifier == unique)) if unique else None
-            reason = f"{SIGN_IN_FORMS[request.endpoint]}{throttled}"
-            if user is not None and request.endpoint == "security.mf_recovery" and not throttled:
-                user.track_failed_authn("recovery_code", True)  # Flask-Security counts only wrong codes
-        record_now(AuditAction.FAILED_LOGIN, object_type="user", object_id=user.id if user else None, reason=reason)
-        return response
-
-    def _login(sender, user, **extra) -> None:
-        user.unlock()  # a successful sign-in clears the failed-attempt count
-        record_now(AuditAction.LOGIN, object_type="user", object_id=user.id)
-
-    def _logout(sender, user, **extra) -> None:
-        if user is not None and getattr(user, "id", None):
-            record_now(AuditAction.LOGOUT, object_type="user", object_id=user.id)
-
-    user_authenticated.connect(_login, app, weak=False)
-    user_logged_out.connect(_logout, app, weak=False)

@@ -126,14 +126,13 @@ def ready_to_publish(*decisions: str) -> Callable:
     (domain/publication.py: approval, embargo, notices, family told, documents checked)."""
 
     def guard(case) -> str | None:
-        from flask import current_app
-
+        from backoffice import context
         from backoffice.domain import publication
 
         if str(case.publication_decision) not in decisions and case.publication_decision is not None:
             return f"The publication decision recorded is '{case.publication_decision.label}'."
         found = publication.problems(
-            case, clock.today(), current_app.config["UPLOAD_DIR"], current_app.config.get("DARDR_FROM")
+            case, clock.today(), context.setting("UPLOAD_DIR"), context.setting("DARDR_FROM")
         )
         return " ".join(found) or None
 

@@ -5,12 +5,10 @@ from __future__ import annotations
 from datetime import datetime, timezone
 from enum import Enum as PyEnum
 
-from flask import has_request_context
-from flask_login import current_user
 from sqlalchemy import DateTime, Enum, ForeignKey, MetaData, String, TypeDecorator
 from sqlalchemy.orm import DeclarativeBase, Mapped, Session, declared_attr, mapped_column, registry
 
-from backoffice import clock
+from backoffice import clock, context
 
 NAMING_CONVENTION = {
     "ix": "ix_%(column_0_label)s",
@@ -133,9 +131,7 @@ class Archivable:
 
 def current_actor_id(session: Session | None = None) -> int | None:
     """The signed-in user's id during a request; otherwise the actor a CLI command set on the session."""
-    if has_request_context() and getattr(current_user, "is_authenticated", False):
-        return current_user.id
-    return session.info.get("actor_id") if session is not None else None
+    return context.actor_id(session)
 
 
 def overlong_text(obj) -> list[str]:

@@ -94,12 +94,12 @@ class User(Base, UserMixin):
 
     def track_failed_authn(self, auth_type: str, tfa: bool = False) -> None:
         """Flask-Security calls this on every failed sign-in of this account."""
-        from flask import current_app
+        from backoffice import context
 
         super().track_failed_authn(auth_type, tfa)
         self.failed_logins = (self.failed_logins or 0) + 1
-        if self.failed_logins >= current_app.config["LOGIN_LOCKOUT_ATTEMPTS"]:
-            self.locked_until = utcnow() + current_app.config["LOGIN_LOCKOUT_PERIOD"]
+        if self.failed_logins >= context.setting("LOGIN_LOCKOUT_ATTEMPTS"):
+            self.locked_until = utcnow() + context.setting("LOGIN_LOCKOUT_PERIOD")
 
     def is_locked(self, form_error: list[str] | None = None) -> bool:
         """Flask-Security asks this only after the password was right, so it reveals nothing to guessers."""
