@@ -11,7 +11,7 @@ from flask import g
 from backoffice.domain.history import MODELS, described_changes, linked_names, type_label
 from backoffice.models import AuditAction, AuditEvent
 from backoffice.views.base import SecureModelView, label_formatter, role_names
-from backoffice.views.scope import visible_audit_events
+from backoffice.scope import visible_audit_events
 
 
 class UtcDayRangeFilter(DateBetweenFilter):

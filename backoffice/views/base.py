@@ -41,6 +41,7 @@ from backoffice.extensions import db
 from backoffice.models.audit import AuditAction
 from backoffice.models.base import Archivable, TextTooLong, current_actor_id
 from backoffice.policy import may, user_streams
+from backoffice.scope import unarchived_unless_allowed
 from backoffice.views.fields import UKDateField
 from backoffice.views.forms import PlainForm
 from backoffice import clock
@@ -375,9 +376,7 @@ class SecureModelView(ModelView):
 
     def scope(self, query):
         """Restrict `query` to the rows the current user may see. Views add stream scoping."""
-        if issubclass(self.model, Archivable) and not may(self.resource, "read_archived"):
-            query = query.filter(self.model.archived_at.is_(None))
-        return query
+        return unarchived_unless_allowed(query, self.model, self.resource)
 
     def get_query(self):
         return self.scope(super().get_query())

@@ -21,7 +21,7 @@ from backoffice.policy import may, user_roles, user_streams
 from backoffice.views.forms import PlainForm
 from backoffice.views.base import FormErrors, SecureModelView, escaped_join, label_formatter, today
 from backoffice.views.fields import UKDateField
-from backoffice.views.scope import visible_case_records, visible_cases
+from backoffice.scope import visible_case_records, visible_cases
 
 
 # What can be added to a case from its page: (the view's endpoint, which is also its policy resource; the link).

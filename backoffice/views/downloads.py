@@ -10,7 +10,7 @@ from backoffice.domain.audit import record_now
 from backoffice.extensions import db
 from backoffice.models import AuditAction, DocumentVersion, PublishedDocument
 from backoffice.policy import may
-from backoffice.views.scope import visible_case_records
+from backoffice.scope import visible_case_records
 
 bp = Blueprint("documents", __name__)
 
@@ -22,8 +22,6 @@ def _readable_document(document_id: int) -> PublishedDocument:
     query = visible_case_records(
         db.session.query(PublishedDocument), PublishedDocument, "document"
     ).filter(PublishedDocument.id == document_id)
-    if not may("document", "read_archived"):
-        query = query.filter(PublishedDocument.archived_at.is_(None))
     document = query.one_or_none()
     if document is None:
         abort(404)

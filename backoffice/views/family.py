@@ -21,7 +21,7 @@ from backoffice.extensions import db
 from backoffice.policy import may
 from backoffice.views.base import FormErrors, ScopedAjaxLoader, SecureModelView, label_formatter, today
 from backoffice.views.cases import CaseRecordView, within_opened_case
-from backoffice.views.scope import visible_case_records
+from backoffice.scope import visible_case_records
 
 
 def _do_not_contact(view, context, model: FamilyInvolvement, name) -> Markup | str:
@@ -142,10 +142,7 @@ class MemberLoader(ScopedAjaxLoader):
 
 def _visible_members(query):
     """Family members on cases the user may see; archived ones only for those who read archives."""
-    query = visible_case_records(query, FamilyInvolvement, "family")
-    if not may("family", "read_archived"):
-        query = query.filter(FamilyInvolvement.archived_at.is_(None))
-    return query
+    return visible_case_records(query, FamilyInvolvement, "family")
 
 
 class FamilyEventView(SecureModelView):

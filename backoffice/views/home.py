@@ -15,7 +15,7 @@ from backoffice.domain.deadlines import DeadlineStatus, needs_action
 from backoffice.domain.deadlines import status as deadline_status
 from backoffice.models import Case, Deadline, DeadlineRule, PanelDecision
 from backoffice.policy import may, user_roles, user_streams
-from backoffice.views.scope import visible_case_records, visible_cases
+from backoffice.scope import visible_case_records, visible_cases
 from backoffice import clock
 
 

@@ -16,7 +16,7 @@ from backoffice.extensions import db
 from backoffice.models import Case, PublicationDecision, utcnow
 from backoffice.policy import may
 from backoffice.views.base import SecureModelView, label_formatter, today
-from backoffice.views.scope import visible_cases
+from backoffice.scope import visible_cases
 
 RECORD = [
     "publication_decision",

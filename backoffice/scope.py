@@ -1,8 +1,9 @@
-"""Which cases, and so which case records, the current user may see.
+"""Row scoping, beside the policy it applies: which cases, case records and audit events the current
+user may see.
 
-A user sees cases of the review streams they work in; archived cases only if the policy lets them
+A user sees cases of the review streams they work in; archived records only if the policy lets them
 read archived records; and no export ever includes a restricted case. Every path that loads case
-data goes through these functions, the audit log included.
+data goes through these functions: the views, their lookups, downloads and the audit log.
 """
 
 from __future__ import annotations
@@ -12,8 +13,16 @@ from sqlalchemy import and_, or_, select
 from backoffice.domain.audit import AUDITED, CASE_CONTENT_TYPES, stream_keys_within
 from backoffice.vocabulary import types_in_streams
 from backoffice.models.audit import AuditEvent
+from backoffice.models.base import Archivable
 from backoffice.models.case import Case
 from backoffice.policy import may, user_streams
+
+
+def unarchived_unless_allowed(query, model, resource: str):
+    """Archived records of `model` only for roles the policy lets read archives of `resource`."""
+    if issubclass(model, Archivable) and not may(resource, "read_archived"):
+        query = query.filter(model.archived_at.is_(None))
+    return query
 
 
 def visible_cases(query, resource: str = "case", exporting: bool = False):
@@ -27,9 +36,10 @@ def visible_cases(query, resource: str = "case", exporting: bool = False):
 
 
 def visible_case_records(query, model, resource: str, exporting: bool = False):
-    """Restrict a query over a record that belongs to a case (decision, family, document)."""
+    """Restrict a query over a record that belongs to a case (decision, family, document): its case
+    must be visible, and the record itself unarchived unless the role reads archives."""
     visible_ids = visible_cases(select(Case.id), resource, exporting)
-    return query.filter(model.case_id.in_(visible_ids))
+    return unarchived_unless_allowed(query.filter(model.case_id.in_(visible_ids)), model, resource)
 
 
 def visible_audit_events(query):
