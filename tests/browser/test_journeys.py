@@ -93,6 +93,8 @@ def test_the_panel_decides_the_board_approves_and_publishes_and_the_public_reads
     sign_in_as(page, "panel")
     page.goto(f"/admin/case/details/?id={case.id}")
     page.click("text=Record a panel decision")
+    page.wait_for_url("**/admin/decision/new/**")
+    page.wait_for_load_state()  # the page's scripts, which add the sub-forms, have run
     page.fill("#meeting_date", "01/12/2025")
     page.select_option("#outcome", "review_commissioned", force=True)
     page.fill("#rationale", "The criteria for a local review are met.")
@@ -129,6 +131,7 @@ def test_the_panel_decides_the_board_approves_and_publishes_and_the_public_reads
     page.wait_for_selector(f"text=Publication of {case.reference} approved.")
     page.goto(f"/admin/case/details/?id={case.id}")
     page.click("[data-testid=next-steps] a:has-text('Publish the report')")
+    page.wait_for_load_state()
     page.fill("#publication_date", clock.today().strftime("%d/%m/%Y"))
     page.click("main button:has-text('Publish the report')")
     page.wait_for_url(re.compile(r"/admin/case/details/\?id=\d+"))
