@@ -12,10 +12,11 @@ from sqlalchemy import func, select
 
 from backoffice.extensions import db
 from backoffice.models import Role, User
+from backoffice.refusals import Refused
 from backoffice.security import OneUseTotp, password_problems
 
 
-class AccountRefused(ValueError):
+class AccountRefused(Refused):
     """The account cannot be made or changed as asked; the message says why."""
 
 

@@ -1451,7 +1451,7 @@ def _prepare_publication(ctx: Context, case: Case, step: Transition, day: date) 
         with _acting_as(ctx.users["board"]):
             try:
                 publication.approve(case, ctx.users["board"].id, _moment(day, ctx), current_app.config["UPLOAD_DIR"])
-            except publication.TransitionRefused as exc:
+            except publication.PublicationRefused as exc:
                 raise InvalidDemoData(f"Demo case {case.subject_pseudonym}: {exc}") from exc
 
 

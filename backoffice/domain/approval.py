@@ -12,6 +12,7 @@ from sqlalchemy import exists, or_
 
 from backoffice.models.base import utcnow
 from backoffice.models.decision import ApprovalOutcome, ApprovalStatus, DecisionApproval, PanelDecision
+from backoffice.refusals import Refused
 
 OPEN = frozenset({ApprovalStatus.PENDING})
 AMENDABLE = frozenset({ApprovalStatus.PENDING, ApprovalStatus.INFO_REQUESTED})
@@ -46,7 +47,7 @@ def why_not_answerable(decision: PanelDecision, approver_id: int) -> str | None:
     return None
 
 
-class ApprovalRefused(ValueError):
+class ApprovalRefused(Refused):
     """The approval cannot be recorded; the message says why."""
 
 

@@ -14,13 +14,16 @@ from dataclasses import dataclass
 from datetime import date, datetime
 from pathlib import Path
 
-from sqlalchemy import and_, func, or_
+from sqlalchemy import and_, func, or_, select
+from sqlalchemy.orm import object_session
 
 from backoffice.domain import anonymisation, files
 from backoffice.domain.calendar import add_months, add_working_days, sub_working_days
 from backoffice.domain.family import still_to_tell
 from backoffice.vocabulary import ReviewType
 from backoffice.models.case import Case, PublicationDecision
+from backoffice.models.lifecycle import DeadlineRule
+from backoffice.refusals import Refused
 from backoffice.models.document import DocumentStatus, DocumentType, PublishedDocument
 
 D = PublicationDecision
@@ -37,7 +40,9 @@ NATIONAL_LIBRARY = {
     ReviewType.DHR: "Home Office DHR library",
 }
 MIN_ONLINE_MONTHS = 12  # published reports stay online for at least a year (practice)
-NOTICE_WORKING_DAYS = 7  # CSPR: Panel and Secretary of State told at least 7 working days before
+# The deadline rule that says how many working days before publication a CSPR's notices must go (the
+# National Panel and the Secretary of State): its offset is the one number, which an admin may change.
+NOTICE_MILESTONE = "PRE_PUBLICATION_NOTICE"
 # Changing any of these after the board approved the publication means the board must approve again.
 APPROVAL_COVERS = ("publication_decision", "publication_reason", "anonymised_title", "planned_publication_date")
 
@@ -50,7 +55,7 @@ class Gate:
     problem: str | None = None
 
 
-class TransitionRefused(ValueError):
+class PublicationRefused(Refused):
     """The document or publication step cannot be taken; the message says why."""
 
 
@@ -106,7 +111,7 @@ def approve(case: Case, actor_id: int | None, now: datetime, upload_dir: Path) -
     """The board approves what will be published; refused while the record or its documents are not ready."""
     problems = [g.problem for g in record_gates(case) + document_gates(case, upload_dir) if g.problem]
     if problems:
-        raise TransitionRefused("The publication cannot be approved yet: " + " ".join(problems))
+        raise PublicationRefused("The publication cannot be approved yet: " + " ".join(problems))
     case.publication_approved_at = now
     case.publication_approved_by_id = actor_id
 
@@ -151,10 +156,11 @@ def notice_gates(case: Case, today: date, dardr_from: str | None) -> list[Gate]:
     """The pre-publication notices the review type requires."""
     kind = ReviewType(case.review_type)
     if kind is ReviewType.CSPR:
-        latest = sub_working_days(today, NOTICE_WORKING_DAYS)
+        days = notice_working_days(case, today)
+        latest = sub_working_days(today, days)
         return [
-            Gate(f"The {who} told at least {NOTICE_WORKING_DAYS} working days before",
-                 _notice_problem(case, key, f"the {who}", latest))
+            Gate(f"The {who} told at least {days} working days before",
+                 _notice_problem(case, key, f"the {who}", latest, days))
             for key, who in (("national_panel:pre_publication", "National Panel"),
                              ("secretary_of_state:pre_publication", "Secretary of State"))
         ]
@@ -210,18 +216,28 @@ def _embargo_problem(case: Case, today: date) -> str | None:
     )
 
 
-def _notice_problem(case: Case, key: str, who: str, latest: date | None) -> str | None:
+def _notice_problem(case: Case, key: str, who: str, latest: date | None, days: int = 0) -> str | None:
     sent = case.sent_on(key)
     if sent is None:
         return f"Record the date the report was sent to {who}."
     if latest is not None and sent > latest:
-        return f"{who[0].upper()}{who[1:]} was told on {sent:%d %b %Y}; publication may follow from {sent_plus(sent):%d %b %Y}."
+        follows = add_working_days(sent, days)
+        return f"{who[0].upper()}{who[1:]} was told on {sent:%d %b %Y}; publication may follow from {follows:%d %b %Y}."
     return None
 
 
-def sent_plus(sent: date) -> date:
-    """The first day a CSPR may be published after its notice was sent."""
-    return add_working_days(sent, NOTICE_WORKING_DAYS)
+def notice_working_days(case: Case, today: date) -> int:
+    """How many working days before publication the case's notices must go: the deadline rule's."""
+    rule = object_session(case).scalars(
+        select(DeadlineRule)
+        .where(DeadlineRule.review_type == case.review_type, DeadlineRule.milestone == NOTICE_MILESTONE,
+               DeadlineRule.effective_from <= today,
+               or_(DeadlineRule.effective_to.is_(None), DeadlineRule.effective_to >= today))
+        .order_by(DeadlineRule.effective_from.desc())
+    ).first()
+    if rule is None:
+        raise LookupError(f"No deadline rule {NOTICE_MILESTONE} is in force for {case.review_type}.")
+    return abs(rule.offset)
 
 
 def _family_problem(case: Case) -> str | None:
@@ -320,19 +336,19 @@ def apply(action: str, document: PublishedDocument, today: date, upload_dir: Pat
     allowed_from, target = TRANSITIONS[action]
     current = DocumentStatus(document.status)
     if document.is_archived:
-        raise TransitionRefused(f"'{document.title}' is archived.")
+        raise PublicationRefused(f"'{document.title}' is archived.")
     if current not in allowed_from:
-        raise TransitionRefused(
+        raise PublicationRefused(
             f"'{document.title}' is {current.label.lower()}; it cannot be {target.label.lower()} from there."
         )
     if action == "publish" and not is_published(document.case, today):
-        raise TransitionRefused(
+        raise PublicationRefused(
             f"'{document.title}' is published with its review: publish the review from the case page."
         )
     if action in ("approve", "publish") and upload_dir is not None:
         problem = check_problem(document.case, document, upload_dir)
         if problem:
-            raise TransitionRefused(f"'{document.title}' failed the anonymisation check: {problem}")
+            raise PublicationRefused(f"'{document.title}' failed the anonymisation check: {problem}")
     document.status = target
     if target == DocumentStatus.PUBLISHED and document.publication_date is None:
         document.publication_date = today

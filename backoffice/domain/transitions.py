@@ -18,14 +18,11 @@ from backoffice.vocabulary import CONVERTED_LOCAL_REVIEW_STATE, ReviewType, stat
 from backoffice.models.case import Case, CaseAgency, notice_key
 from backoffice.models.lifecycle import Notification, TransitionLog
 from backoffice.policy import RoleName
+from backoffice.refusals import Refused
 
 
-class TransitionRefused(ValueError):
+class TransitionRefused(Refused):
     """The step cannot be taken. `errors` maps form fields to messages; the message says why."""
-
-    def __init__(self, message: str, errors: dict[str, str] | None = None) -> None:
-        super().__init__(message)
-        self.errors = errors or {}
 
 
 def offered(case: Case, roles) -> list[Transition]:

@@ -9,6 +9,7 @@ from sqlalchemy import DateTime, Enum, ForeignKey, MetaData, String, TypeDecorat
 from sqlalchemy.orm import DeclarativeBase, Mapped, Session, declared_attr, mapped_column, registry
 
 from backoffice import clock, context
+from backoffice.refusals import Refused
 
 NAMING_CONVENTION = {
     "ix": "ix_%(column_0_label)s",
@@ -121,9 +122,9 @@ class Archivable:
         """Take the record out of the lists, keeping it and the reason for auditors."""
         reason = (reason or "").strip()
         if not reason:
-            raise ValueError("Give a reason for archiving.")
+            raise Refused("Give a reason for archiving.")
         if self.is_archived:
-            raise ValueError("This record is already archived.")
+            raise Refused("This record is already archived.")
         self.archived_at = utcnow()
         self.archived_by_id = actor_id
         self.archive_reason = reason

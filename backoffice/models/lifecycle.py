@@ -14,6 +14,7 @@ from backoffice.models.base import Archivable, Base, LongText, NOTE, REASON, Tra
 from backoffice.models.case import Case
 from backoffice.models.user import User
 from backoffice.policy import RoleName
+from backoffice.refusals import Refused
 
 
 class TransitionLog(Base):
@@ -181,6 +182,12 @@ class Deadline(Base):
     @property
     def is_revised(self) -> bool:
         return self.due_date != self.original_due
+
+    def waive(self, reason: str, actor_id: int | None) -> None:
+        """Set the deadline aside, with the reason; it and the reason stay on record."""
+        if self.met_date or self.waived_at:
+            raise Refused("This deadline is already met or waived.")
+        self.waived_at, self.waived_by_id, self.waived_reason = utcnow(), actor_id, reason.strip()
 
     def __str__(self) -> str:
         return f"{self.rule.label if self.rule else self.milestone} ({self.case.reference if self.case else ''})"

@@ -6,7 +6,8 @@ from sqlalchemy import func, select
 
 from backoffice.extensions import db
 from backoffice.models import Agency, AgencyType
-from backoffice.views.base import SecureModelView, label_formatter
+from backoffice.views.admin_parts import label_formatter
+from backoffice.views.base import SecureModelView
 
 
 class UniqueNameView(SecureModelView):

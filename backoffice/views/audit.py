@@ -10,7 +10,8 @@ from flask import g
 
 from backoffice.domain.history import MODELS, described_changes, linked_names, type_label
 from backoffice.models import AuditAction, AuditEvent
-from backoffice.views.base import SecureModelView, label_formatter, role_names
+from backoffice.views.admin_parts import label_formatter
+from backoffice.views.base import SecureModelView, role_names
 from backoffice.scope import visible_audit_events
 
 

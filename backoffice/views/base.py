@@ -3,26 +3,23 @@
 Every permission Flask-Admin knows (list, details, create, edit, delete, export, actions, inline
 edit, ajax lookup) is derived here, per request, from `backoffice.policy.POLICY`; nothing mutates
 the shared view instance. Row-level scoping (review streams, archived records) is applied to every
-query the view makes: lists, counts, single records, exports and lookups.
+query the view makes: lists, counts, single records, exports and lookups. The Flask-Admin pieces it is
+built from, and its overrides of Flask-Admin internals, are in `admin_parts.py`.
 """
 
 from __future__ import annotations
 
 import logging
-from datetime import date, datetime, timezone
+from datetime import date
+from collections.abc import Callable
 from typing import Any, ClassVar
 
 from flask import abort, current_app, flash, redirect, request, url_for
 from flask_admin import expose
 from flask_admin.contrib.sqla import ModelView
-from flask_admin.contrib.sqla.ajax import QueryAjaxModelLoader
-from flask_admin.contrib.sqla.form import AdminModelConverter
-from flask_admin.model.form import converts
 from flask_admin.contrib.sqla.validators import Unique
 from flask_admin.helpers import get_redirect_target
-from flask_admin.model import typefmt
 from flask_admin.model.template import EndpointLinkRowAction
-from flask_admin.model.widgets import XEditableWidget
 from flask_login import current_user
 from flask_security import check_and_update_authn_fresh
 from flask_wtf.form import _Auto
@@ -30,19 +27,21 @@ from markupsafe import Markup, escape
 from sqlalchemy.exc import DataError, DBAPIError, IntegrityError, StatementError
 from sqlalchemy.orm.exc import StaleDataError
 from wtforms import HiddenField, TextAreaField
-from wtforms.fields.core import UnboundField
 from wtforms.validators import DataRequired, Length, ValidationError
 
 from backoffice.domain.audit import AUDITED, CASE_CONTENT_TYPES, case_of, record_now, stream_key
-from backoffice.domain.files import visible_text
 from backoffice.domain.history import (
     SHOWN_FIELDS, conflict_message, described_changes, history, humanise, linked_names)
 from backoffice.extensions import db
 from backoffice.models.audit import AuditAction
 from backoffice.models.base import Archivable, TextTooLong, current_actor_id
 from backoffice.policy import may, user_streams
+from backoffice.refusals import Refused
 from backoffice.scope import unarchived_unless_allowed
-from backoffice.views.fields import UKDateField
+from backoffice.views.admin_parts import (
+    DETAIL_FORMATTERS, EXPORT_FORMATTERS, LIST_FORMATTERS, LOOKUP_LIMIT, AdminConverter, FlaskAdminSeams,
+    InlineEditWidget, ScopedAjaxLoader, limit_text_fields, neutralise_formula, plain_text,
+)
 from backoffice.views.forms import PlainForm
 from backoffice import clock
 
@@ -63,14 +62,6 @@ ENDPOINT_ACTIONS: dict[str, tuple[str, ...]] = {
     "archive_view": ("archive",),
     "history_view": ("read",),
 }
-
-LOOKUP_LIMIT = 20
-# A list is paged at most this far in (beyond it nobody pages; a search or filter finds the row), so a
-# huge page number can never overflow the database's OFFSET or make it read millions of rows.
-MAX_LIST_OFFSET = 100_000
-MAX_SEARCH_LENGTH = 200
-FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r")
-
 
 class AdminForm(PlainForm):
     """The base of every admin form: Flask-WTF (CSRF through CSRFProtect, the app's one mechanism),
@@ -102,103 +93,7 @@ def today() -> date:
     return clock.today()
 
 
-def label_formatter(view, context, model, name) -> str:
-    """Show an enum member's label instead of its stored value."""
-    value = getattr(model, name)
-    return getattr(value, "label", value) if value is not None else ""
-
-
-def _when(view, value: datetime, name=None) -> str:
-    return value.astimezone(timezone.utc).strftime("%d %b %Y %H:%M UTC")
-
-
-def _day(view, value: date, name=None) -> str:
-    return value.strftime("%d %b %Y")
-
-
-def _yes_no(view, value: bool, name=None) -> str:
-    return "Yes" if value else "No"
-
-
-# Dates as people in England read them; timestamps to the minute, in UTC as stored.
-LIST_FORMATTERS = {**typefmt.BASE_FORMATTERS, datetime: _when, date: _day}
-DETAIL_FORMATTERS = {**typefmt.DETAIL_FORMATTERS, datetime: _when, date: _day, bool: _yes_no}
-EXPORT_FORMATTERS = {**typefmt.EXPORT_FORMATTERS, datetime: lambda v, value, name=None: value.isoformat()}
-
-
-def neutralise_formula(value: Any) -> Any:
-    """Stop spreadsheet programs treating an exported cell as a formula."""
-    if isinstance(value, str) and value.startswith(FORMULA_PREFIXES):
-        return "'" + value
-    return value
-
-
-class ScopedAjaxLoader(QueryAjaxModelLoader):
-    """An ajax lookup that only finds rows the current user may see, and never too many at once."""
-
-    def __init__(self, name: str, model, scope, **options) -> None:
-        super().__init__(name, db, model, **options)
-        self._scope = scope
-
-    def get_query(self):
-        return self._scope(super().get_query())
-
-    def get_one(self, pk):
-        try:
-            pk = int(pk)
-        except (TypeError, ValueError):
-            return None
-        return self.get_query().filter(self.model.id == pk).one_or_none()
-
-    def get_list(self, term, offset=0, limit=LOOKUP_LIMIT):
-        limit = max(1, min(int(limit or LOOKUP_LIMIT), LOOKUP_LIMIT))
-        offset = max(0, int(offset or 0))
-        return super().get_list(term, offset, limit)
-
-
-class AdminConverter(AdminModelConverter):
-    """Flask-Admin's form converter, with long free text (LongText) as a multi-line box and dates as
-    typed UK dates."""
-
-    @converts("backoffice.models.base.LongText")
-    def conv_long_text(self, field_args, **extra):
-        self._string_common(field_args=field_args, **extra)
-        return TextAreaField(**field_args)
-
-    @converts("Date")
-    def convert_date(self, field_args, **extra):  # the name of the method it replaces
-        """Dates typed as people in England write them, in a box no picker rewrites."""
-        return UKDateField(**field_args)
-
-
-class InlineEditWidget(XEditableWidget):
-    """Flask-Admin's inline edit link, named for screen readers. (A Yes/No field becomes a switch in
-    static/admin-controls.js: x-editable took its two choices for an address to load them from.)"""
-
-    def get_kwargs(self, field, kwargs):
-        kwargs = super().get_kwargs(field, kwargs)
-        if field.type == "BooleanField":
-            current = "Yes" if field.data else "No"
-        else:
-            current = kwargs.get("data-value") or "empty"
-        kwargs.setdefault("aria-label", f"{field.label.text}: {current}. Select to change.")
-        return kwargs
-
-
-def _limit_text_fields(form_class, model) -> None:
-    """Give every form field of a text column its column's length limit (fields a view overrides or
-    adds skip Flask-Admin's converter, which is where the limit would otherwise come from)."""
-    for column in model.__table__.columns:
-        limit = getattr(column.type, "length", None)
-        field = getattr(form_class, column.key, None)
-        if not isinstance(limit, int) or not isinstance(field, UnboundField):
-            continue
-        validators = list(field.kwargs.get("validators") or ())
-        if not any(isinstance(v, Length) for v in validators):
-            field.kwargs["validators"] = [*validators, Length(max=limit)]
-
-
-class SecureModelView(ModelView):
+class SecureModelView(FlaskAdminSeams, ModelView):
     """A model view whose every permission comes from the policy table for `resource`."""
 
     resource: ClassVar[str]
@@ -291,20 +186,6 @@ class SecureModelView(ModelView):
     def scaffold_list_form(self, widget=None, validators=None):
         return super().scaffold_list_form(widget or InlineEditWidget(), validators)
 
-    def _get_list_extra_args(self):
-        """The list's query parameters, made safe: a page within reach, a page size on offer, a column
-        that exists, and search and filter text without control characters (which databases refuse)."""
-        args = super()._get_list_extra_args()
-        args.page_size = args.page_size if args.page_size in self.page_size_options else 0
-        per_page = args.page_size or self.page_size
-        args.page = min(max(args.page or 0, 0), MAX_LIST_OFFSET // per_page)
-        if args.sort is not None and not 0 <= args.sort < len(self._list_columns):
-            args.sort = None
-        args.search = plain_text(args.search, MAX_SEARCH_LENGTH) or None
-        if args.filters:
-            args.filters = [(idx, name, plain_text(value, MAX_SEARCH_LENGTH)) for idx, name, value in args.filters]
-        return args
-
     @expose("/")
     def index_view(self):
         """The list; a search or filter the database cannot use is dropped with a message, never a 500."""
@@ -348,17 +229,6 @@ class SecureModelView(ModelView):
 
     # --- columns ------------------------------------------------------------------------------
 
-    @property
-    def _details_columns(self):
-        columns = self.__dict__.get("_all_details_columns", [])
-        if self.can_see_restricted:
-            return columns
-        return [(name, label) for name, label in columns if name not in self.restricted_columns]
-
-    @_details_columns.setter
-    def _details_columns(self, value) -> None:
-        self.__dict__["_all_details_columns"] = value
-
     def get_export_value(self, model, name):
         value = super().get_export_value(model, name)
         if value is not None and not isinstance(value, (int, float, bool)):
@@ -400,7 +270,7 @@ class SecureModelView(ModelView):
             if field is not None:
                 validators = field.kwargs.get("validators", ())
                 field.kwargs["validators"] = [v for v in validators if not isinstance(v, Unique)]
-        _limit_text_fields(form_class, self.model)
+        limit_text_fields(form_class, self.model)
         return form_class
 
     def create_form(self, obj=None):
@@ -564,30 +434,32 @@ class SecureModelView(ModelView):
         if model is None:
             abort(404)
         form = ArchiveForm()
-        if form.validate_on_submit():
-            try:
-                model.archive(form.reason.data, current_actor_id(db.session))
-                db.session.commit()
-            except ValueError as exc:
-                db.session.rollback()
-                flash(str(exc), "error")
-            else:
-                flash(f"Archived {model}.", "success")
-                return redirect(return_url)
+        if form.validate_on_submit() and saved(lambda: model.archive(form.reason.data, current_actor_id(db.session)),
+                                               lambda: f"Archived {model}."):
+            return redirect(return_url)
         return self.render(
             "admin/archive.html", model=model, form=form, return_url=return_url
         )
+
+
+def saved(change: Callable[[], object], done: Callable[[], str]) -> bool:
+    """Make `change` and commit it, then say what was `done`; if a rule refuses it, undo it and say
+    why. Whether it was saved."""
+    try:
+        change()
+        db.session.commit()
+    except Refused as exc:
+        db.session.rollback()
+        flash(str(exc), "error")
+        return False
+    flash(done(), "success")
+    return True
 
 
 def _in_request() -> bool:
     from flask import has_request_context
 
     return has_request_context()
-
-
-def plain_text(value: str | None, limit: int) -> str:
-    """`value` without invisible and control characters (which databases refuse), trimmed to `limit`."""
-    return visible_text(value or "")[:limit].strip()
 
 
 def role_names(roles: str | None) -> str:

@@ -19,7 +19,8 @@ from backoffice.extensions import db
 from backoffice.models import AbuseCategory, Agency, AgencyRole, Case, CaseAgency, TransitionLog
 from backoffice.policy import may, user_roles, user_streams
 from backoffice.views.forms import PlainForm
-from backoffice.views.base import FormErrors, SecureModelView, escaped_join, label_formatter, today
+from backoffice.views.admin_parts import label_formatter
+from backoffice.views.base import FormErrors, SecureModelView, escaped_join, today
 from backoffice.views.fields import UKDateField
 from backoffice.scope import visible_case_records, visible_cases
 

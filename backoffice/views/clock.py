@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from flask import abort, current_app, flash, redirect, request
+from flask import abort, current_app, redirect, request
 from flask_admin import expose
 from flask_admin.babel import lazy_gettext
 from flask_admin.contrib.sqla.filters import BaseSQLAFilter
@@ -16,11 +16,11 @@ from wtforms.validators import DataRequired, Length
 
 from backoffice.domain.deadlines import EVENTS, DeadlineStatus, status, status_condition
 from backoffice.vocabulary import ReviewType
-from backoffice.extensions import db
-from backoffice.models import Deadline, DeadlineRule, DeadlineUnit, HoldReason, Recipient, utcnow
+from backoffice.models import Deadline, DeadlineRule, DeadlineUnit, HoldReason, Recipient
 from backoffice.policy import RoleName, may, user_roles
 from backoffice.views.forms import PlainForm
-from backoffice.views.base import SecureModelView, label_formatter, today
+from backoffice.views.admin_parts import label_formatter
+from backoffice.views.base import SecureModelView, saved, today
 from backoffice.views.cases import CaseRecordView
 
 PURPOSES = [
@@ -133,16 +133,9 @@ class DeadlineView(CaseRecordView):
         if deadline is None:
             abort(404)
         form = WaiveForm()
-        if form.validate_on_submit():
-            if deadline.met_date or deadline.waived_at:
-                flash("This deadline is already met or waived.", "error")
-            else:
-                deadline.waived_at = utcnow()
-                deadline.waived_by_id = current_user.id
-                deadline.waived_reason = form.reason.data.strip()
-                db.session.commit()
-                flash(f"Waived: {deadline}.", "success")
-                return redirect(return_url)
+        if form.validate_on_submit() and saved(lambda: deadline.waive(form.reason.data, current_user.id),
+                                               lambda: f"Waived: {deadline}."):
+            return redirect(return_url)
         return self.render("admin/archive.html", model=deadline, form=form, return_url=return_url,
                            title="Waive deadline", button="Waive")
 

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from flask import abort, current_app, flash, redirect, request
+from flask import abort, current_app, redirect, request
 from flask_admin import expose
 from flask_admin.babel import lazy_gettext
 from flask_admin.contrib.sqla.filters import BaseSQLAFilter
@@ -13,7 +13,6 @@ from markupsafe import Markup
 from wtforms import RadioField, TextAreaField
 from wtforms.validators import DataRequired, Length, ValidationError
 
-from backoffice.extensions import db
 from backoffice.domain.approval import (
     ApprovalRefused, amend, approvals_required, awaiting_answer_from, record_approval, why_not_answerable)
 from backoffice.vocabulary import ALL_CRITERIA, criterion_label
@@ -29,7 +28,8 @@ from backoffice.models import (
 )
 from backoffice.policy import may
 from backoffice.views.forms import PlainForm
-from backoffice.views.base import label_formatter, today
+from backoffice.views.admin_parts import label_formatter
+from backoffice.views.base import saved, today
 from backoffice.views.cases import CaseRecordView
 
 
@@ -220,16 +220,10 @@ class DecisionView(CaseRecordView):
         if decision is None:
             abort(404)
         form = ApprovalForm()
-        if form.validate_on_submit():
-            try:
-                required = approvals_required(current_app.config, decision.case.review_type)
-                record_approval(decision, current_user.id, form.outcome.data, form.comment.data, required)
-                db.session.commit()
-            except ApprovalRefused as exc:
-                db.session.rollback()
-                flash(str(exc), "error")
-            else:
-                flash(f"Your answer is recorded. The decision is {ApprovalStatus(decision.approval_status).label.lower()}.", "success")
-                return redirect(return_url)
         required = approvals_required(current_app.config, decision.case.review_type)
+        if form.validate_on_submit() and saved(
+            lambda: record_approval(decision, current_user.id, form.outcome.data, form.comment.data, required),
+            lambda: f"Your answer is recorded. The decision is {ApprovalStatus(decision.approval_status).label.lower()}.",
+        ):
+            return redirect(return_url)
         return self.render("admin/approve.html", model=decision, form=form, return_url=return_url, required=required)

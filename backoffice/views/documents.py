@@ -14,7 +14,8 @@ from backoffice.extensions import db
 from backoffice.domain import files, publication
 from backoffice.models import DocumentStatus, DocumentType, DocumentVersion, PublishedDocument, utcnow
 from backoffice.models.document import FILE_FIELDS
-from backoffice.views.base import label_formatter, today
+from backoffice.views.admin_parts import label_formatter
+from backoffice.views.base import today
 from backoffice.views.cases import CaseRecordView
 
 
@@ -147,7 +148,7 @@ class DocumentView(CaseRecordView):
             try:
                 publication.apply(action_name, document, today(), current_app.config["UPLOAD_DIR"])
                 moved.append(document.title)
-            except publication.TransitionRefused as exc:
+            except publication.PublicationRefused as exc:
                 refused.append(str(exc))
         db.session.commit()
         if moved:

@@ -19,7 +19,8 @@ from backoffice.models import (
 )
 from backoffice.extensions import db
 from backoffice.policy import may
-from backoffice.views.base import FormErrors, ScopedAjaxLoader, SecureModelView, label_formatter, today
+from backoffice.views.admin_parts import ScopedAjaxLoader, label_formatter
+from backoffice.views.base import FormErrors, SecureModelView, today
 from backoffice.views.cases import CaseRecordView, within_opened_case
 from backoffice.scope import visible_case_records
 

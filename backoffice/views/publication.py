@@ -12,10 +12,10 @@ from wtforms.validators import ValidationError
 
 from backoffice.domain import publication
 from backoffice.vocabulary import ReviewType
-from backoffice.extensions import db
 from backoffice.models import Case, PublicationDecision, utcnow
 from backoffice.policy import may
-from backoffice.views.base import SecureModelView, label_formatter, today
+from backoffice.views.admin_parts import label_formatter
+from backoffice.views.base import SecureModelView, saved, today
 from backoffice.scope import visible_cases
 
 RECORD = [
@@ -143,14 +143,8 @@ class PublicationView(SecureModelView):
         if not FlaskForm().validate_on_submit():
             flash("The form had expired. Please try again.", "error")
             return redirect(details_url)
-        try:
-            publication.approve(case, current_user.id, utcnow(), current_app.config["UPLOAD_DIR"])
-            db.session.commit()
-        except publication.TransitionRefused as exc:
-            db.session.rollback()
-            flash(str(exc), "error")
-        else:
-            flash(f"Publication of {case.reference} approved.", "success")
+        saved(lambda: publication.approve(case, current_user.id, utcnow(), current_app.config["UPLOAD_DIR"]),
+              lambda: f"Publication of {case.reference} approved.")
         return redirect(details_url)
 
 

@@ -14,7 +14,7 @@ from sqlalchemy import select
 from backoffice import clock
 from backoffice.domain.calendar import add_months
 from backoffice.vocabulary import ReviewType
-from backoffice.models import Case, DocumentStatus, DocumentType, EngagementStatus, PublishedDocument
+from backoffice.models import Case, DeadlineRule, DocumentStatus, DocumentType, EngagementStatus, PublishedDocument
 from tests import factories
 from tests.generated_documents import report_docx, report_pdf
 from tests.helpers import page_text, reload
@@ -259,6 +259,18 @@ def test_the_publication_page_lists_each_gate_done_or_open(app, session, login_a
     assert "Open Family told the publication date Tell the family the publication date first (not yet told: Grandmother)." in gates
     assert "Done Anonymisation check passed" in gates
     assert "Done The National Panel told at least 7 working days before" in gates
+
+
+def test_the_notice_gate_follows_the_deadline_rule_an_admin_changes(app, session, login_as):
+    """The notice period is the PRE_PUBLICATION_NOTICE rule's: the gate has no number of its own."""
+    case = ready_case()
+    rule = session.scalars(select(DeadlineRule).where(DeadlineRule.milestone == "PRE_PUBLICATION_NOTICE")).one()
+    rule.offset = -10
+    session.commit()
+
+    gates = list_items(login_as("panel").get(f"/admin/publication/details/?id={case.id}"), "publication-gates")
+
+    assert any("The National Panel told at least 10 working days before" in gate for gate in gates)
 
 
 # --- the anonymisation check on documents ------------------------------------------------------

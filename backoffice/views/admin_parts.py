@@ -1,0 +1,163 @@
+"""The Flask-Admin pieces the back-office's views are built from: a scoped ajax lookup, the form
+converter (long text, UK dates), the inline edit link, the list's formatters, and the overrides of
+Flask-Admin internals (FlaskAdminSeams), each with a note saying what it relies on."""
+
+from __future__ import annotations
+
+from datetime import date, datetime, timezone
+from typing import Any
+
+from flask_admin.contrib.sqla.ajax import QueryAjaxModelLoader
+from flask_admin.contrib.sqla.form import AdminModelConverter
+from flask_admin.model import typefmt
+from flask_admin.model.form import converts
+from flask_admin.model.widgets import XEditableWidget
+from wtforms import TextAreaField
+from wtforms.fields.core import UnboundField
+from wtforms.validators import Length
+
+from backoffice.domain.files import visible_text
+from backoffice.extensions import db
+from backoffice.views.fields import UKDateField
+
+LOOKUP_LIMIT = 20
+# A list is paged at most this far in (beyond it nobody pages; a search or filter finds the row), so a
+# huge page number can never overflow the database's OFFSET or make it read millions of rows.
+MAX_LIST_OFFSET = 100_000
+MAX_SEARCH_LENGTH = 200
+FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r")
+
+
+def label_formatter(view, context, model, name) -> str:
+    """Show an enum member's label instead of its stored value."""
+    value = getattr(model, name)
+    return getattr(value, "label", value) if value is not None else ""
+
+
+def _when(view, value: datetime, name=None) -> str:
+    return value.astimezone(timezone.utc).strftime("%d %b %Y %H:%M UTC")
+
+
+def _day(view, value: date, name=None) -> str:
+    return value.strftime("%d %b %Y")
+
+
+def _yes_no(view, value: bool, name=None) -> str:
+    return "Yes" if value else "No"
+
+
+# Dates as people in England read them; timestamps to the minute, in UTC as stored.
+LIST_FORMATTERS = {**typefmt.BASE_FORMATTERS, datetime: _when, date: _day}
+DETAIL_FORMATTERS = {**typefmt.DETAIL_FORMATTERS, datetime: _when, date: _day, bool: _yes_no}
+EXPORT_FORMATTERS = {**typefmt.EXPORT_FORMATTERS, datetime: lambda v, value, name=None: value.isoformat()}
+
+
+def neutralise_formula(value: Any) -> Any:
+    """Stop spreadsheet programs treating an exported cell as a formula."""
+    if isinstance(value, str) and value.startswith(FORMULA_PREFIXES):
+        return "'" + value
+    return value
+
+
+class ScopedAjaxLoader(QueryAjaxModelLoader):
+    """An ajax lookup that only finds rows the current user may see, and never too many at once."""
+
+    def __init__(self, name: str, model, scope, **options) -> None:
+        super().__init__(name, db, model, **options)
+        self._scope = scope
+
+    def get_query(self):
+        return self._scope(super().get_query())
+
+    def get_one(self, pk):
+        try:
+            pk = int(pk)
+        except (TypeError, ValueError):
+            return None
+        return self.get_query().filter(self.model.id == pk).one_or_none()
+
+    def get_list(self, term, offset=0, limit=LOOKUP_LIMIT):
+        limit = max(1, min(int(limit or LOOKUP_LIMIT), LOOKUP_LIMIT))
+        offset = max(0, int(offset or 0))
+        return super().get_list(term, offset, limit)
+
+
+class AdminConverter(AdminModelConverter):
+    """Flask-Admin's form converter, with long free text (LongText) as a multi-line box and dates as
+    typed UK dates."""
+
+    @converts("backoffice.models.base.LongText")
+    def conv_long_text(self, field_args, **extra):
+        self._string_common(field_args=field_args, **extra)
+        return TextAreaField(**field_args)
+
+    @converts("Date")
+    def convert_date(self, field_args, **extra):  # the name of the method it replaces
+        """Dates typed as people in England write them, in a box no picker rewrites."""
+        return UKDateField(**field_args)
+
+
+class InlineEditWidget(XEditableWidget):
+    """Flask-Admin's inline edit link, named for screen readers. (A Yes/No field becomes a switch in
+    static/admin-controls.js: x-editable took its two choices for an address to load them from.)"""
+
+    def get_kwargs(self, field, kwargs):
+        kwargs = super().get_kwargs(field, kwargs)
+        if field.type == "BooleanField":
+            current = "Yes" if field.data else "No"
+        else:
+            current = kwargs.get("data-value") or "empty"
+        kwargs.setdefault("aria-label", f"{field.label.text}: {current}. Select to change.")
+        return kwargs
+
+
+def limit_text_fields(form_class, model) -> None:
+    """Give every form field of a text column its column's length limit (fields a view overrides or
+    adds skip Flask-Admin's converter, which is where the limit would otherwise come from)."""
+    for column in model.__table__.columns:
+        limit = getattr(column.type, "length", None)
+        field = getattr(form_class, column.key, None)
+        if not isinstance(limit, int) or not isinstance(field, UnboundField):
+            continue
+        validators = list(field.kwargs.get("validators") or ())
+        if not any(isinstance(v, Length) for v in validators):
+            field.kwargs["validators"] = [*validators, Length(max=limit)]
+
+
+def plain_text(value: str | None, limit: int) -> str:
+    """`value` without invisible and control characters (which databases refuse), trimmed to `limit`."""
+    return visible_text(value or "")[:limit].strip()
+
+
+class FlaskAdminSeams:
+    """Overrides of Flask-Admin 2.2.1 internals (underscored names), kept here with a note on each so an
+    upgrade knows what to check. Mixed into SecureModelView, before ModelView."""
+
+    # Flask-Admin's ModelView._get_list_extra_args reads the list's query parameters (page, page size,
+    # sort, search, filters) into a ViewArgs; every list, count and export starts from it.
+    def _get_list_extra_args(self):
+        """The list's query parameters, made safe: a page within reach, a page size on offer, a column
+        that exists, and search and filter text without control characters (which databases refuse)."""
+        args = super()._get_list_extra_args()
+        args.page_size = args.page_size if args.page_size in self.page_size_options else 0
+        per_page = args.page_size or self.page_size
+        args.page = min(max(args.page or 0, 0), MAX_LIST_OFFSET // per_page)
+        if args.sort is not None and not 0 <= args.sort < len(self._list_columns):
+            args.sort = None
+        args.search = plain_text(args.search, MAX_SEARCH_LENGTH) or None
+        if args.filters:
+            args.filters = [(idx, name, plain_text(value, MAX_SEARCH_LENGTH)) for idx, name, value in args.filters]
+        return args
+
+    # Flask-Admin's BaseModelView._details_columns is a plain attribute, set once when the view is
+    # built (outside any request); a property lets the details page drop restricted fields per request.
+    @property
+    def _details_columns(self):
+        columns = self.__dict__.get("_all_details_columns", [])
+        if self.can_see_restricted:
+            return columns
+        return [(name, label) for name, label in columns if name not in self.restricted_columns]
+
+    @_details_columns.setter
+    def _details_columns(self, value) -> None:
+        self.__dict__["_all_details_columns"] = value
