@@ -55,9 +55,12 @@ def test_a_session_ends_after_its_absolute_lifetime_however_active(app, login_as
     assert response.status_code == 302 and "/login" in response.headers["Location"]
 
 
-def test_session_cookies_are_httponly_and_samesite(app, login_as):
-    signed_in = login_as("panel")
-    cookie = signed_in.client.get_cookie("session")
+def test_session_cookies_are_httponly_and_samesite(app, session):
+    user = factories.UserFactory(roles=["panel"])
+    client = app.test_client()
+    assert sign_in(client, user.email).status_code == 302  # through the real forms: the cookie they set
+
+    cookie = client.get_cookie("session")
     assert cookie.http_only and cookie.same_site == "Lax"
 
 

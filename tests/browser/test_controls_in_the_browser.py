@@ -121,23 +121,6 @@ def test_the_board_approves_a_document_from_its_own_page_by_keyboard(page, sessi
     assert page.problems == []
 
 
-def test_the_board_answers_a_decision_from_its_own_page(page, session):
-    from backoffice.models import ApprovalStatus
-
-    recorder = factories.UserFactory(roles=["panel"])
-    decision = factories.DecisionFactory(recorded_by_id=recorder.id)
-    sign_in_as(page, "board")
-    page.goto(f"/admin/decision/details/?id={decision.id}")
-
-    page.click("[data-testid=answer-decision]")
-    page.check("input[value=approve]")
-    page.click("button:has-text('Record my answer')")
-    page.wait_for_selector("text=The decision is approved")
-
-    assert reload(session, decision).approval_status == ApprovalStatus.APPROVED
-    assert page.problems == []
-
-
 def test_a_form_sent_back_focuses_its_error_summary_whose_links_move_to_each_field(page, session):
     sign_in_as(page, "business_support")
     page.goto("/admin/case/new/")

@@ -19,7 +19,6 @@ from backoffice.models.base import utcnow
 from tests import factories
 from tests.browser.conftest import serious_accessibility_findings
 from tests.browser.test_roles_in_the_browser import sign_in_as
-from tests.generated_documents import report_pdf
 from tests.helpers import reload
 
 MAX_TABS = 80
