@@ -43,7 +43,7 @@ class Transition:
     roles: frozenset[RoleName]
     fields: tuple[Field, ...] = ()
     notify: tuple[str, ...] = ()  # "recipient:purpose" recorded as sent, with the date and reference
-    guards: tuple[Callable, ...] = ()  # each returns None, or the reason the transition is refused
+    guards: tuple[Guard, ...] = ()  # each returns None, or the reason the transition is refused
     effects: tuple[str, ...] = ()  # named effects applied after the state changes (see transitions.py)
 
 
@@ -64,22 +64,28 @@ REPORT_DONE = Field("report_completed_date", "Date the report was completed")
 # Guards -----------------------------------------------------------------------------------------
 
 
-def notified(event: str, what: str) -> Callable:
+@dataclass(frozen=True)
+class Guard:
+    """A condition a step needs. Called with a case, it gives the reason the condition does not hold
+    (None when it does); `needs` says, as data, what would satisfy it (for tests and tools)."""
+
+    needs: tuple
+    check: Callable[..., str | None]
+
+    def __call__(self, case) -> str | None:
+        return self.check(case)
+
+
+def notified(event: str, what: str) -> Guard:
     """The notification `recipient:purpose` must have been sent."""
-
-    def guard(case) -> str | None:
-        if case.sent_on(event) is None:
-            return f"Record the date {what} was sent first."
-        return None
-
-    guard.needs = ("notified", event)
-    return guard
+    return Guard(("notified", event),
+                 lambda case: f"Record the date {what} was sent first." if case.sent_on(event) is None else None)
 
 
-def approved_decision(*outcomes: str, mandate: str | None = None) -> Callable:
+def approved_decision(*outcomes: str, mandate: str | None = None) -> Guard:
     """The board must have approved a panel decision with this outcome (and mandate, for a SAR)."""
 
-    def guard(case) -> str | None:
+    def check(case) -> str | None:
         for decision in reversed(case.approved_decisions()):
             if str(decision.outcome) in outcomes and (mandate is None or str(decision.legal_mandate) == mandate):
                 return None
@@ -92,40 +98,33 @@ def approved_decision(*outcomes: str, mandate: str | None = None) -> Callable:
             "under Panel decisions, then the board approves it."
         )
 
-    guard.needs = ("approved_decision", outcomes, mandate)
-    return guard
+    return Guard(("approved_decision", outcomes, mandate), check)
 
 
-def rapid_review_may_start(case) -> str | None:
+def _rapid_review_may_start(case) -> str | None:
     """A notified incident needs the notification sent; a local referral (not notifiable) does not."""
     if case.state == "NOT_NOTIFIABLE_LOCAL_REFERRAL":
         return None
     return notified("national_panel:serious_incident", "the serious incident notification")(case)
 
 
-rapid_review_may_start.needs = ("notified", "national_panel:serious_incident")
-
-
-def panel_holds_national_review(case) -> str | None:
+def _panel_holds_national_review(case) -> str | None:
     if str(case.panel_response) != "national_review":
         return "Only when the National Panel said it will hold a national review."
     return None
 
 
-panel_holds_national_review.needs = ("panel_response", "national_review")
-
-
-def decision_recorded(case) -> str | None:
+def _decision_recorded(case) -> str | None:
     if not any(d.archived_at is None for d in case.decisions):
         return "The panel has not recorded a recommendation yet: the panel records it under Panel decisions."
     return None
 
 
-def ready_to_publish(*decisions: str) -> Callable:
+def ready_to_publish(*decisions: str) -> Guard:
     """The publication decision is one of `decisions` and every publication gate is closed
     (domain/publication.py: approval, embargo, notices, family told, documents checked)."""
 
-    def guard(case) -> str | None:
+    def check(case) -> str | None:
         from backoffice import context
         from backoffice.domain import publication
 
@@ -136,19 +135,19 @@ def ready_to_publish(*decisions: str) -> Callable:
         )
         return " ".join(found) or None
 
-    guard.needs = ("ready_to_publish", decisions)
-    return guard
+    return Guard(("ready_to_publish", decisions), check)
 
 
-def decided_not_to_publish(case) -> str | None:
+def _decided_not_to_publish(case) -> str | None:
     if str(case.publication_decision) != "not_published" or not (case.publication_reason or "").strip():
         return "Record the publication decision 'Not published', with the reason, first (see Publication)."
     return None
 
 
-# What each guard needs, so that tests and tools can say (and set up) what would satisfy it.
-decision_recorded.needs = ("decision_recorded",)
-decided_not_to_publish.needs = ("publication_decision", "not_published")
+rapid_review_may_start = Guard(("notified", "national_panel:serious_incident"), _rapid_review_may_start)
+panel_holds_national_review = Guard(("panel_response", "national_review"), _panel_holds_national_review)
+decision_recorded = Guard(("decision_recorded",), _decision_recorded)
+decided_not_to_publish = Guard(("publication_decision", "not_published"), _decided_not_to_publish)
 
 
 FULL, SUMMARY, IMPROVEMENTS = "full", "executive_summary", "improvements_only"

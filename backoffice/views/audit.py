@@ -4,15 +4,14 @@ from __future__ import annotations
 
 from datetime import datetime, time, timedelta, timezone
 
-from flask_admin.contrib.sqla.filters import DateBetweenFilter, FilterEqual, FilterLike
-
 from flask import g
+from flask_admin.contrib.sqla.filters import DateBetweenFilter, FilterEqual, FilterLike
 
 from backoffice.domain.history import MODELS, described_changes, linked_names, type_label
 from backoffice.models import AuditAction, AuditEvent
+from backoffice.scope import visible_audit_events
 from backoffice.views.admin_parts import label_formatter
 from backoffice.views.base import SecureModelView, role_names
-from backoffice.scope import visible_audit_events
 
 
 class UtcDayRangeFilter(DateBetweenFilter):
