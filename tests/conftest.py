@@ -298,10 +298,11 @@ def login_as(app, session) -> Callable[..., SignedIn]:
     return _login
 
 
-def signed_in_directly(client: FlaskClient, email: str) -> None:
-    """Sign the client in as Flask-Security does after a right password and code (login_user, with
-    its signals: the session's start, the audit of the sign-in), without the four requests of the real
-    forms: for tests that are not about signing in, which is tested through the forms elsewhere."""
+def signed_in_cookies(app: Flask, email: str, environ_base: dict):
+    """The cookies of a session signed in as Flask-Security signs one in after a right password and
+    code (login_user, with its signals: the session's start, the audit of the sign-in), for a client
+    with this address and browser: without the four requests of the real forms. For tests that are not
+    about signing in, which is tested through the forms elsewhere."""
     from http.cookies import SimpleCookie
 
     from flask import session as http_session
@@ -310,8 +311,7 @@ def signed_in_directly(client: FlaskClient, email: str) -> None:
 
     from backoffice.models import User
 
-    app = client.application
-    with app.test_request_context("/admin/", environ_base=client.environ_base):  # the client's address
+    with app.test_request_context("/admin/", environ_base=environ_base):
         app.preprocess_request()  # the request's own set-up (its id, which the sign-in's audit row carries)
         user = flask_db.session.scalars(select(User).where(User.email == email)).one()
         login_user(user, authn_via=["password", "authenticator"])
@@ -322,7 +322,12 @@ def signed_in_directly(client: FlaskClient, email: str) -> None:
     cookies = SimpleCookie()
     for header in response.headers.getlist("Set-Cookie"):
         cookies.load(header)
-    for name, morsel in cookies.items():
+    return cookies
+
+
+def signed_in_directly(client: FlaskClient, email: str) -> None:
+    """Sign the test client in without the forms (see signed_in_cookies)."""
+    for name, morsel in signed_in_cookies(client.application, email, client.environ_base).items():
         client.set_cookie(name, morsel.value, path=morsel["path"] or "/", httponly=bool(morsel["httponly"]),
                           secure=bool(morsel["secure"]), samesite=morsel["samesite"] or None)
 

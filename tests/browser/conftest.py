@@ -62,6 +62,7 @@ def page(app, browser, live_server):
     context = browser.new_context(base_url=live_server)
     page = context.new_page()
     page.app = app  # so a test can read what a user's authenticator app would show
+    page.base_url = live_server
     page.problems = []
     page.on("console", lambda message: message.type == "error" and page.problems.append(message.text))
     page.on("pageerror", lambda error: page.problems.append(str(error)))

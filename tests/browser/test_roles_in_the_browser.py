@@ -6,12 +6,26 @@ from sqlalchemy import select
 
 from backoffice.models import ApprovalStatus, Case
 from tests import factories
-from tests.conftest import PASSWORD, current_code
+from tests.conftest import PASSWORD, current_code, signed_in_cookies
 from tests.helpers import reload
 
 
 def sign_in_as(page, *roles: str):
-    """Create a user with `roles` and sign them in through the real login page; returns the user."""
+    """Create a user with `roles` and sign them in; returns the user. The session is made as a right
+    password and code make it (tests/conftest.py: signed_in_cookies), for this browser: signing in through
+    the pages, by keyboard too, is what tests/browser/test_sign_in_in_the_browser.py proves."""
+    user = factories.UserFactory(roles=list(roles))
+    browser = {"REMOTE_ADDR": "127.0.0.1", "HTTP_USER_AGENT": page.evaluate("navigator.userAgent")}
+    page.context.add_cookies([
+        {"name": name, "value": morsel.value, "url": page.base_url, "httpOnly": True, "sameSite": "Lax"}
+        for name, morsel in signed_in_cookies(page.app, user.email, browser).items()
+    ])
+    page.goto("/admin/")
+    return user
+
+
+def sign_in_through_the_pages(page, *roles: str):
+    """Create a user with `roles` and sign them in through the real sign-in pages; returns the user."""
     user = factories.UserFactory(roles=list(roles))
     page.goto("/login")
     page.fill("input[name=email]", user.email)
@@ -33,7 +47,7 @@ def fill_new_case_form(page, review_type: str, **fields: str) -> None:
 
 
 def test_business_support_logs_a_cspr_notification_in_the_browser(page, session):
-    sign_in_as(page, "business_support")
+    sign_in_through_the_pages(page, "business_support")
     fill_new_case_form(
         page,
         "CSPR",
