@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import os
 import shutil
 import threading
@@ -17,13 +18,19 @@ AXE = Path(__file__).parent.parent.parent / "node_modules" / "axe-core" / "axe.m
 WCAG_AA = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "wcag22a", "wcag22aa"]
 
 
+@functools.cache
+def axe_source() -> str:
+    return AXE.read_text()
+
+
 def serious_accessibility_findings(page) -> list[str]:
     """axe-core's serious and critical findings (WCAG 2.0-2.2 A and AA) on the page as it is now.
     The script is evaluated, not injected as a tag: the page's CSP rightly refuses injected scripts."""
     if not AXE.exists():
         pytest.fail("axe-core is not installed: run `make test` (npm ci installs it from package-lock.json)")
-    page.evaluate(AXE.read_text())
-    result = page.evaluate("options => axe.run(document, options)", {"runOnly": {"type": "tag", "values": WCAG_AA}})
+    page.evaluate(axe_source())
+    result = page.evaluate("options => axe.run(document, options)",
+                           {"runOnly": {"type": "tag", "values": WCAG_AA}, "resultTypes": ["violations"]})
     return [f"{v['id']} ({v['impact']}): {v['help']} at {[n['target'] for n in v['nodes']][:3]}"
             for v in result["violations"] if v["impact"] in ("serious", "critical")]
 
