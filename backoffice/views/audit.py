@@ -76,12 +76,15 @@ class AuditLogView(SecureModelView):
         return visible_audit_events(super().scope(query))
 
     def field_labels(self) -> dict:
-        """Each audited model's field labels, as its own screen shows them."""
-        labels: dict = {}
-        for view in self.admin._views:  # a model's first view is its own screen (cases before publication)
-            if hasattr(view, "model"):
-                labels.setdefault(view.model, view.column_labels or {})
-        return labels
+        """Each audited model's field labels, as its own screen shows them (worked out once: the views
+        are fixed when the app is built, and an export asks for every row)."""
+        if "_field_labels" not in self.__dict__:
+            labels: dict = {}
+            for view in self.admin._views:  # a model's first view is its own screen (cases before publication)
+                if hasattr(view, "model"):
+                    labels.setdefault(view.model, view.column_labels or {})
+            self.__dict__["_field_labels"] = labels
+        return self.__dict__["_field_labels"]
 
     def get_list(self, page, sort_column, sort_desc, search, filters, execute=True, page_size=None):
         """An export names every linked record with one query per kind of record, not one per row."""
