@@ -75,7 +75,7 @@ def users_list() -> None:
 @click.option("--if-empty", is_flag=True, help="Do nothing (quietly) if the database already has cases or users.")
 def demo_load(if_empty: bool) -> None:
     """Load the fictional demo data set and one demo user per role."""
-    from backoffice.demo import DemoAlreadyLoaded, load_demo
+    from backoffice.demo.loader import DemoAlreadyLoaded, load_demo
 
     try:
         passwords = load_demo()

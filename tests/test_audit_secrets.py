@@ -15,7 +15,6 @@ from sqlalchemy import inspect, select
 
 from backoffice.domain.audit import AUDITED, SECRET
 from backoffice.models import AuditEvent, User
-from tests import factories
 from tests.conftest import PASSWORD, csrf_token, sign_in
 from tests.helpers import csv_rows, reload, text
 

@@ -6,6 +6,8 @@ from __future__ import annotations
 
 import ast
 import re
+import subprocess
+import sys
 from pathlib import Path
 
 PACKAGE = Path(__file__).parent.parent / "backoffice"
@@ -85,3 +87,24 @@ def test_models_and_domain_rules_do_not_reach_into_flask():
         if re.search(r"\bcurrent_app\b|\bcurrent_user\b|has_request_context|^\s*from flask import|^\s*import flask\b", line)
     ]
     assert reaching == []
+
+
+def test_the_running_app_never_imports_the_demo(tmp_path):
+    """The demo (its tables, loader and document writers) is for `flask demo load` only: building the
+    app and serving pages leaves it unloaded, so production code cannot come to depend on it."""
+    script = (
+        "import sys\n"
+        "from backoffice import create_app\n"
+        f"app = create_app('test', {{'SQLALCHEMY_DATABASE_URI': 'sqlite:///{tmp_path}/app.db',"
+        f" 'UPLOAD_DIR': '{tmp_path}'}})\n"
+        "from backoffice.extensions import db\n"
+        "with app.app_context():\n"
+        "    db.create_all()\n"
+        "client = app.test_client()\n"
+        "assert client.get('/reviews/').status_code == 200\n"
+        "assert client.get('/admin/').status_code == 302\n"
+        "print(sorted(name for name in sys.modules if name.startswith('backoffice.demo')))\n"
+    )
+    ran = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, cwd=PACKAGE.parent)
+    assert ran.returncode == 0, ran.stderr
+    assert ran.stdout.strip() == "[]"

@@ -6,7 +6,6 @@ from __future__ import annotations
 import re
 from html import unescape
 
-from backoffice.models import DecisionApproval
 from tests import factories
 from tests.html_pages import list_records
 
