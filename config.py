@@ -69,6 +69,9 @@ class Config:
     ACCESSIBILITY_CONTACT = os.environ.get("ACCESSIBILITY_CONTACT") or None
     # How long the public "Published reviews" page and its documents may be kept by proxies and browsers.
     PUBLIC_CACHE_SECONDS = int(os.environ.get("PUBLIC_CACHE_SECONDS", 300))
+    # How long browsers keep the stylesheets and scripts (Flask's and Flask-Admin's static files) before
+    # asking again: without it every page fetched them all anew. An hour, as their names carry no version.
+    SEND_FILE_MAX_AGE_DEFAULT = int(os.environ.get("STATIC_CACHE_SECONDS", 3600))
 
     # Where `flask audit checkpoint` appends the audit chain's head. In production point it at storage
     # the app's database login cannot rewrite and its OS user cannot truncate (an append-only file,

@@ -110,13 +110,19 @@ def register(app: Flask) -> None:
         headers["Permissions-Policy"] = "camera=(), microphone=(), geolocation=()"
         if hsts:
             headers["Strict-Transport-Security"] = "max-age=31536000; includeSubDomains"
-        if request.endpoint in PUBLIC_PAGES:
-            return response  # the same for everyone; the view says how long it may be cached
+        if request.endpoint in PUBLIC_PAGES or is_static(request.endpoint):
+            return response  # the same for everyone; the view (or SEND_FILE_MAX_AGE_DEFAULT) says how long it may be cached
         signed_in = getattr(current_user, "is_authenticated", False)
         if signed_in or request.endpoint in ("documents.download", "security.login"):
             headers["Cache-Control"] = "no-store"
             headers["Pragma"] = "no-cache"
         return response
+
+
+def is_static(endpoint: str | None) -> bool:
+    """The app's and the extensions' own stylesheets, scripts and images: the same for everyone, with
+    nothing of a user's in them, so the browser may keep them between pages."""
+    return endpoint is not None and (endpoint == "static" or endpoint.endswith(".static"))
 
 
 def register_second_factor_lockout(app: Flask) -> None:

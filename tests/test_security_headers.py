@@ -103,3 +103,16 @@ def test_exports_are_rate_limited_per_user(app, session):
     client = limited.test_client()
     sign_in(client, user.email)
     assert [client.get("/admin/case/export/csv/").status_code for _ in range(3)] == [200, 200, 429]
+
+
+def test_stylesheets_and_scripts_may_be_kept_by_the_browser_while_pages_may_not(app, login_as):
+    """Static files hold nothing of a user's: signed in, they are cached (for STATIC_CACHE_SECONDS),
+    so pages do not fetch them all again; the pages themselves are never stored."""
+    signed_in = login_as("business_support")
+    page = signed_in.get("/admin/case/")
+    scripts = re.findall(r'<script[^>]+src="(/[^"?]+)', page.get_data(as_text=True))
+    assert page.headers["Cache-Control"] == "no-store" and scripts
+    for src in scripts:
+        response = signed_in.get(src)
+        assert response.status_code == 200, src
+        assert response.headers["Cache-Control"] == f"public, max-age={app.config['SEND_FILE_MAX_AGE_DEFAULT']}", src

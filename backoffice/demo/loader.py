@@ -405,7 +405,7 @@ def _shortest_path(review_type: ReviewType, source: str, target: str) -> list[Tr
     while queue and target not in reached:
         state = queue.popleft()
         for step in transitions_for(review_type):
-            if state in step.sources and step.target not in reached:
+            if step.leaves(state) and step.target not in reached:
                 reached[step.target] = (state, step)
                 queue.append(step.target)
     if target not in reached:

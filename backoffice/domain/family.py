@@ -9,6 +9,7 @@ from datetime import date
 
 from sqlalchemy.orm import Session
 
+from backoffice.domain.states import Guard, Move, blocked, open_from
 from backoffice.models.family import ContactOutcome, EngagementStatus, EventType, FamilyEvent, FamilyInvolvement
 
 E = EventType
@@ -67,33 +68,54 @@ def event_errors(member: FamilyInvolvement | None, event: FamilyEvent, today: da
     return errors
 
 
+S = EngagementStatus
+
+
+def _unreachable(failed_in_a_row: int) -> str | None:
+    return None if failed_in_a_row >= UNREACHABLE_AFTER else "still trying"
+
+
+def _reached(failed_in_a_row: int) -> str | None:
+    return None if failed_in_a_row == 0 else "not reached"
+
+
+# How each kind of event moves a member's engagement status (from the states it lists; from any other
+# it leaves the status as it is). Guards are asked of the number of failed contact attempts in a row.
+ENGAGEMENT_MOVES: dict[EventType, tuple[Move, ...]] = {
+    E.INVITATION: (Move("invited", "Invited", (S.NOT_YET_INVITED,), S.INVITED),),
+    E.CONTACT_ATTEMPT: (
+        Move("unreachable", "Not contactable", (S.NOT_YET_INVITED, S.INVITED), S.NOT_CONTACTABLE,
+             (Guard(("failed_attempts", UNREACHABLE_AFTER), _unreachable),)),
+        Move("reached", "Reached again", (S.NOT_CONTACTABLE,), S.INVITED, (Guard(("reached",), _reached),)),
+    ),
+    **{kind: (Move("engaged", "Engaged", tuple(S), S.ENGAGED),) for kind in ENGAGING},
+    E.DECLINED: (Move("declined", "Declined", tuple(S), S.DECLINED),),
+    E.WITHDRAWN: (Move("withdrew", "Withdrawn", tuple(S), S.WITHDRAWN),),
+}
+
+
+def status_after(status: EngagementStatus, kind: EventType, failed_in_a_row: int) -> EngagementStatus:
+    """The engagement status after an event of this kind: the first of its moves that leaves `status`
+    and whose guard holds, or `status` unchanged."""
+    moves = open_from(ENGAGEMENT_MOVES.get(kind, ()), status)
+    return next((move.target for move in moves if blocked(move, failed_in_a_row) is None), status)
+
+
 def summarise(member: FamilyInvolvement, events: list[FamilyEvent]) -> None:
     """Bring the member's invitation date, advocacy, status and told-the-date summary in line with
     their (unarchived) events, taken in date order."""
     live = sorted((e for e in events if e.archived_at is None), key=lambda e: (e.event_date, e.id or 0))
-    status = EngagementStatus.NOT_YET_INVITED
-    invited = told = None
-    offered_by = None
+    status = S.NOT_YET_INVITED
+    invited = told = offered_by = None
     offered = False
     failed = 0  # contact attempts in a row that did not reach the person
     for e in live:
         kind = EventType(e.event_type)
         if kind is E.CONTACT_ATTEMPT:
             failed = 0 if e.outcome is None or ContactOutcome(e.outcome) in REACHED else failed + 1
-            if failed >= UNREACHABLE_AFTER and status in (EngagementStatus.NOT_YET_INVITED, EngagementStatus.INVITED):
-                status = EngagementStatus.NOT_CONTACTABLE
-            elif failed == 0 and status is EngagementStatus.NOT_CONTACTABLE:
-                status = EngagementStatus.INVITED
-        elif kind is E.INVITATION:
+        status = status_after(status, kind, failed)
+        if kind is E.INVITATION:
             invited = invited or e.event_date
-            if status is EngagementStatus.NOT_YET_INVITED:
-                status = EngagementStatus.INVITED
-        elif kind in ENGAGING:
-            status = EngagementStatus.ENGAGED
-        elif kind is E.DECLINED:
-            status = EngagementStatus.DECLINED
-        elif kind is E.WITHDRAWN:
-            status = EngagementStatus.WITHDRAWN
         elif kind in (E.ADVOCACY_OFFERED, E.ADVOCATE_ASSIGNED):
             offered = True
             offered_by = e.advocate_organisation or offered_by

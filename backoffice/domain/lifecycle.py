@@ -6,9 +6,9 @@ data: who may take each step, what it asks for, what it records and which guards
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Callable
 
 from backoffice import clock
+from backoffice.domain.states import Guard, Move, open_from
 from backoffice.policy import RoleName
 from backoffice.vocabulary import ReviewType
 
@@ -35,15 +35,13 @@ class Field:
 
 
 @dataclass(frozen=True)
-class Transition:
-    name: str
-    label: str
-    sources: tuple[str, ...]
-    target: str
-    roles: frozenset[RoleName]
+class Transition(Move):
+    """A step of a case's lifecycle: a `Move` between states, taken by one of `roles`, asking for
+    `fields`, recording `notify` as sent and applying `effects`. Its guards are asked of the case."""
+
+    roles: frozenset[RoleName] = frozenset()
     fields: tuple[Field, ...] = ()
     notify: tuple[str, ...] = ()  # "recipient:purpose" recorded as sent, with the date and reference
-    guards: tuple[Guard, ...] = ()  # each returns None, or the reason the transition is refused
     effects: tuple[str, ...] = ()  # named effects applied after the state changes (see transitions.py)
 
 
@@ -62,18 +60,6 @@ REPORT_DONE = Field("report_completed_date", "Date the report was completed")
 
 
 # Guards -----------------------------------------------------------------------------------------
-
-
-@dataclass(frozen=True)
-class Guard:
-    """A condition a step needs. Called with a case, it gives the reason the condition does not hold
-    (None when it does); `needs` says, as data, what would satisfy it (for tests and tools)."""
-
-    needs: tuple
-    check: Callable[..., str | None]
-
-    def __call__(self, case) -> str | None:
-        return self.check(case)
 
 
 def notified(event: str, what: str) -> Guard:
@@ -159,7 +145,8 @@ ELSEWHERE = "referred_to_other_process"
 
 def T(name, label, sources, target, roles, *fields, notify=(), guards=(), effects=()) -> Transition:  # noqa: N802
     sources = (sources,) if isinstance(sources, str) else tuple(sources)
-    return Transition(name, label, sources, target, frozenset(roles), tuple(fields), tuple(notify), tuple(guards), tuple(effects))
+    return Transition(name, label, sources, target, tuple(guards), roles=frozenset(roles), fields=tuple(fields),
+                      notify=tuple(notify), effects=tuple(effects))
 
 
 TRANSITIONS: dict[ReviewType, tuple[Transition, ...]] = {
@@ -299,4 +286,4 @@ def transition(review_type: ReviewType, name: str) -> Transition | None:
 
 def available(review_type: ReviewType, state: str) -> list[Transition]:
     """The transitions that leave `state` (before checking roles and guards)."""
-    return [t for t in transitions_for(review_type) if state in t.sources]
+    return open_from(transitions_for(review_type), state)

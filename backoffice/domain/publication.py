@@ -13,6 +13,7 @@ from collections import OrderedDict
 from dataclasses import dataclass
 from datetime import date, datetime
 from pathlib import Path
+from typing import NamedTuple
 
 from sqlalchemy import and_, func, or_, select
 from sqlalchemy.orm import object_session
@@ -20,6 +21,7 @@ from sqlalchemy.orm import object_session
 from backoffice.domain import anonymisation, files
 from backoffice.domain.calendar import add_months, add_working_days, sub_working_days
 from backoffice.domain.family import still_to_tell
+from backoffice.domain.states import Guard, Move, open_from, take
 from backoffice.vocabulary import ReviewType
 from backoffice.models.case import Case, PublicationDecision
 from backoffice.models.lifecycle import DeadlineRule
@@ -316,41 +318,54 @@ def _title_problem(case: Case) -> str | None:
 
 # --- document status ------------------------------------------------------------------------
 
-# action -> (statuses it may start from, status it leads to)
-TRANSITIONS: dict[str, tuple[frozenset[DocumentStatus], DocumentStatus]] = {
-    "approve": (frozenset({DocumentStatus.DRAFT}), DocumentStatus.APPROVED),
-    "publish": (frozenset({DocumentStatus.APPROVED}), DocumentStatus.PUBLISHED),
-    "withdraw": (frozenset({DocumentStatus.APPROVED, DocumentStatus.PUBLISHED}), DocumentStatus.WITHDRAWN),
-}
+class DocumentChange(NamedTuple):
+    """What a document's guards are asked about: the document, today, and where its file is (None:
+    the anonymisation check is not run)."""
+
+    document: PublishedDocument
+    today: date
+    upload_dir: Path | None
+
+
+def _review_published(change: DocumentChange) -> str | None:
+    if is_published(change.document.case, change.today):
+        return None
+    return f"'{change.document.title}' is published with its review: publish the review from the case page."
+
+
+def _passes_the_check(change: DocumentChange) -> str | None:
+    if change.upload_dir is None:
+        return None
+    problem = check_problem(change.document.case, change.document, change.upload_dir)
+    return f"'{change.document.title}' failed the anonymisation check: {problem}" if problem else None
+
+
+review_published = Guard(("review_published",), _review_published)
+passes_the_check = Guard(("anonymisation_check",), _passes_the_check)
+
+S = DocumentStatus
+DOCUMENT_MOVES: dict[str, Move] = {move.name: move for move in (
+    Move("approve", "Approve", (S.DRAFT,), S.APPROVED, (passes_the_check,)),
+    Move("publish", "Publish", (S.APPROVED,), S.PUBLISHED, (review_published, passes_the_check)),
+    Move("withdraw", "Withdraw", (S.APPROVED, S.PUBLISHED), S.WITHDRAWN),
+)}
 
 
 def actions_open(document: PublishedDocument) -> list[str]:
     """The status actions (approve, publish, withdraw) the document's status allows now."""
-    current = DocumentStatus(document.status)
-    return [] if document.is_archived else [a for a, (allowed, _) in TRANSITIONS.items() if current in allowed]
+    return [] if document.is_archived else [m.name for m in open_from(DOCUMENT_MOVES.values(), S(document.status))]
 
 
 def apply(action: str, document: PublishedDocument, today: date, upload_dir: Path | None = None) -> None:
     """Move `document` on by `action`, or refuse with the reason. Approving and publishing run the
     anonymisation check; a document is published on its own only once its review is."""
-    allowed_from, target = TRANSITIONS[action]
-    current = DocumentStatus(document.status)
+    move = DOCUMENT_MOVES[action]
+    current = S(document.status)
     if document.is_archived:
         raise PublicationRefused(f"'{document.title}' is archived.")
-    if current not in allowed_from:
-        raise PublicationRefused(
-            f"'{document.title}' is {current.label.lower()}; it cannot be {target.label.lower()} from there."
-        )
-    if action == "publish" and not is_published(document.case, today):
-        raise PublicationRefused(
-            f"'{document.title}' is published with its review: publish the review from the case page."
-        )
-    if action in ("approve", "publish") and upload_dir is not None:
-        problem = check_problem(document.case, document, upload_dir)
-        if problem:
-            raise PublicationRefused(f"'{document.title}' failed the anonymisation check: {problem}")
-    document.status = target
-    if target == DocumentStatus.PUBLISHED and document.publication_date is None:
+    not_from = f"'{document.title}' is {current.label.lower()}; it cannot be {S(move.target).label.lower()} from there."
+    document.status = take(move, current, DocumentChange(document, today, upload_dir), not_from, PublicationRefused)
+    if document.status == S.PUBLISHED and document.publication_date is None:
         document.publication_date = today
 
 

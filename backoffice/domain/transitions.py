@@ -12,7 +12,7 @@ from datetime import date
 
 from sqlalchemy.orm import object_session
 
-from backoffice.domain import lifecycle, publication
+from backoffice.domain import lifecycle, publication, states
 from backoffice.domain.lifecycle import Field, Transition
 from backoffice.vocabulary import CONVERTED_LOCAL_REVIEW_STATE, ReviewType, state_label
 from backoffice.models.case import Case, CaseAgency, notice_key
@@ -49,7 +49,7 @@ def next_steps(case: Case) -> list[tuple[str, str]]:
 
 def blocked_reason(case: Case, step: Transition) -> str | None:
     """Why a step's guards refuse it now (None if they allow it)."""
-    return next((reason for guard in step.guards if (reason := guard(case))), None)
+    return states.blocked(step, case)
 
 
 def field_errors(case: Case, step: Transition, values: dict, today: date) -> dict[str, str]:
@@ -74,19 +74,18 @@ def apply(case: Case, name: str, actor_id: int | None, roles, values: dict, toda
     step = lifecycle.transition(case.review_type, name)
     if case.is_archived:
         raise TransitionRefused("This case is archived.")
-    if step is None or case.state not in step.sources:
-        raise TransitionRefused(f"That step is not available while the case is '{case.state_label}'.")
+    not_from = f"That step is not available while the case is '{case.state_label}'."
+    if step is None or not step.leaves(case.state):
+        raise TransitionRefused(not_from)
     if not step.roles & {RoleName(r) for r in roles}:
         raise TransitionRefused("Your role cannot take this step.")
     errors = field_errors(case, step, values, today)
     if errors:
         raise TransitionRefused("Please correct: " + " ".join(errors.values()), errors)
-    reason = blocked_reason(case, step)
-    if reason:
-        raise TransitionRefused(reason)
+    target = states.take(step, case.state, case, not_from, TransitionRefused)
     _record_fields(case, step, values)
     _record_notifications(case, step, values)
-    from_state, case.state = case.state, step.target
+    from_state, case.state = case.state, target
     for effect in step.effects:
         EFFECTS[effect](case, today, actor_id)
     entry = TransitionLog(

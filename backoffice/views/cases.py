@@ -232,7 +232,7 @@ class CaseView(SecureModelView):
             abort(404)
         details_url = self.get_url(".details_view", id=case.id)
         step = lifecycle.transition(case.review_type, request.args.get("step", ""))
-        if step is None or case.state not in step.sources:
+        if step is None or not step.leaves(case.state):
             flash(f"That step is not available while the case is '{case.state_label}'.", "error")
             return redirect(details_url)
         if not step.roles & user_roles():

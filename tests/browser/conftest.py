@@ -20,14 +20,14 @@ WCAG_AA = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "wcag22a", "wcag22aa"]
 
 @functools.cache
 def axe_source() -> str:
+    if not AXE.exists():
+        pytest.fail("axe-core is not installed: run `make test` (npm ci installs it from package-lock.json)")
     return AXE.read_text()
 
 
 def serious_accessibility_findings(page) -> list[str]:
     """axe-core's serious and critical findings (WCAG 2.0-2.2 A and AA) on the page as it is now.
     The script is evaluated, not injected as a tag: the page's CSP rightly refuses injected scripts."""
-    if not AXE.exists():
-        pytest.fail("axe-core is not installed: run `make test` (npm ci installs it from package-lock.json)")
     page.evaluate(axe_source())
     result = page.evaluate("options => axe.run(document, options)",
                            {"runOnly": {"type": "tag", "values": WCAG_AA}, "resultTypes": ["violations"]})
