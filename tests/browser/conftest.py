@@ -18,17 +18,32 @@ AXE = Path(__file__).parent.parent.parent / "node_modules" / "axe-core" / "axe.m
 WCAG_AA = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "wcag22a", "wcag22aa"]
 
 
+AXE_PATH = "/__tests__/axe.min.js"  # where the test server serves axe-core, beside the app
+
+
 @functools.cache
-def axe_source() -> str:
+def axe_source() -> bytes:
     if not AXE.exists():
         pytest.fail("axe-core is not installed: run `make test` (npm ci installs it from package-lock.json)")
-    return AXE.read_text()
+    return AXE.read_bytes()
+
+
+def with_axe(app):
+    """The app, and axe-core at AXE_PATH: a script from the page's own origin, which its CSP allows,
+    and which Chromium keeps (compiled) between pages instead of being sent it for every check."""
+
+    def serve(environ, start_response):
+        if environ.get("PATH_INFO") != AXE_PATH:
+            return app(environ, start_response)
+        start_response("200 OK", [("Content-Type", "text/javascript"), ("Cache-Control", "max-age=3600")])
+        return [axe_source()]
+
+    return serve
 
 
 def serious_accessibility_findings(page) -> list[str]:
-    """axe-core's serious and critical findings (WCAG 2.0-2.2 A and AA) on the page as it is now.
-    The script is evaluated, not injected as a tag: the page's CSP rightly refuses injected scripts."""
-    page.evaluate(axe_source())
+    """axe-core's serious and critical findings (WCAG 2.0-2.2 A and AA) on the page as it is now."""
+    page.add_script_tag(url=AXE_PATH)
     result = page.evaluate("options => axe.run(document, options)",
                            {"runOnly": {"type": "tag", "values": WCAG_AA}, "resultTypes": ["violations"]})
     return [f"{v['id']} ({v['impact']}): {v['help']} at {[n['target'] for n in v['nodes']][:3]}"
@@ -38,7 +53,7 @@ def serious_accessibility_findings(page) -> list[str]:
 @pytest.fixture
 def live_server(app, session):
     """The app served on 127.0.0.1 on a free port, for the test's duration."""
-    server = make_server("127.0.0.1", 0, app, threaded=True)
+    server = make_server("127.0.0.1", 0, with_axe(app), threaded=True)
     thread = threading.Thread(target=server.serve_forever, daemon=True)
     thread.start()
     yield f"http://127.0.0.1:{server.server_port}"
