@@ -10,7 +10,7 @@ from __future__ import annotations
 import re
 
 import pytest
-from sqlalchemy import func, select
+from sqlalchemy import func, literal, null, select, union_all
 
 from backoffice.models import AuditEvent, Base, PublicText
 from backoffice.policy import PUBLIC, ROUTES, SIGN_IN_STEP, SIGNED_IN, RoleName, roles_allowed
@@ -98,17 +98,18 @@ def requests_for(app, rule, records) -> list[tuple[str, str, dict]]:
 
 def fingerprint(session) -> dict:
     """Row counts and latest change per table: any write a refused request made shows here.
-    (The audit trail is left out: a refusal is itself audited, which `last_event` checks.)"""
+    (The audit trail is left out: a refusal is itself audited, which `last_event` checks.) One
+    statement for every table, as this is asked before and after each refused POST."""
     session.expire_all()
-    result = {}
-    for table in Base.metadata.sorted_tables:
-        if table.name == "audit_event":
-            continue
-        count = session.execute(select(func.count()).select_from(table)).scalar_one()
-        latest = (
-            session.execute(select(func.max(table.c.updated_at))).scalar_one() if "updated_at" in table.c else None
-        )
-        result[table.name] = (count, latest)
+    tables = [table for table in Base.metadata.sorted_tables if table.name != "audit_event"]
+    counted = union_all(*(
+        select(literal(table.name).label("name"), func.count().label("rows"),
+               func.max(table.c.updated_at).label("latest") if "updated_at" in table.c else null().label("latest"))
+        .select_from(table)
+        for table in tables
+    ))
+    result = {name: (rows, str(latest) if latest is not None else None)
+              for name, rows, latest in session.execute(counted)}
     session.commit()
     return result
 

@@ -83,75 +83,76 @@ def check(response, *tags: str, absent: tuple[str, ...] = ()) -> None:
 @pytest.fixture
 def world(session):
     """Every free-text field of every model holding a payload, on one CSPR case in progress."""
-    recent = TODAY - timedelta(days=21)
-    author = factories.UserFactory(roles=["panel"], full_name=xss("author"), email="author@example.org")
-    parent_agency = factories.AgencyFactory(name=xss("parent"))
-    agency = factories.AgencyFactory(
-        name=xss("agency"), safeguarding_lead=xss("lead"), safeguarding_lead_contact=xss("leadc"), parent=parent_agency
-    )
-    category = AbuseCategory(name=xss("cat"), active=True)
-    session.add(category)
-    session.commit()
-    case = factories.CaseFactory(
-        review_type="CSPR",
-        subject_pseudonym=xss("pseud"),
-        subject_legal_name=xss("legal"),
-        referrer_name=xss("rname"),
-        referrer_role=xss("rrole"),
-        concerns=xss("concerns"),
-        external_reference=xss("ext"),
-        learning_retained=xss("learn"),
-        incident_date=recent,
-        aware_date=recent,
-        referral_date=recent,
-        referrer_agency=agency,
-        abuse_categories=[category],
-        agency_links=[CaseAgency(agency=agency, role="lead")],
-    )
-    decision = factories.DecisionFactory(
-        case=case,
-        meeting_date=recent,
-        rationale=xss("rationale"),
-        conflicts_declared=xss("conflicts"),
-        delay_reasons=xss("delay"),
-        recorded_by_id=author.id,
-        criteria=[CriterionAssessment(criterion="CSPR_ABUSE_SUSPECTED", value="met", evidence=xss("evid"))],
-    )
-    session.add(DecisionApproval(decision=decision, approver=author, round=1, outcome="request_info", comment=xss("comment")))
-    session.commit()
-    family = factories.FamilyFactory(
-        case=case,
-        relationship_to_subject=xss("rel"),
-        name=xss("fname"),
-        contact_details=xss("contact"),
-        notes=xss("fnotes"),
-        safety_notes=xss("safety"),
-        accessibility_needs=xss("access"),
-        preferred_language=xss("lang"),
-    )
-    factories.FamilyEventFactory(member=family, event_type="advocacy_offered", advocate_organisation=xss("adv"))
-    event = factories.FamilyEventFactory(
-        member=family, event_type="meeting_not_attended", note=xss("enote"), reason=xss("ereason"),
-        support_offered=xss("esupport"), advocate_organisation=xss("eorg"),
-    )
-    case.anonymised_title, case.publication_reason = xss("atitle"), xss("preason")
-    document = factories.DocumentFactory(case=case, title=xss("title"), original_filename=xss("file") + ".pdf")
-    notification = Notification(case=case, recipient="dfe", purpose="other", reference=xss("nref"), note=xss("nnote"))
-    session.add(notification)
-    session.commit()
-    hold = factories.HoldFactory(case=case, start_date=recent, end_date=recent + timedelta(days=1), detail=xss("hold"))
-    archived_hold = factories.HoldFactory(case=case, start_date=recent, end_date=recent, detail="old")
-    archived_hold.archive(xss("arch"), None)
-    session.add(TransitionLog(case=case, transition="submit_sin", from_state="INCIDENT_REPORTED",
-                              to_state="INCIDENT_REPORTED", actor=author, note=xss("tnote")))
-    session.commit()
-    rule = factories.DeadlineRuleFactory(label=xss("rlabel"), source=xss("rsource"))
-    deadlines = session.scalars(select(Deadline).where(Deadline.case_id == case.id).order_by(Deadline.due_date)).all()
-    assert len(deadlines) >= 2, "the CSPR should have its notification deadlines"
-    waived = deadlines[-1]
-    waived.waived_at = utcnow()
-    waived.waived_reason = xss("waived")
-    session.commit()
+    with factories.in_one_commit():
+        recent = TODAY - timedelta(days=21)
+        author = factories.UserFactory(roles=["panel"], full_name=xss("author"), email="author@example.org")
+        parent_agency = factories.AgencyFactory(name=xss("parent"))
+        agency = factories.AgencyFactory(
+            name=xss("agency"), safeguarding_lead=xss("lead"), safeguarding_lead_contact=xss("leadc"), parent=parent_agency
+        )
+        category = AbuseCategory(name=xss("cat"), active=True)
+        session.add(category)
+        session.commit()
+        case = factories.CaseFactory(
+            review_type="CSPR",
+            subject_pseudonym=xss("pseud"),
+            subject_legal_name=xss("legal"),
+            referrer_name=xss("rname"),
+            referrer_role=xss("rrole"),
+            concerns=xss("concerns"),
+            external_reference=xss("ext"),
+            learning_retained=xss("learn"),
+            incident_date=recent,
+            aware_date=recent,
+            referral_date=recent,
+            referrer_agency=agency,
+            abuse_categories=[category],
+            agency_links=[CaseAgency(agency=agency, role="lead")],
+        )
+        decision = factories.DecisionFactory(
+            case=case,
+            meeting_date=recent,
+            rationale=xss("rationale"),
+            conflicts_declared=xss("conflicts"),
+            delay_reasons=xss("delay"),
+            recorded_by_id=author.id,
+            criteria=[CriterionAssessment(criterion="CSPR_ABUSE_SUSPECTED", value="met", evidence=xss("evid"))],
+        )
+        session.add(DecisionApproval(decision=decision, approver=author, round=1, outcome="request_info", comment=xss("comment")))
+        session.commit()
+        family = factories.FamilyFactory(
+            case=case,
+            relationship_to_subject=xss("rel"),
+            name=xss("fname"),
+            contact_details=xss("contact"),
+            notes=xss("fnotes"),
+            safety_notes=xss("safety"),
+            accessibility_needs=xss("access"),
+            preferred_language=xss("lang"),
+        )
+        factories.FamilyEventFactory(member=family, event_type="advocacy_offered", advocate_organisation=xss("adv"))
+        event = factories.FamilyEventFactory(
+            member=family, event_type="meeting_not_attended", note=xss("enote"), reason=xss("ereason"),
+            support_offered=xss("esupport"), advocate_organisation=xss("eorg"),
+        )
+        case.anonymised_title, case.publication_reason = xss("atitle"), xss("preason")
+        document = factories.DocumentFactory(case=case, title=xss("title"), original_filename=xss("file") + ".pdf")
+        notification = Notification(case=case, recipient="dfe", purpose="other", reference=xss("nref"), note=xss("nnote"))
+        session.add(notification)
+        session.commit()
+        hold = factories.HoldFactory(case=case, start_date=recent, end_date=recent + timedelta(days=1), detail=xss("hold"))
+        archived_hold = factories.HoldFactory(case=case, start_date=recent, end_date=recent, detail="old")
+        archived_hold.archive(xss("arch"), None)
+        session.add(TransitionLog(case=case, transition="submit_sin", from_state="INCIDENT_REPORTED",
+                                  to_state="INCIDENT_REPORTED", actor=author, note=xss("tnote")))
+        session.commit()
+        rule = factories.DeadlineRuleFactory(label=xss("rlabel"), source=xss("rsource"))
+        deadlines = session.scalars(select(Deadline).where(Deadline.case_id == case.id).order_by(Deadline.due_date)).all()
+        assert len(deadlines) >= 2, "the CSPR should have its notification deadlines"
+        waived = deadlines[-1]
+        waived.waived_at = utcnow()
+        waived.waived_reason = xss("waived")
+        session.commit()
     return {
         "author": author, "agency": agency, "parent_agency": parent_agency, "category": category, "case": case,
         "decision": decision, "family": family, "event": event, "document": document, "notification": notification,
