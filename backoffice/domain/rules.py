@@ -8,10 +8,12 @@ from __future__ import annotations
 
 from datetime import date
 
+from sqlalchemy.orm import Session
+
 from backoffice.domain.criteria import mandatory_sar_met
-from backoffice.vocabulary import CRITERIA
-from backoffice.vocabulary import ReviewType
-from backoffice.models.decision import DecisionOutcome, LegalMandate
+from backoffice.models.decision import CriterionAssessment, DecisionOutcome, LegalMandate, PanelDecision
+from backoffice.refusals import Refused
+from backoffice.vocabulary import CRITERIA, ReviewType
 
 # Who a review type is about: (youngest age at the incident, oldest age at the incident or None).
 SUBJECT_AGE_RANGE = {
@@ -94,19 +96,43 @@ def decision_errors(
     _not_future(errors, "meeting_date", meeting_date, today, "meeting date")
     if meeting_date and referral_date and meeting_date < referral_date and "meeting_date" not in errors:
         errors["meeting_date"] = "The panel cannot have met on this case before it was referred."
+    errors.update(mandate_errors(review_type, outcome, legal_mandate, criteria))
+    return errors
+
+
+def mandate_errors(
+    review_type: ReviewType | None, outcome: DecisionOutcome | None, legal_mandate: LegalMandate | None,
+    criteria: dict[str, str],
+) -> dict[str, str]:
+    """Care Act s44: a commissioned SAR names its mandate, a mandatory one only where the criteria
+    recorded meet s44(1)-(3), and no other review has one. Held on every write (see
+    `refuse_unlawful_mandates`), not in the form only."""
     if review_type is not None and ReviewType(review_type) is ReviewType.SAR:
         if outcome == DecisionOutcome.REVIEW_COMMISSIONED and legal_mandate is None:
-            errors["legal_mandate"] = (
-                "A commissioned SAR needs its legal mandate: mandatory s44(1)-(3) or discretionary s44(4)."
-            )
-        elif legal_mandate == LegalMandate.SAR_MANDATORY and criteria and not mandatory_sar_met(criteria):
-            errors["legal_mandate"] = (
+            return {"legal_mandate": (
+                "A commissioned SAR needs its legal mandate: mandatory s44(1)-(3) or discretionary s44(4).")}
+        if legal_mandate == LegalMandate.SAR_MANDATORY and criteria and not mandatory_sar_met(criteria):
+            return {"legal_mandate": (
                 "The criteria recorded do not meet s44(1)-(3) (care and support needs, concern about how "
-                "agencies worked together, and condition 1 or 2): consider a discretionary SAR under s44(4)."
-            )
+                "agencies worked together, and condition 1 or 2): consider a discretionary SAR under s44(4).")}
     elif legal_mandate is not None:
-        errors["legal_mandate"] = "A Care Act s44 mandate applies only to Safeguarding Adult Reviews."
-    return errors
+        return {"legal_mandate": "A Care Act s44 mandate applies only to Safeguarding Adult Reviews."}
+    return {}
+
+
+def refuse_unlawful_mandates(session: Session) -> None:
+    """Whatever path writes a decision or its criteria (a form, an inline edit, a script, an import),
+    the s44 mandate rule holds: the flush is refused, and nothing is written."""
+    decisions = {id(d): d for d in (*session.new, *session.dirty) if isinstance(d, PanelDecision)}
+    decisions |= {id(c.decision): c.decision for c in (*session.new, *session.dirty)
+                  if isinstance(c, CriterionAssessment) and c.decision is not None}
+    with session.no_autoflush:
+        for decision in decisions.values():
+            criteria = {c.criterion: str(c.value or "unknown") for c in decision.criteria}
+            review_type = decision.case.review_type if decision.case is not None else None
+            errors = mandate_errors(review_type, decision.outcome, decision.legal_mandate, criteria)
+            if errors:
+                raise Refused(" ".join(errors.values()), errors)
 
 
 def family_errors(*, review_type: ReviewType | None, side: str | None) -> dict[str, str]:
