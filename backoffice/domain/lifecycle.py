@@ -5,6 +5,7 @@ data: who may take each step, what it asks for, what it records and which guards
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 
 from backoffice import clock
@@ -32,6 +33,7 @@ class Field:
     required: bool = True
     choices: tuple[tuple[str, str], ...] = ()
     future: bool = False  # a date that may lie ahead (a planned date, an embargo's end)
+    check: Callable[..., str | None] | None = None  # (case, value): a rule of the law about this value
 
 
 @dataclass(frozen=True)
@@ -51,7 +53,14 @@ SENT = Field("notification_sent_date", "Date sent")
 SENT_REFERENCE = Field("notification_reference", "Reference given (e.g. CINS or Home Office reference)", "text", required=False)
 LEARNING = Field("learning_retained", "Learning retained by the partnership", "text")
 REFERRER_TOLD = Field("referrer_informed_date", "Date the referrer was told the decision and the reasons")
-PUBLISHED_ON = Field("publication_date", "Publication date")
+def _publication_date_problem(case, value) -> str | None:
+    from backoffice import context
+    from backoffice.domain import publication
+
+    return publication.publication_date_problem(case, value, context.setting("DARDR_FROM"))
+
+
+PUBLISHED_ON = Field("publication_date", "Publication date", check=_publication_date_problem)
 EMBARGO = (
     Field("embargo_reason", "Reason for the embargo (e.g. until the criminal trial or inquest ends)", "text"),
     Field("embargo_until", "Embargoed until (if the date is known)", required=False, future=True),

@@ -19,7 +19,7 @@ from sqlalchemy import and_, func, or_, select
 from sqlalchemy.orm import object_session
 
 from backoffice.domain import anonymisation, files
-from backoffice.domain.calendar import add_months, add_working_days, sub_working_days
+from backoffice.domain.calendar import add_months, add_working_days
 from backoffice.domain.family import still_to_tell
 from backoffice.domain.states import Guard, Move, open_from, take
 from backoffice.vocabulary import ReviewType
@@ -159,10 +159,9 @@ def notice_gates(case: Case, today: date, dardr_from: str | None) -> list[Gate]:
     kind = ReviewType(case.review_type)
     if kind is ReviewType.CSPR:
         days = notice_working_days(case, today)
-        latest = sub_working_days(today, days)
         return [
             Gate(f"The {who} told at least {days} working days before",
-                 _notice_problem(case, key, f"the {who}", latest, days))
+                 _notice_problem(case, key, f"the {who}", today, days))
             for key, who in (("national_panel:pre_publication", "National Panel"),
                              ("secretary_of_state:pre_publication", "Secretary of State"))
         ]
@@ -179,6 +178,21 @@ def notice_gates(case: Case, today: date, dardr_from: str | None) -> list[Gate]:
             ]
         return found
     return []
+
+
+def publication_date_problem(case: Case, published_on: date, dardr_from: str | None) -> str | None:
+    """Why the review cannot be recorded as published on `published_on` (None if it can): a DHR not
+    before the Home Office approved it, a CSPR only the notice period after its notices went (judged
+    on that date, not on the day it is recorded)."""
+    letter = case.ho_qa_letter_date
+    if ReviewType(case.review_type) is ReviewType.DHR and str(case.ho_qa_outcome) == "approved" and letter:
+        if published_on < letter:
+            return (f"The publication date cannot be before the Home Office's quality assurance approval "
+                    f"({letter:%d %b %Y}).")
+    if ReviewType(case.review_type) is ReviewType.CSPR:
+        found = [gate.problem for gate in notice_gates(case, published_on, dardr_from) if gate.problem]
+        return " ".join(found) or None
+    return None
 
 
 def document_gates(case: Case, upload_dir: Path) -> list[Gate]:
@@ -218,12 +232,14 @@ def _embargo_problem(case: Case, today: date) -> str | None:
     )
 
 
-def _notice_problem(case: Case, key: str, who: str, latest: date | None, days: int = 0) -> str | None:
+def _notice_problem(case: Case, key: str, who: str, published_on: date | None, days: int = 0) -> str | None:
+    """The notice `key` must have been sent, and (given a publication date) `days` working days before it:
+    counted from the day after it was sent, so a notice sent on a Saturday counts from Monday."""
     sent = case.sent_on(key)
     if sent is None:
         return f"Record the date the report was sent to {who}."
-    if latest is not None and sent > latest:
-        follows = add_working_days(sent, days)
+    follows = add_working_days(sent, days)
+    if published_on is not None and follows > published_on:
         return f"{who[0].upper()}{who[1:]} was told on {sent:%d %b %Y}; publication may follow from {follows:%d %b %Y}."
     return None
 

@@ -12,7 +12,7 @@ import pytest
 from sqlalchemy import select
 
 from backoffice import clock
-from backoffice.domain.calendar import add_months
+from backoffice.domain.calendar import add_months, add_working_days, sub_working_days
 from backoffice.vocabulary import ReviewType
 from backoffice.models import Case, DeadlineRule, DocumentStatus, DocumentType, EngagementStatus, PublishedDocument
 from tests import factories
@@ -47,10 +47,10 @@ def ready_case(review_type: ReviewType = ReviewType.CSPR, content: bytes = CLEAN
     return case
 
 
-def publish(signed_in, case: Case, step: str = "publish"):
+def publish(signed_in, case: Case, step: str = "publish", on: date | None = None):
     return signed_in.post(
         f"/admin/case/transition/?id={case.id}&step={step}",
-        data={"publication_date": clock.today().isoformat(), "note": "Published on the website."},
+        data={"publication_date": (on or clock.today()).isoformat(), "note": "Published on the website."},
     )
 
 
@@ -204,6 +204,52 @@ def test_a_dardr_also_needs_its_copies_to_the_secretary_of_state_and_the_domesti
     assert "Record the date the report was sent to the Domestic Abuse Commissioner." in page_text(refused)
     assert accepted.status_code == 302
     assert reload(session, case).state == "PUBLISHED"
+
+
+def test_a_dhr_cannot_be_recorded_as_published_before_the_home_office_approved_it(app, session, login_as):
+    letter = sub_working_days(clock.today(), 5)
+    case = ready_case(ReviewType.DHR, ho_qa_letter_date=letter)
+    signed_in = board(login_as, case)
+
+    refused = publish(signed_in, case, on=letter - timedelta(days=14))
+
+    assert refused.status_code == 200
+    assert (f"The publication date cannot be before the Home Office's quality assurance approval "
+            f"({letter:%d %b %Y}).") in page_text(refused)
+    assert nothing_published(session, case.id)
+    assert publish(signed_in, case, on=letter).status_code == 302
+    assert reload(session, case).publication_date == letter
+
+
+def test_the_cspr_notice_period_is_judged_on_the_publication_date_recorded_not_today(app, session, login_as):
+    """The notices went 30 days ago, so today the period is over; but a publication recorded as one
+    working day after them was too early, and is refused."""
+    case = ready_case()
+    sent_on = case.sent_on("national_panel:pre_publication")
+    signed_in = board(login_as, case)
+
+    refused = publish(signed_in, case, on=add_working_days(sent_on, 1))
+
+    assert refused.status_code == 200
+    follows = add_working_days(sent_on, 7)
+    assert f"The National Panel was told on {sent_on:%d %b %Y}; publication may follow from {follows:%d %b %Y}." in (
+        page_text(refused))
+    assert nothing_published(session, case.id)
+    assert publish(signed_in, case, on=follows).status_code == 302
+    assert reload(session, case).publication_date == follows
+
+
+def test_a_notice_sent_on_a_saturday_counts_its_working_days_from_the_monday(app, session, login_as):
+    case = ready_case()
+    saturday = clock.today() - timedelta(days=28 + (clock.today().weekday() + 2) % 7)
+    assert saturday.weekday() == 5
+    for notice in case.notifications:
+        notice.sent_date = saturday
+    session.commit()
+    seventh = add_working_days(saturday, 7)  # the seventh working day after it (the next Monday is the first)
+
+    assert publish(board(login_as, case), case, on=seventh).status_code == 302
+    assert reload(session, case).publication_date == seventh
 
 
 @pytest.mark.parametrize("review_type", [ReviewType.SAR, ReviewType.DHR])
