@@ -57,7 +57,19 @@ def _publication_date_problem(case, value) -> str | None:
     from backoffice import context
     from backoffice.domain import publication
 
-    return publication.publication_date_problem(case, value, context.setting("DARDR_FROM"))
+    return publication.publication_date_problem(case, value, context.setting("DARDR_FROM")) if value else None
+
+
+def _reason_if_a_national_review(case, value) -> str | None:
+    """A local CSPR beside the National Panel's own review needs its reason on the record."""
+    if str(case.panel_response) == "national_review" and not (value or "").strip():
+        return ("The National Panel chose to hold a national review: record why a local review is "
+                "commissioned as well.")
+    return None
+
+
+ALSO_LOCAL = Field("note", "Note for the timeline (the reason, if the National Panel chose a national review)",
+                   "text", required=False, check=_reason_if_a_national_review)
 
 
 PUBLISHED_ON = Field("publication_date", "Publication date", check=_publication_date_problem)
@@ -191,7 +203,7 @@ TRANSITIONS: dict[ReviewType, tuple[Transition, ...]] = {
           "NATIONAL_REVIEW", {PANEL}, NOTE,
           guards=(panel_holds_national_review,)),
         T("commission_lcspr", "Commission a local CSPR (converts the rapid review)", "PANEL_RESPONSE_RECEIVED",
-          "LCSPR_COMMISSIONED", {PANEL}, NOTE,
+          "LCSPR_COMMISSIONED", {PANEL}, ALSO_LOCAL,
           guards=(approved_decision(COMMISSIONED),), effects=("take_decision_date", "convert_to_local_review")),
         T("draft_report", "Draft report received", "LCSPR_IN_PROGRESS", "DRAFT_REPORT", {BS}, NOTE),
         T("family_preview", "Share the draft with the family", "DRAFT_REPORT", "FAMILY_PREVIEW", {BS}, NOTE),

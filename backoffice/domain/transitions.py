@@ -66,7 +66,7 @@ def field_errors(case: Case, step: Transition, values: dict, today: date) -> dic
                 errors[f.name] = f"{f.label} cannot be before the partnership became aware ({case.aware_date:%d %b %Y})."
         elif f.kind == "choice" and value and value not in {c for c, _ in f.choices}:
             errors[f.name] = f"Choose one of the options for {f.label.lower()}."
-        if f.check and value not in (None, "") and f.name not in errors and (problem := f.check(case, value)):
+        if f.check and f.name not in errors and (problem := f.check(case, value)):
             errors[f.name] = problem
     return errors
 

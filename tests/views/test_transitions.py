@@ -23,6 +23,7 @@ from backoffice.models import (
 )
 from backoffice.policy import RoleName
 from tests import factories
+from tests.helpers import page_text
 
 STEPS = [(review_type, step) for review_type, steps in TRANSITIONS.items() for step in steps]
 STEP_IDS = [f"{rt.value}-{step.name}" for rt, step in STEPS]
@@ -78,7 +79,9 @@ def answers(step) -> dict:
     """Valid answers to every field the step asks for."""
     values = {}
     for offset, field in enumerate(step.fields, start=10):
-        if field.kind == "date":
+        if field.name == "publication_date":  # after the notices that the set-up sent 30 days ago
+            values[field.name] = clock.today().isoformat()
+        elif field.kind == "date":
             values[field.name] = (AWARE + timedelta(days=offset)).isoformat()
         elif field.kind == "choice":
             values[field.name] = field.choices[0][0]
@@ -211,6 +214,26 @@ def test_commissioning_a_local_review_converts_the_rapid_review_into_a_linked_ca
     assert local_review.subject_pseudonym == rapid_review.subject_pseudonym
     assert local_review.decision_date == session.get(Case, rapid_review.id).decision_date is not None
     assert [d.milestone for d in local_review.deadlines] == ["LCSPR_PUBLISHED"]
+
+
+def test_a_local_review_beside_the_national_panels_own_needs_its_reason_recorded(session, login_as):
+    review_type, step = next((rt, s) for rt, s in STEPS if s.name == "commission_lcspr")
+    rapid_review = case_in(review_type, step.sources[0])
+    satisfy(session, rapid_review, step)
+    rapid_review.panel_response = "national_review"
+    session.commit()
+    panel = login_as("panel")
+
+    refused = panel.post(url(rapid_review, step), data={"note": "  "})
+
+    assert refused.status_code == 200
+    assert ("The National Panel chose to hold a national review: record why a local review is commissioned "
+            "as well.") in page_text(refused)
+    assert snapshot(session, rapid_review.id)[0] == step.sources[0]
+    reason = "The national review covers the hospital's part; the partnership reviews the local agencies'."
+    assert panel.post(url(rapid_review, step), data={"note": reason}).status_code == 302
+    session.expire_all()
+    assert session.get(Case, rapid_review.id).timeline[-1].note == reason
 
 
 def test_criteria_not_met_closes_with_the_learning_and_the_date_the_referrer_was_told(session, login_as):
