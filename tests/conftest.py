@@ -80,18 +80,37 @@ def _create_database(admin_url: str) -> None:
     engine.dispose()
 
 
+@contextmanager
+def one_worker_at_a_time() -> Iterator[None]:
+    """The logins are the whole server's, so workers setting up their databases at once would update
+    the same rows ("tuple concurrently updated"): they take turns, by an advisory lock held on the
+    database TEST_DATABASE_URL names, which every worker shares."""
+    from sqlalchemy import create_engine
+
+    engine = create_engine("postgresql+psycopg://" + os.environ["TEST_DATABASE_URL"].split("://", 1)[1],
+                           isolation_level="AUTOCOMMIT")
+    with engine.connect() as conn:
+        conn.execute(text("SELECT pg_advisory_lock(20261201)"))
+        try:
+            yield
+        finally:
+            conn.execute(text("SELECT pg_advisory_unlock(20261201)"))
+    engine.dispose()
+
+
 def _reset_postgres(admin_url: str) -> tuple[str, str]:
     """An empty schema owned by the owner login; returns the (app, owner) URLs the tests run as."""
     from sqlalchemy import create_engine
 
-    _create_database(admin_url)
-    create_roles(admin_url)
-    engine = create_engine(admin_url)
-    with engine.begin() as conn:
-        conn.execute(text("DROP SCHEMA public CASCADE"))
-        conn.execute(text(f'CREATE SCHEMA public AUTHORIZATION "{OWNER}"'))
-    engine.dispose()
-    create_roles(admin_url)
+    with one_worker_at_a_time():
+        _create_database(admin_url)
+        create_roles(admin_url)
+        engine = create_engine(admin_url)
+        with engine.begin() as conn:
+            conn.execute(text("DROP SCHEMA public CASCADE"))
+            conn.execute(text(f'CREATE SCHEMA public AUTHORIZATION "{OWNER}"'))
+        engine.dispose()
+        create_roles(admin_url)
     as_string = lambda url: url.render_as_string(hide_password=False)  # noqa: E731
     return as_string(login_url(admin_url, APP)), as_string(login_url(admin_url, OWNER))
 

@@ -11,7 +11,7 @@ from sqlalchemy.exc import DBAPIError
 
 from backoffice.database_roles import APP, OWNER, create_roles
 from tests import factories
-from tests.conftest import postgres_admin_url
+from tests.conftest import one_worker_at_a_time, postgres_admin_url
 
 ATTACKS = {
     "update": "UPDATE audit_event SET reason = 'nothing happened'",
@@ -66,7 +66,8 @@ def test_the_app_login_may_add_to_and_read_the_trail_and_work_with_every_other_t
 
 
 def test_setting_the_roles_up_again_changes_nothing(app_login, session):
-    create_roles(postgres_admin_url())  # what `flask db-roles` does; idempotent
+    with one_worker_at_a_time():  # the logins are the server's, shared with the other workers
+        create_roles(postgres_admin_url())  # what `flask db-roles` does; idempotent
 
     with app_login.connect() as conn:
         with pytest.raises(DBAPIError, match="permission denied"):

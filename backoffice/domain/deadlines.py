@@ -43,8 +43,8 @@ NOTIFICATION_EVENTS = {
     "notification:national_panel:pre_publication": "Final report sent to the National Panel before publication",
     "notification:secretary_of_state:pre_publication": "Final report sent to the Secretary of State before publication",
     "notification:home_office:decision": "Home Office told the decision",
-    "notification:secretary_of_state:report": "Report sent to the Secretary of State",
-    "notification:domestic_abuse_commissioner:report": "Report sent to the Domestic Abuse Commissioner",
+    "notification:secretary_of_state:dardr_report": "DARDR report sent to the Secretary of State",
+    "notification:domestic_abuse_commissioner:dardr_report": "DARDR report sent to the Domestic Abuse Commissioner",
 }
 EVENTS = {**CASE_EVENTS, **NOTIFICATION_EVENTS}
 

@@ -39,6 +39,7 @@ from backoffice.models.lifecycle import (
     Hold,
     HoldReason,
     Notification,
+    Purpose,
     Recipient,
     TransitionLog,
 )
@@ -84,6 +85,7 @@ __all__ = [
     "PanelResponse",
     "PublishedDocument",
     "QaOutcome",
+    "Purpose",
     "Recipient",
     "Role",
     "TransitionLog",

@@ -57,6 +57,42 @@ class Recipient(StrEnum):
         }[self.value]
 
 
+class Purpose(StrEnum):
+    """What a notification is for. Each review type has its own (`Purpose.for_review`)."""
+
+    SERIOUS_INCIDENT = "serious_incident"
+    PRE_PUBLICATION = "pre_publication"
+    DECISION = "decision"
+    REPORT = "report"
+    DARDR_REPORT = "dardr_report"
+    OTHER = "other"
+
+    @property
+    def label(self) -> str:
+        return {
+            "serious_incident": "Serious incident notification",
+            "pre_publication": "Final report before publication",
+            "decision": "Decision whether to hold a review",
+            "report": "Copy of the report",
+            "dardr_report": "Copy of the DARDR report (Victims and Prisoners Act 2024 s19)",
+            "other": "Other",
+        }[self.value]
+
+    @classmethod
+    def for_review(cls, review_type: ReviewType | str) -> tuple[Purpose, ...]:
+        """The purposes a notification on this type of review may have."""
+        return PURPOSES_FOR[ReviewType(review_type)]
+
+
+P = Purpose
+PURPOSES_FOR: dict[ReviewType, tuple[Purpose, ...]] = {
+    ReviewType.CSPR: (P.SERIOUS_INCIDENT, P.PRE_PUBLICATION, P.REPORT, P.OTHER),
+    ReviewType.SAR: (P.REPORT, P.OTHER),
+    # A Domestic Abuse Related Death Review's report goes to the Secretary of State and the Commissioner.
+    ReviewType.DHR: (P.DECISION, P.REPORT, P.DARDR_REPORT, P.OTHER),
+}
+
+
 class Notification(Tracked, Archivable, Base):
     """A notification to an external body: due (from the deadline rules), sent, with its reference."""
 
@@ -66,7 +102,7 @@ class Notification(Tracked, Archivable, Base):
     id: Mapped[int] = mapped_column(primary_key=True)
     case_id: Mapped[int] = mapped_column(ForeignKey("case.id"), index=True)
     recipient: Mapped[Recipient] = mapped_column(enum_type(Recipient, 30))
-    purpose: Mapped[str] = mapped_column(String(60), default="notification")
+    purpose: Mapped[Purpose] = mapped_column(enum_type(Purpose, 60), default=Purpose.OTHER)
     due_date: Mapped[date | None]
     sent_date: Mapped[date | None]
     reference: Mapped[str | None] = mapped_column(String(100))
@@ -75,7 +111,11 @@ class Notification(Tracked, Archivable, Base):
     case: Mapped[Case] = relationship(back_populates="notifications", lazy="joined")
 
     def __str__(self) -> str:
-        return f"{Recipient(self.recipient).label} ({self.purpose.replace('_', ' ')})"
+        return f"{Recipient(self.recipient).label} ({self.purpose_label})"
+
+    @property
+    def purpose_label(self) -> str:
+        return Purpose(self.purpose).label
 
 
 class HoldReason(StrEnum):

@@ -16,21 +16,12 @@ from wtforms.validators import DataRequired, Length
 
 from backoffice.domain.deadlines import EVENTS, DeadlineStatus, status, status_condition
 from backoffice.vocabulary import ReviewType
-from backoffice.models import Deadline, DeadlineRule, DeadlineUnit, HoldReason, Recipient
+from backoffice.models import Deadline, DeadlineRule, DeadlineUnit, HoldReason, Purpose, Recipient
 from backoffice.policy import RoleName, may, user_roles
 from backoffice.views.forms import PlainForm
 from backoffice.views.admin_parts import label_formatter
 from backoffice.views.base import SecureModelView, saved, today
-from backoffice.views.cases import CaseRecordView
-
-PURPOSES = [
-    ("serious_incident", "Serious incident notification"),
-    ("pre_publication", "Final report before publication"),
-    ("decision", "Decision whether to hold a review"),
-    ("report", "Copy of the report"),
-    ("other", "Other"),
-]
-
+from backoffice.views.cases import CaseRecordView, opened_from_case
 
 def status_badge(view, context, model, name) -> Markup:
     """The deadline's status today, as a coloured badge."""
@@ -196,16 +187,27 @@ class NotificationView(CaseRecordView):
     column_sortable_list = [("case", "case.reference"), "recipient", "due_date", "sent_date"]
     column_default_sort = "due_date"
     column_filters = ["recipient", "purpose", "due_date", "sent_date"]
-    column_formatters = {"recipient": label_formatter,
-                         "purpose": lambda v, c, m, n: dict(PURPOSES).get(m.purpose, m.purpose)}
+    column_formatters = {"recipient": label_formatter, "purpose": lambda v, c, m, n: m.purpose_label}
     column_labels = {"due_date": "Due", "sent_date": "Sent"}
     form_columns = ["case", "recipient", "purpose", "sent_date", "reference", "note"]
-    form_choices = {"recipient": [(r.value, r.label) for r in Recipient], "purpose": PURPOSES}
+    form_choices = {"recipient": [(r.value, r.label) for r in Recipient], "purpose": [(p.value, p.label) for p in Purpose]}
+
+    def create_form(self, obj=None):
+        """Opened from a case, the form offers only the purposes of that case's type of review."""
+        form = super().create_form(obj)
+        case = opened_from_case()
+        if case is not None:
+            form.purpose.choices = [(p.value, p.label) for p in Purpose.for_review(case.review_type)]
+        return form
 
     def domain_errors(self, model, is_created: bool) -> dict[str, str]:
+        errors = {}
         if model.sent_date and model.sent_date > today():
-            return {"sent_date": "The date sent cannot be in the future."}
-        return {}
+            errors["sent_date"] = "The date sent cannot be in the future."
+        if model.case is not None and model.purpose and model.purpose not in Purpose.for_review(model.case.review_type):
+            offered = ", ".join(f"'{p.label}'" for p in Purpose.for_review(model.case.review_type))
+            errors["purpose"] = f"A {ReviewType(model.case.review_type).label} has no such notification: choose {offered}."
+        return errors
 
 
 class HoldView(CaseRecordView):

@@ -566,10 +566,11 @@ def test_the_case_page_lists_the_notifications_with_due_and_sent_dates(session, 
 
     page = details(login_as("business_support"), may_2025)
 
-    notifications = next(t.body for t in tables(page) if t.body and t.body[0][0].endswith("(serious incident)"))
+    notifications = next(t.body for t in tables(page) if t.body and t.body[0][0].endswith("(Serious incident notification)"))
     assert sorted(notifications) == sorted([
-        ["Child Safeguarding Practice Review Panel (serious incident)", "12 May 2025", "09 May 2025", "CINS-2025-0042"],
-        ["Ofsted (serious incident)", "12 May 2025", "not yet", ""],
+        ["Child Safeguarding Practice Review Panel (Serious incident notification)", "12 May 2025", "09 May 2025",
+         "CINS-2025-0042"],
+        ["Ofsted (Serious incident notification)", "12 May 2025", "not yet", ""],
     ])
 
 

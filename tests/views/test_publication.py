@@ -252,6 +252,42 @@ def test_a_notice_sent_on_a_saturday_counts_its_working_days_from_the_monday(app
     assert reload(session, case).publication_date == seventh
 
 
+def test_a_dardr_is_published_through_the_interface_once_business_support_record_its_two_copies(
+    app, session, login_as
+):
+    case = ready_case(ReviewType.DHR)
+    app.config["DARDR_FROM"] = "2025-01-01"
+    clerk = login_as("business_support", streams=["domestic_abuse"])
+    try:
+        form = page_text(clerk.get(f"/admin/notification/new/?case_id={case.id}"))
+        for recipient in ("secretary_of_state", "domestic_abuse_commissioner"):
+            recorded = clerk.post(f"/admin/notification/new/?case_id={case.id}", data={
+                "case": str(case.id), "recipient": recipient, "purpose": "dardr_report",
+                "sent_date": (clock.today() - timedelta(days=2)).isoformat(), "reference": "", "note": ""})
+            assert recorded.status_code == 302, page_text(recorded)[:2000]
+        published = publish(board(login_as, case), case)
+    finally:
+        app.config["DARDR_FROM"] = None
+
+    assert "Copy of the DARDR report (Victims and Prisoners Act 2024 s19)" in form
+    assert "Serious incident notification" not in form  # a CSPR's, not offered on a DHR
+    assert published.status_code == 302, page_text(published)[:2000]
+    assert reload(session, case).state == "PUBLISHED"
+
+
+def test_a_notification_for_another_type_of_review_is_refused_by_name(app, session, login_as):
+    case = factories.CaseFactory(review_type=ReviewType.CSPR)
+    clerk = login_as("business_support")
+
+    refused = clerk.post("/admin/notification/new/", data={
+        "case": str(case.id), "recipient": "secretary_of_state", "purpose": "dardr_report",
+        "sent_date": clock.today().isoformat(), "reference": "", "note": ""})
+
+    assert refused.status_code == 200
+    assert "A Child Safeguarding Practice Review has no such notification" in page_text(refused)
+    assert not [n for n in reload(session, case).notifications if n.purpose == "dardr_report"]
+
+
 @pytest.mark.parametrize("review_type", [ReviewType.SAR, ReviewType.DHR])
 def test_sars_and_dhrs_need_no_panel_notice(app, session, login_as, review_type):
     case = ready_case(review_type)
