@@ -22,6 +22,7 @@ from backoffice.models import (
     PublishedDocument,
     User,
 )
+from backoffice.views.admin_parts import due_on
 from backoffice.views.agencies import AbuseCategoryView, AgencyView, PublicTextView
 from backoffice.views.audit import AuditLogView
 from backoffice.views.cases import CaseView
@@ -65,6 +66,7 @@ def register_views(app: Flask) -> None:
     admin.add_view(AuditLogView(AuditEvent, db, name="Audit log", endpoint="audit", category="Administration"))
     admin.init_app(app)
     app.jinja_env.globals.update(error_summary=error_summary, field_hint=field_hint)
+    app.add_template_filter(due_on, "due")
     app.register_blueprint(downloads_bp)
     app.register_blueprint(public_bp)
     app.register_blueprint(statement_bp)

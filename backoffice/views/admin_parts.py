@@ -42,6 +42,14 @@ def _day(view, value: date, name=None) -> str:
     return value.strftime("%d %b %Y")
 
 
+def due_on(day: date) -> str:
+    """A due date as people read it; one that falls on a weekend (a deadline counted in months or
+    days may) names its weekday, so nobody is surprised by a Saturday: "31 Oct 2026 (a Saturday)"."""
+    if day.weekday() >= 5:
+        return f"{day:%d %b %Y} (a {day:%A})"
+    return f"{day:%d %b %Y}"
+
+
 def _yes_no(view, value: bool, name=None) -> str:
     return "Yes" if value else "No"
 

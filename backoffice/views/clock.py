@@ -19,7 +19,7 @@ from backoffice.vocabulary import ReviewType
 from backoffice.models import Deadline, DeadlineRule, DeadlineUnit, HoldReason, Purpose, Recipient
 from backoffice.policy import RoleName, may, user_roles
 from backoffice.views.forms import PlainForm
-from backoffice.views.admin_parts import label_formatter
+from backoffice.views.admin_parts import due_on, label_formatter
 from backoffice.views.base import SecureModelView, saved, today
 from backoffice.views.cases import CaseRecordView, opened_from_case
 
@@ -38,11 +38,11 @@ def status_badge(view, context, model, name) -> Markup:
 
 def due_with_revision(view, context, model, name) -> Markup:
     """The due date; where a hold extended it, the original date stays visible beside it."""
-    due = Markup("{:%d %b %Y}").format(model.due_date)
+    due = Markup("{}").format(due_on(model.due_date))
     if not model.is_revised:
         return due
-    return Markup('{} <small class="text-muted">(originally {:%d %b %Y}: {})</small>').format(
-        due, model.original_due, model.revision_reason or "extended"
+    return Markup('{} <small class="text-muted">(originally {}: {})</small>').format(
+        due, due_on(model.original_due), model.revision_reason or "extended"
     )
 
 

@@ -554,7 +554,8 @@ def test_the_case_page_shows_the_revised_and_the_original_date_when_a_hold_exten
     rows = table(details(login_as("board"), sar), "deadlines")
 
     completed = next(r for r in rows if r[0] == SAR_DONE)
-    assert completed[1] == "10 Aug 2025 originally 10 Jul 2025 (Criminal proceedings from 01 Mar 2025)"
+    # 10 August 2025 was a Sunday: a month deadline says so
+    assert completed[1] == "10 Aug 2025 (a Sunday) originally 10 Jul 2025 (Criminal proceedings from 01 Mar 2025)"
     acknowledged = next(r for r in rows if r[0] == SAR_ACK)
     assert acknowledged[1:3] == ["11 Nov 2024", "05 Nov 2024"]
     assert "originally" not in acknowledged[1]
@@ -831,3 +832,18 @@ def test_the_auditor_reads_the_rules_but_may_not_edit_them(session, login_as):
     assert auditor.post(rule_url(rule), {**form, "offset": "10"}).status_code == 403
     assert reload(session, rule).offset == 5
     assert deadline_of(session, first, "SIN_TO_PANEL").due_date == date(2025, 5, 12)
+
+
+def test_a_month_deadline_that_falls_on_a_weekend_names_its_weekday(session, login_as):
+    """Six months from a decision may land on a Saturday or Sunday: the case page and the deadlines
+    list say so, instead of a bare date nobody expects to be a weekend."""
+    decided = next(day for day in (TODAY - timedelta(days=n) for n in range(1, 15))
+                   if add_months(day, 6).weekday() >= 5)
+    sar = case("SAR", aware=decided - timedelta(days=10), subject_pseudonym="Adult Weekend",
+               acknowledged_date=decided - timedelta(days=9), decision_date=decided, referrer_informed_date=decided)
+    due = deadline_of(session, sar, "SAR_COMPLETED").due_date
+    shown = f"{due:%d %b %Y} (a {due:%A})"
+    signed_in = login_as("business_support")
+
+    assert shown in text(details(signed_in, sar))
+    assert shown in text(signed_in.get("/admin/deadline/?search=Adult+Weekend"))
