@@ -41,6 +41,7 @@ from backoffice.models.lifecycle import (
     Notification,
     Purpose,
     Recipient,
+    Standing,
     TransitionLog,
 )
 from backoffice.models.site import PublicText
@@ -87,6 +88,7 @@ __all__ = [
     "QaOutcome",
     "Purpose",
     "Recipient",
+    "Standing",
     "Role",
     "TransitionLog",
     "User",

@@ -161,6 +161,19 @@ class DeadlineUnit(StrEnum):
         return self.value.replace("_", " ")
 
 
+class Standing(StrEnum):
+    """Where a timescale comes from, which says how far a partnership may depart from it."""
+
+    STATUTE = "statute"
+    STATUTORY_GUIDANCE = "statutory_guidance"
+    LOCAL_PRACTICE = "local_practice"
+
+    @property
+    def label(self) -> str:
+        return {"statute": "Statute", "statutory_guidance": "Statutory guidance",
+                "local_practice": "Local practice"}[self.value]
+
+
 class DeadlineRule(Tracked, Base):
     """A timescale as data: "<milestone> is due <offset> <unit> after <anchor event>".
 
@@ -182,7 +195,7 @@ class DeadlineRule(Tracked, Base):
     offset: Mapped[int] = mapped_column(Integer)
     unit: Mapped[DeadlineUnit] = mapped_column(enum_type(DeadlineUnit, 20))
     met_by: Mapped[str] = mapped_column(String(60))
-    statutory: Mapped[bool] = mapped_column(default=False)
+    standing: Mapped[Standing] = mapped_column(enum_type(Standing, 30), default=Standing.LOCAL_PRACTICE)
     extendable_by_hold: Mapped[bool] = mapped_column(default=False)
     responsible_role: Mapped[RoleName] = mapped_column(enum_type(RoleName, 20))
     source: Mapped[str] = mapped_column(LongText(REASON))
@@ -191,6 +204,11 @@ class DeadlineRule(Tracked, Base):
 
     def __str__(self) -> str:
         return self.label
+
+    @property
+    def statutory(self) -> bool:
+        """Set by an Act itself (not guidance, not local practice)."""
+        return self.standing == Standing.STATUTE
 
 
 class Deadline(Base):

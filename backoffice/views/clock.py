@@ -16,7 +16,7 @@ from wtforms.validators import DataRequired, Length
 
 from backoffice.domain.deadlines import EVENTS, DeadlineStatus, status, status_condition
 from backoffice.vocabulary import ReviewType
-from backoffice.models import Deadline, DeadlineRule, DeadlineUnit, HoldReason, Purpose, Recipient
+from backoffice.models import Deadline, DeadlineRule, DeadlineUnit, HoldReason, Purpose, Recipient, Standing
 from backoffice.policy import RoleName, may, user_roles
 from backoffice.views.forms import PlainForm
 from backoffice.views.admin_parts import due_on, label_formatter
@@ -136,23 +136,25 @@ class DeadlineRuleView(SecureModelView):
 
     resource = "deadline_rule"
     name = "Deadline rules"
-    column_list = ["review_type", "label", "anchor", "offset", "unit", "met_by", "statutory",
+    column_list = ["review_type", "label", "anchor", "offset", "unit", "met_by", "standing",
                    "effective_from", "effective_to"]
     column_details_list = [*column_list, "milestone", "extendable_by_hold", "responsible_role", "source",
                            "created_at", "updated_at"]
-    column_filters = ["review_type", "statutory", "effective_from"]
+    column_filters = ["review_type", "standing", "effective_from"]
     column_default_sort = [("review_type", False), ("milestone", False), ("effective_from", False)]
     column_formatters = {
         "unit": label_formatter,
+        "standing": label_formatter,
         "anchor": lambda v, c, m, n: EVENTS.get(m.anchor, m.anchor),
         "met_by": lambda v, c, m, n: EVENTS.get(m.met_by, m.met_by),
     }
     column_labels = {"label": "Milestone", "milestone": "Milestone code", "anchor": "Counted from", "met_by": "Met when",
                      "extendable_by_hold": "A hold may extend it", "responsible_role": "Who must act"}
-    form_columns = ["review_type", "stage", "milestone", "label", "anchor", "offset", "unit", "met_by", "statutory",
+    form_columns = ["review_type", "stage", "milestone", "label", "anchor", "offset", "unit", "met_by", "standing",
                     "extendable_by_hold", "responsible_role", "source", "effective_from", "effective_to"]
     form_choices = {
         "review_type": [(t.value, t.label) for t in ReviewType],
+        "standing": [(s.value, s.label) for s in Standing],
         "stage": [
             ("rapid_review", "CSPR: the rapid review"),
             ("local_referral", "CSPR: a local referral (not notifiable)"),

@@ -150,7 +150,7 @@ def test_a_case_uses_the_version_of_a_rule_in_force_on_its_anchor_date(session):
     old.effective_to = date(2025, 12, 31)
     session.add(DeadlineRule(
         review_type=ReviewType.CSPR, stage="rapid_review", milestone="SIN_TO_PANEL", label=old.label,
-        anchor="aware_date", offset=3, unit="working_days", met_by=old.met_by, statutory=True,
+        anchor="aware_date", offset=3, unit="working_days", met_by=old.met_by, standing="statute",
         responsible_role="business_support", source="A hypothetical 2026 revision", effective_from=date(2026, 1, 1),
     ))
     session.commit()

@@ -539,7 +539,7 @@ def test_the_case_page_lists_the_deadlines_with_their_due_dates(session, login_a
 
     assert sorted(rows) == sorted([
         [f"{SIN_PANEL} statutory", "12 May 2025", "", "Overdue"],
-        [SIN_OFSTED, "12 May 2025", "", "Overdue"],
+        [f"{SIN_OFSTED} local practice", "12 May 2025", "", "Overdue"],
     ])
 
 
@@ -556,7 +556,7 @@ def test_the_case_page_shows_the_revised_and_the_original_date_when_a_hold_exten
     completed = next(r for r in rows if r[0] == SAR_DONE)
     # 10 August 2025 was a Sunday: a month deadline says so
     assert completed[1] == "10 Aug 2025 (a Sunday) originally 10 Jul 2025 (Criminal proceedings from 01 Mar 2025)"
-    acknowledged = next(r for r in rows if r[0] == SAR_ACK)
+    acknowledged = next(r for r in rows if r[0] == f"{SAR_ACK} local practice")
     assert acknowledged[1:3] == ["11 Nov 2024", "05 Nov 2024"]
     assert "originally" not in acknowledged[1]
 
@@ -847,3 +847,21 @@ def test_a_month_deadline_that_falls_on_a_weekend_names_its_weekday(session, log
 
     assert shown in text(details(signed_in, sar))
     assert shown in text(signed_in.get("/admin/deadline/?search=Adult+Weekend"))
+
+
+def test_each_rule_says_where_it_comes_from_as_the_law_was_checked(session, login_as):
+    """Statute, statutory guidance or local practice (domain-reference section 8): telling the Home
+    Office is guidance, not DVCVA 2004 s9; the SAR's 5 working days to tell the referrer, and the notice
+    period before a CSPR is published, are local practice."""
+    rules = {rule.milestone: rule for rule in session.scalars(select(DeadlineRule))}
+    session.commit()
+
+    assert {m: str(r.standing) for m, r in rules.items() if m in (
+        "SIN_TO_PANEL", "DHR_HOME_OFFICE_TOLD", "SAR_REFERRER_INFORMED", "PRE_PUBLICATION_NOTICE", "SAR_COMPLETED")} == {
+        "SIN_TO_PANEL": "statute", "DHR_HOME_OFFICE_TOLD": "statutory_guidance",
+        "SAR_REFERRER_INFORMED": "local_practice", "PRE_PUBLICATION_NOTICE": "local_practice",
+        "SAR_COMPLETED": "statutory_guidance"}
+    assert "not DVCVA 2004 s9" in rules["DHR_HOME_OFFICE_TOLD"].source
+    assert [m for m, r in rules.items() if r.statutory] == ["SIN_TO_PANEL"]
+    shown = text(login_as("admin").get("/admin/deadline_rule/?page_size=50"))
+    assert all(label in shown for label in ("Statute", "Statutory guidance", "Local practice"))
