@@ -24,10 +24,12 @@ run: $(INSTALLED)
 
 # The suite runs in TEST_WORKERS processes (pytest-xdist; one per core by default), each on its own
 # SQLite file and, under CI, its own PostgreSQL database. TEST_WORKERS=0 runs it in one process.
-# (One more worker than the cores was measured too: no faster on a fresh 2-core machine.)
+# (One more worker than the cores was measured too: no faster on a fresh 2-core machine.) A worker
+# that runs out of tests takes pending ones from another (worksteal), so the long browser crawls do
+# not leave one core idle at the end.
 TEST_WORKERS ?= auto
 test: $(INSTALLED) browser node_modules/.installed
-	$(BIN)/python -m pytest -n $(TEST_WORKERS)
+	$(BIN)/python -m pytest -n $(TEST_WORKERS) --dist worksteal
 
 # PostgreSQL with least privilege, once per database, as a superuser: an owner login that migrations
 # run as, and the app's own login, which may read and write rows but never alter the tables or rewrite
