@@ -1,5 +1,5 @@
 """The main tasks, end to end, as people do them in Chromium: business support logs a notification by
-keyboard alone; the panel records its decision with the statutory criteria; the board approves the
+keyboard alone, and records a DARDR's copies to the Secretary of State and the Commissioner; the panel records its decision with the statutory criteria; the board approves the
 decision, the overview report and the publication, and publishes; the public page lists the review;
 an auditor finds who changed a field, in plain English; an admin unlocks a locked account.
 
@@ -15,6 +15,7 @@ from sqlalchemy import select
 
 from backoffice import clock
 from backoffice.models import ApprovalStatus, Case, CaseAgency, DocumentStatus, PanelDecision, User
+from backoffice.vocabulary import ReviewType
 from backoffice.models.base import utcnow
 from tests import factories
 from tests.browser.conftest import serious_accessibility_findings
@@ -192,4 +193,40 @@ def test_an_admin_unlocks_a_locked_account(page, session):
     unlocked = session.scalars(select(User).where(User.email == "locked.out@example.org")).one()
     session.refresh(unlocked)
     assert unlocked.locked_until is None and unlocked.failed_logins == 0
+    assert page.problems == []
+
+
+def test_business_support_records_a_dardrs_two_copies_by_keyboard_and_the_board_publishes(app, page, session):
+    from tests.views.test_publication import ready_case
+
+    case = ready_case(ReviewType.DHR)
+    app.config["DARDR_FROM"] = "2025-01-01"
+    try:
+        sign_in_as(page, "business_support")
+        for recipient in ("Secretary of State", "Domestic Abuse Commissioner"):
+            page.goto(f"/admin/case/details/?id={case.id}")
+            tab_to(page, "a[href*='/admin/notification/new/']")
+            page.keyboard.press("Enter")
+            page.wait_for_url("**/admin/notification/new/**")
+            choose_by_keyboard(page, "recipient", recipient)
+            choose_by_keyboard(page, "purpose", "DARDR")
+            tab_to(page, "#sent_date")
+            page.keyboard.type((clock.today() - timedelta(days=2)).strftime("%d/%m/%Y"))
+            assert serious_accessibility_findings(page) == []
+            tab_to(page, "input[type=submit][value=Save]")
+            page.keyboard.press("Enter")
+            page.wait_for_selector("text=Record was successfully created")
+        sent = {(str(n.recipient), str(n.purpose)) for n in reload(session, case).notifications if n.sent_date}
+        assert sent >= {("secretary_of_state", "dardr_report"), ("domestic_abuse_commissioner", "dardr_report")}
+
+        sign_in_as(page, "board")
+        page.goto(f"/admin/case/details/?id={case.id}")
+        page.click("[data-testid=next-steps] a:has-text('Publish the report')")
+        page.wait_for_load_state()
+        page.fill("#publication_date", clock.today().strftime("%d/%m/%Y"))
+        page.click("main button:has-text('Publish the report')")
+        page.wait_for_url(re.compile(r"/admin/case/details/\?id=\d+"))
+    finally:
+        app.config["DARDR_FROM"] = None
+    assert reload(session, case).state == "PUBLISHED"
     assert page.problems == []
