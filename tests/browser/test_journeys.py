@@ -46,6 +46,16 @@ def choose_by_keyboard(page, field_id: str, typed: str) -> None:
     page.keyboard.press("Enter")
 
 
+def publish_from_the_case_page(page, case: Case) -> None:
+    """The board's last step: the case page's "Publish the report", dated today."""
+    page.goto(f"/admin/case/details/?id={case.id}")
+    page.click("[data-testid=next-steps] a:has-text('Publish the report')")
+    page.wait_for_load_state()
+    page.fill("#publication_date", clock.today().strftime("%d/%m/%Y"))
+    page.click("main button:has-text('Publish the report')")
+    page.wait_for_url(re.compile(r"/admin/case/details/\?id=\d+"))
+
+
 def sign_out(page) -> None:
     page.click("button:has-text('Sign out')")
     page.wait_for_url("**/login**")
@@ -129,12 +139,7 @@ def test_the_panel_decides_the_board_approves_and_publishes_and_the_public_reads
     page.goto(f"/admin/publication/details/?id={case.id}")
     page.click("button:has-text('Approve the publication')")
     page.wait_for_selector(f"text=Publication of {case.reference} approved.")
-    page.goto(f"/admin/case/details/?id={case.id}")
-    page.click("[data-testid=next-steps] a:has-text('Publish the report')")
-    page.wait_for_load_state()
-    page.fill("#publication_date", clock.today().strftime("%d/%m/%Y"))
-    page.click("main button:has-text('Publish the report')")
-    page.wait_for_url(re.compile(r"/admin/case/details/\?id=\d+"))
+    publish_from_the_case_page(page, case)
     assert reload(session, case).state == "PUBLISHED"
     assert page.problems == []
     sign_out(page)
@@ -220,12 +225,7 @@ def test_business_support_records_a_dardrs_two_copies_by_keyboard_and_the_board_
         assert sent >= {("secretary_of_state", "dardr_report"), ("domestic_abuse_commissioner", "dardr_report")}
 
         sign_in_as(page, "board")
-        page.goto(f"/admin/case/details/?id={case.id}")
-        page.click("[data-testid=next-steps] a:has-text('Publish the report')")
-        page.wait_for_load_state()
-        page.fill("#publication_date", clock.today().strftime("%d/%m/%Y"))
-        page.click("main button:has-text('Publish the report')")
-        page.wait_for_url(re.compile(r"/admin/case/details/\?id=\d+"))
+        publish_from_the_case_page(page, case)
     finally:
         app.config["DARDR_FROM"] = None
     assert reload(session, case).state == "PUBLISHED"
