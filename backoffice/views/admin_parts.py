@@ -28,6 +28,16 @@ MAX_SEARCH_LENGTH = 200
 FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r")
 
 
+def one_by_id(query, model, pk):
+    """The record of `query` (already scoped to what the user may see) whose id is `pk`; None for an
+    id that is not a whole number or names nothing the user may see, so a typed address never errors."""
+    try:
+        pk = int(pk)
+    except (TypeError, ValueError):
+        return None
+    return query.filter(model.id == pk).one_or_none()
+
+
 def label_formatter(view, context, model, name) -> str:
     """Show an enum member's label instead of its stored value."""
     value = getattr(model, name)
@@ -78,11 +88,7 @@ class ScopedAjaxLoader(QueryAjaxModelLoader):
         return self._scope(super().get_query())
 
     def get_one(self, pk):
-        try:
-            pk = int(pk)
-        except (TypeError, ValueError):
-            return None
-        return self.get_query().filter(self.model.id == pk).one_or_none()
+        return one_by_id(self.get_query(), self.model, pk)
 
     def get_list(self, term, offset=0, limit=LOOKUP_LIMIT):
         limit = max(1, min(int(limit or LOOKUP_LIMIT), LOOKUP_LIMIT))

@@ -40,7 +40,7 @@ from backoffice.refusals import Refused
 from backoffice.scope import unarchived_unless_allowed
 from backoffice.views.admin_parts import (
     DETAIL_FORMATTERS, EXPORT_FORMATTERS, LIST_FORMATTERS, LOOKUP_LIMIT, AdminConverter, FlaskAdminSeams,
-    InlineEditWidget, ScopedAjaxLoader, limit_text_fields, neutralise_formula, plain_text,
+    InlineEditWidget, ScopedAjaxLoader, limit_text_fields, neutralise_formula, one_by_id, plain_text,
 )
 from backoffice.views.forms import PlainForm
 from backoffice import clock
@@ -255,11 +255,7 @@ class SecureModelView(FlaskAdminSeams, ModelView):
         return self.scope(super().get_count_query())
 
     def get_one(self, id):
-        try:
-            pk = int(id)
-        except (TypeError, ValueError):
-            return None
-        return self.get_query().filter(self.model.id == pk).one_or_none()
+        return one_by_id(self.get_query(), self.model, id)
 
     # --- forms and validation -----------------------------------------------------------------
 
