@@ -336,7 +336,7 @@ FORMS = {
         "review_type": "SAR", "stage": "referral", "milestone": "LOCAL_ACK", "label": "Local acknowledgement",
         "anchor": "referral_date", "offset": "5", "unit": "working_days", "met_by": "acknowledged_date",
         "responsible_role": "business_support", "source": "Local procedure", "effective_from": "2020-01-01",
-        "effective_to": ""}, {"offset": 7}),
+        "effective_to": ""}, {"label": "Local acknowledgement of a referral"}),
 }
 
 

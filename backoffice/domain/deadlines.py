@@ -9,6 +9,7 @@ today's date, so status is worked out when it is read, not stored.
 from __future__ import annotations
 
 from collections import defaultdict
+from dataclasses import dataclass
 from datetime import date, timedelta
 from enum import StrEnum
 
@@ -113,39 +114,65 @@ def hold_extension(holds: list[Hold], original: date, today: date) -> tuple[int,
     return days, "; ".join(reasons) or None, ongoing
 
 
+@dataclass(frozen=True)
+class Plan:
+    """What one milestone's deadline on a case should be: the version governing it and its dates."""
+
+    rule: DeadlineRule
+    original: date
+    due: date
+    reason: str | None  # why a hold moved it
+    on_hold: bool
+    met: date | None
+
+
+def plan(case: Case, versions: list[DeadlineRule], deadline: Deadline | None, today: date) -> Plan | None:
+    """The deadline `versions` (one milestone's rule, every version) give the case, or None if none applies.
+
+    A deadline already met or waived keeps the version it was judged by, so a change of rule never
+    moves it; an open one takes the newest version that applies to its anchor date.
+    """
+    versions = [r for r in versions if r.stage in (None, case.stage)]
+    anchors = {r.anchor: event_date(case, r.anchor) for r in versions}
+    anchored = [r for r in versions if anchors[r.anchor] is not None]
+    settled = deadline is not None and (deadline.met_date is not None or deadline.waived_at is not None)
+    if settled and deadline.rule in anchored:
+        rule = deadline.rule
+    else:
+        applying = [r for r in anchored if r.applies_to(anchors[r.anchor], still_open=not settled)]
+        rule = max(applying, key=lambda r: r.effective_from, default=None)
+    if rule is None:
+        return None
+    original = due_date(anchors[rule.anchor], rule.offset, rule.unit)
+    extra, reason, ongoing = hold_extension(case.holds, original, today) if rule.extendable_by_hold else (0, None, False)
+    return Plan(rule, original, original + timedelta(days=extra), reason if extra else None, ongoing,
+                event_date(case, rule.met_by))
+
+
 def recompute(session: Session, case: Case, rules_by_milestone: dict[str, list[DeadlineRule]], today: date) -> None:
     """Bring the case's deadlines (and due dates of expected notifications) up to date."""
     existing = {d.milestone: d for d in case.deadlines}
     closed = case.state in FINAL_STATES or case.archived_at is not None
-    stage = case.stage
     for milestone, all_versions in rules_by_milestone.items():
-        versions = [r for r in all_versions if r.stage in (None, stage)]
-        anchor_dates = {r.anchor: event_date(case, r.anchor) for r in versions}
-        anchored = [r for r in versions if anchor_dates[r.anchor] is not None]
-        rule = next((r for r in [in_force(anchored, anchor_dates[r.anchor]) for r in anchored] if r), None)
         deadline = existing.get(milestone)
-        met = event_date(case, rule.met_by) if rule else None
-        if rule is None or (closed and met is None):
+        planned = plan(case, all_versions, deadline, today)
+        if planned is None or (closed and planned.met is None):
             # Not (or no longer) required: an open deadline goes; a met or waived one stays on record.
             if deadline is not None and deadline.met_date is None and deadline.waived_at is None:
                 case.deadlines.remove(deadline)
             for version in all_versions:
                 _withdraw_expected_notification(session, case, version.met_by)
             continue
-        original = due_date(anchor_dates[rule.anchor], rule.offset, rule.unit)
-        extra, reason, ongoing = (
-            hold_extension(case.holds, original, today) if rule.extendable_by_hold else (0, None, False)
-        )
         if deadline is None:
             deadline = Deadline(milestone=milestone)
             case.deadlines.append(deadline)
-        deadline.rule = rule
-        deadline.original_due = original
-        deadline.due_date = original + timedelta(days=extra)
-        deadline.revision_reason = reason if extra else None
-        deadline.on_hold = ongoing
-        deadline.met_date = met
-        _expect_notification(session, case, rule.met_by, deadline.due_date)
+        deadline.rule = planned.rule
+        deadline.original_due = planned.original
+        deadline.due_date = planned.due
+        deadline.revision_reason = planned.reason
+        deadline.on_hold = planned.on_hold
+        deadline.met_date = planned.met
+        _expect_notification(session, case, planned.rule.met_by, deadline.due_date)
 
 
 def _expect_notification(session: Session, case: Case, met_by: str, due: date) -> None:

@@ -3,8 +3,9 @@ the command line, the demo loader), as one listener per SQLAlchemy event calling
 order. Importing this module installs it (once: the listeners are the Session class's).
 
 Before each flush, in this order:
-1. refuse_overlong_text, refuse_unlawful_mandates: refuse first, before any step does work on a write
-   that cannot be kept (text longer than its column; a SAR mandate the criteria do not support);
+1. refuse_overlong_text, refuse_unlawful_mandates, refuse_edits_in_place: refuse first, before any
+   step does work on a write that cannot be kept (text longer than its column; a SAR mandate the
+   criteria do not support; a deadline rule's timescale edited under live cases);
 2. summarise_changed_members: a family member's status follows their events (it changes the member);
 3. recompute_changed_cases: a case's deadlines follow its dates, notifications, holds and approved
    decisions; this may add expected notifications and change deadlines;
@@ -22,13 +23,14 @@ from __future__ import annotations
 from sqlalchemy import event
 from sqlalchemy.orm import Session
 
-from backoffice.domain import audit, deadlines, family, files, references, rules
+from backoffice.domain import audit, deadlines, family, files, references, rule_versions, rules
 from backoffice.models.base import refuse_overlong_text, stamp_actor
 from backoffice.models.case import Case
 
 BEFORE_FLUSH = (
     refuse_overlong_text,
     rules.refuse_unlawful_mandates,
+    rule_versions.refuse_edits_in_place,
     family.summarise_changed_members,
     deadlines.recompute_changed_cases,
     stamp_actor,

@@ -245,7 +245,11 @@ def _notice_problem(case: Case, key: str, who: str, published_on: date | None, d
 
 
 def notice_working_days(case: Case, today: date) -> int:
-    """How many working days before publication the case's notices must go: the deadline rule's."""
+    """How many working days before publication the case's notices must go: the deadline rule's, in
+    the version the case's notice deadline follows, or else the one in force today."""
+    deadline = next((d for d in case.deadlines if d.milestone == NOTICE_MILESTONE), None)
+    if deadline is not None:
+        return abs(deadline.rule.offset)
     rule = object_session(case).scalars(
         select(DeadlineRule)
         .where(DeadlineRule.review_type == case.review_type, DeadlineRule.milestone == NOTICE_MILESTONE,

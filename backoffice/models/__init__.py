@@ -41,6 +41,7 @@ from backoffice.models.lifecycle import (
     Notification,
     Purpose,
     Recipient,
+    Reach,
     Standing,
     TransitionLog,
 )
@@ -88,6 +89,7 @@ __all__ = [
     "QaOutcome",
     "Purpose",
     "Recipient",
+    "Reach",
     "Standing",
     "Role",
     "TransitionLog",

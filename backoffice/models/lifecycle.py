@@ -174,11 +174,27 @@ class Standing(StrEnum):
                 "local_practice": "Local practice"}[self.value]
 
 
-class DeadlineRule(Tracked, Base):
-    """A timescale as data: "<milestone> is due <offset> <unit> after <anchor event>".
+class Reach(StrEnum):
+    """Which cases a new version of a deadline rule applies to (the admin chooses, with a reason)."""
 
-    Rules change with guidance (WT2018 to WT2023, DHR 2016 to 2024), so each has an effective
-    period; a case uses the version in force on its anchor date. Admins edit them.
+    FROM_EFFECTIVE_DATE = "from_effective_date"
+    OPEN_CASES = "open_cases"
+
+    @property
+    def label(self) -> str:
+        return {
+            "from_effective_date": "Only cases whose date it counts from is on or after the effective date",
+            "open_cases": "Every open deadline of this milestone, whatever its date (recompute)",
+        }[self.value]
+
+
+class DeadlineRule(Tracked, Base):
+    """One version of a timescale as data: "<milestone> is due <offset> <unit> after <anchor event>".
+
+    Rules change with guidance (WT2018 to WT2023, DHR 2016 to 2024), so a rule is never edited under
+    live cases: a change is a new version with an effective date (`domain.rule_versions`). A case uses
+    the version in force on its anchor date, or the newest version that reaches every open deadline;
+    a deadline met or waived keeps the version it had.
     """
 
     __tablename__ = "deadline_rule"
@@ -201,9 +217,21 @@ class DeadlineRule(Tracked, Base):
     source: Mapped[str] = mapped_column(LongText(REASON))
     effective_from: Mapped[date]
     effective_to: Mapped[date | None]
+    reach: Mapped[Reach] = mapped_column(enum_type(Reach, 30), default=Reach.FROM_EFFECTIVE_DATE)
+    change_reason: Mapped[str | None] = mapped_column(LongText(REASON))  # why this version replaced the last
 
     def __str__(self) -> str:
         return self.label
+
+    # What a new version may change; the rest (the milestone, what it counts from, what meets it) is
+    # the rule's identity.
+    TIMING = ("offset", "unit", "extendable_by_hold")
+
+    def applies_to(self, anchored_on: date, still_open: bool) -> bool:
+        """Whether this version governs a deadline counted from `anchored_on`."""
+        if self.effective_to is not None and anchored_on > self.effective_to:
+            return False
+        return anchored_on >= self.effective_from or (still_open and self.reach == Reach.OPEN_CASES)
 
     @property
     def statutory(self) -> bool:

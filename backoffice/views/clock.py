@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
-from flask import abort, current_app, redirect, request
+import hashlib
+
+from flask import abort, current_app, flash, redirect, request
 from flask_admin import expose
 from flask_admin.babel import lazy_gettext
 from flask_admin.contrib.sqla.filters import BaseSQLAFilter
@@ -11,13 +13,16 @@ from flask_admin.model.template import EndpointLinkRowAction
 from flask_login import current_user
 from markupsafe import Markup
 from sqlalchemy import select
-from wtforms import TextAreaField
-from wtforms.validators import DataRequired, Length
+from wtforms import BooleanField, IntegerField, RadioField, SelectField, TextAreaField
+from wtforms.validators import DataRequired, InputRequired, Length
 
+from backoffice.domain import rule_versions
 from backoffice.domain.deadlines import EVENTS, DeadlineStatus, status, status_condition
 from backoffice.vocabulary import ReviewType
-from backoffice.models import Deadline, DeadlineRule, DeadlineUnit, HoldReason, Purpose, Recipient, Standing
+from backoffice.extensions import db
+from backoffice.models import Deadline, DeadlineRule, DeadlineUnit, HoldReason, Purpose, Reach, Recipient, Standing
 from backoffice.policy import RoleName, may, user_roles
+from backoffice.views.fields import UKDateField
 from backoffice.views.forms import PlainForm
 from backoffice.views.admin_parts import due_on, label_formatter
 from backoffice.views.base import SecureModelView, saved, today
@@ -131,25 +136,45 @@ class DeadlineView(CaseRecordView):
                            title="Waive deadline", button="Waive")
 
 
+class VersionForm(PlainForm):
+    """The next version of a deadline rule: its timescale, from when, and which cases it reaches."""
+
+    offset = IntegerField("Offset", validators=[InputRequired("Enter the offset, a whole number.")],
+                          description="Negative to count back, e.g. -7 working days before publication.")
+    unit = SelectField("Unit", choices=[(u.value, u.label) for u in DeadlineUnit])
+    extendable_by_hold = BooleanField("A hold may extend it")
+    effective_from = UKDateField("Effective from", validators=[InputRequired("Enter the date the new version takes effect.")])
+    reach = RadioField("Which cases it applies to", choices=[(r.value, r.label) for r in Reach],
+                       default=Reach.FROM_EFFECTIVE_DATE.value,
+                       validators=[DataRequired("Choose which cases the new version applies to.")])
+    change_reason = TextAreaField("Reason for the change", validators=[Length(max=2000)],
+                                  description="Required to recompute open cases; recorded in the audit trail.")
+
+
 class DeadlineRuleView(SecureModelView):
-    """Admins keep the timescales as data; a case uses the version in force on its anchor date."""
+    """Admins keep the timescales as data. A timescale changes only by a new version with an effective
+    date, after a preview of the open cases it would move; the edit form changes only the wording."""
 
     resource = "deadline_rule"
     name = "Deadline rules"
+    extra_endpoint_actions = {"new_version_view": ("edit",)}
+    edit_template = "admin/deadline_rule_edit.html"
     column_list = ["review_type", "label", "anchor", "offset", "unit", "met_by", "standing",
                    "effective_from", "effective_to"]
     column_details_list = [*column_list, "milestone", "extendable_by_hold", "responsible_role", "source",
-                           "created_at", "updated_at"]
+                           "reach", "change_reason", "created_at", "updated_at"]
     column_filters = ["review_type", "standing", "effective_from"]
     column_default_sort = [("review_type", False), ("milestone", False), ("effective_from", False)]
     column_formatters = {
         "unit": label_formatter,
         "standing": label_formatter,
+        "reach": label_formatter,
         "anchor": lambda v, c, m, n: EVENTS.get(m.anchor, m.anchor),
         "met_by": lambda v, c, m, n: EVENTS.get(m.met_by, m.met_by),
     }
     column_labels = {"label": "Milestone", "milestone": "Milestone code", "anchor": "Counted from", "met_by": "Met when",
-                     "extendable_by_hold": "A hold may extend it", "responsible_role": "Who must act"}
+                     "extendable_by_hold": "A hold may extend it", "responsible_role": "Who must act",
+                     "reach": "Applies to", "change_reason": "Reason for the change"}
     form_columns = ["review_type", "stage", "milestone", "label", "anchor", "offset", "unit", "met_by", "standing",
                     "extendable_by_hold", "responsible_role", "source", "effective_from", "effective_to"]
     form_choices = {
@@ -177,6 +202,70 @@ class DeadlineRuleView(SecureModelView):
         if model.effective_to and model.effective_from and model.effective_to < model.effective_from:
             return {"effective_to": "A rule cannot stop before it starts."}
         return {}
+
+    def edit_form(self, obj=None):
+        """Editing changes the wording, standing, role and source; the timescale is versioned."""
+        form = super().edit_form(obj)
+        for name in (*rule_versions.FIXED, "effective_to"):
+            if name in form:
+                del form[name]
+        return form
+
+    def get_list_row_actions(self):
+        actions = super().get_list_row_actions()
+        if may(self.resource, "edit"):
+            actions.append(EndpointLinkRowAction("fa fa-code-fork", ".new_version_view", title="Change the timescale"))
+        return actions
+
+    @expose("/version/", methods=("GET", "POST"))
+    def new_version_view(self):
+        """Propose a new version, see which open cases it would move, then confirm it."""
+        rule = self.get_one(request.args.get("id"))
+        if rule is None:
+            abort(404)
+        return_url = get_redirect_target() or self.get_url(".index_view")
+        newest = rule_versions.versions_of(db.session, rule)[-1]
+        if newest is not rule:
+            flash("That version has been replaced: change the newest one.", "info")
+            return redirect(self.get_url(".new_version_view", id=newest.id, url=return_url))
+        form = VersionForm(obj=None if request.method == "POST" else rule)
+        if request.method == "GET":
+            form.effective_from.data, form.reach.data, form.change_reason.data = today(), Reach.FROM_EFFECTIVE_DATE, ""
+        proposed = preview = None
+        if form.validate_on_submit():
+            try:
+                proposed = rule_versions.propose(
+                    db.session, rule, offset=form.offset.data, unit=form.unit.data,
+                    extendable_by_hold=form.extendable_by_hold.data, effective_from=form.effective_from.data,
+                    reach=form.reach.data, reason=form.change_reason.data)
+            except rule_versions.VersionRefused as refused:
+                getattr(form, refused.field).errors = [str(refused)]
+            else:
+                preview = rule_versions.preview(db.session, rule, proposed, today())
+                # Confirming makes only the version the admin saw previewed: changed values are previewed again.
+                if "confirm" in request.form and request.form.get("previewed") == _fingerprint(form):
+                    if saved(lambda: rule_versions.adopt(db.session, rule, proposed),
+                             lambda: _adopted(rule, proposed, preview)):
+                        return redirect(return_url)
+                elif "confirm" in request.form:
+                    flash("The change is not what was previewed: check what would change, then confirm.", "info")
+        return self.render("admin/deadline_rule_version.html", rule=rule, form=form, preview=preview,
+                           fingerprint=_fingerprint(form), events=EVENTS, return_url=return_url)
+
+
+def _fingerprint(form: VersionForm) -> str:
+    """The values a preview was made for."""
+    values = (form.offset.data, form.unit.data, bool(form.extendable_by_hold.data), form.effective_from.data,
+              form.reach.data, (form.change_reason.data or "").strip())
+    return hashlib.sha256(repr(values).encode()).hexdigest()[:16]
+
+
+def _adopted(rule: DeadlineRule, proposed: DeadlineRule, preview) -> str:
+    """What the admin is told once a new version is made."""
+    moved = len(preview.shifts)
+    return (f"{rule.label}: {proposed.offset} {DeadlineUnit(proposed.unit).label} from "
+            f"{proposed.effective_from:%d %b %Y}; {moved} open case{'' if moved == 1 else 's'} "
+            f"{'has' if moved == 1 else 'have'} a new due date.")
 
 
 class NotificationView(CaseRecordView):

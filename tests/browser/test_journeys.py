@@ -230,3 +230,42 @@ def test_business_support_records_a_dardrs_two_copies_by_keyboard_and_the_board_
         app.config["DARDR_FROM"] = None
     assert reload(session, case).state == "PUBLISHED"
     assert page.problems == []
+
+
+def test_an_admin_previews_and_makes_a_new_version_of_a_deadline_rule_by_keyboard(page, session):
+    """The admin changes a timescale: sees which open cases would move first, chooses to recompute
+    them with a reason, and confirms; nothing moves before the confirmation."""
+    from tests.views.test_clock_views import deadline_of, sin_rule, two_csprs
+
+    first, second = two_csprs(session)
+    rule = sin_rule(session)
+    sign_in_as(page, "admin")
+    page.goto("/admin/deadline_rule/")
+
+    tab_to(page, f"a[href*='/admin/deadline_rule/version/?id={rule.id}']")
+    page.keyboard.press("Enter")
+    page.wait_for_url("**/admin/deadline_rule/version/**")
+    tab_to(page, "#offset")
+    page.keyboard.press("Control+A")
+    page.keyboard.type("10")
+    tab_to(page, "#effective_from")
+    page.keyboard.press("Control+A")
+    page.keyboard.type("01/12/2025")
+    tab_to(page, "#reach-0")
+    page.keyboard.press("ArrowDown")  # the second choice: every open deadline
+    tab_to(page, "#change_reason")
+    page.keyboard.type("The Panel asked for 10 working days")
+    tab_to(page, "button[name=preview]")
+    page.keyboard.press("Enter")
+    page.wait_for_selector("table#version-preview")
+
+    shown = page.inner_text("table#version-preview")
+    assert first.reference in shown and second.reference in shown
+    assert deadline_of(session, first, "SIN_TO_PANEL").due_date == date(2025, 5, 12)  # not yet
+    assert serious_accessibility_findings(page) == []
+    tab_to(page, "button[name=confirm]")
+    page.keyboard.press("Enter")
+    page.wait_for_selector("text=2 open cases have a new due date.")
+
+    assert deadline_of(session, first, "SIN_TO_PANEL").due_date == date(2025, 5, 19)
+    assert page.problems == []

@@ -10,6 +10,7 @@ from sqlalchemy import select
 from backoffice import clock
 
 from backoffice.domain.deadlines import DeadlineStatus, status, status_condition
+from backoffice.refusals import Refused
 from backoffice.vocabulary import ReviewType
 from backoffice.models import Case, Deadline, DeadlineRule, Hold, HoldReason, Notification, utcnow
 from tests import factories
@@ -160,12 +161,28 @@ def test_a_case_uses_the_version_of_a_rule_in_force_on_its_anchor_date(session):
     assert deadlines(session, after)["SIN_TO_PANEL"].due_date == date(2026, 2, 5)
 
 
-def test_editing_a_rule_updates_the_deadlines_of_existing_cases(session):
+@pytest.mark.parametrize(("field", "value"), [("offset", 10), ("unit", "calendar_days"), ("anchor", "referral_date"),
+                                            ("effective_from", date(2020, 1, 1)), ("extendable_by_hold", True)])
+def test_a_rules_timescale_edited_in_place_on_any_write_path_is_refused(session, field, value):
+    """Not only the form: a script writing the rule through the session is refused too, and no live
+    case's deadline moves (a change is a new version, domain/rule_versions.py)."""
     case = cspr(incident_date=date(2025, 5, 1), aware_date=date(2025, 5, 2), referral_date=date(2025, 5, 2))
     rule = session.scalars(select(DeadlineRule).where(DeadlineRule.milestone == "SIN_TO_PANEL")).one()
-    rule.offset = 10
+    setattr(rule, field, value)
+
+    with pytest.raises(Refused, match="never edited under live cases"):
+        session.commit()
+
+    session.rollback()
+    assert deadlines(session, case)["SIN_TO_PANEL"].due_date == date(2025, 5, 12)
+
+
+def test_a_versions_wording_may_be_edited_in_place(session):
+    case = cspr(incident_date=date(2025, 5, 1), aware_date=date(2025, 5, 2), referral_date=date(2025, 5, 2))
+    rule = session.scalars(select(DeadlineRule).where(DeadlineRule.milestone == "SIN_TO_PANEL")).one()
+    rule.label, rule.source = "SIN to the Panel", "Children Act 2004 s16C(1)"
     session.commit()
-    assert deadlines(session, case)["SIN_TO_PANEL"].due_date == date(2025, 5, 19)
+    assert deadlines(session, case)["SIN_TO_PANEL"].rule.label == "SIN to the Panel"
 
 
 def test_review_targets_apply_only_once_a_review_is_commissioned(session):

@@ -19,8 +19,8 @@ def listeners(event_name: str) -> list[str]:
 
 def test_the_steps_before_a_flush_run_in_the_written_order():
     assert [step.__name__ for step in pipeline.BEFORE_FLUSH] == [
-        "refuse_overlong_text", "refuse_unlawful_mandates", "summarise_changed_members", "recompute_changed_cases",
-        "stamp_actor"]
+        "refuse_overlong_text", "refuse_unlawful_mandates", "refuse_edits_in_place", "summarise_changed_members",
+        "recompute_changed_cases", "stamp_actor"]
 
 
 def test_each_event_has_the_pipelines_one_listener_and_no_other():

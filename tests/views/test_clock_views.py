@@ -760,47 +760,37 @@ def rule_url(rule: DeadlineRule) -> str:
     return f"/admin/deadline_rule/edit/?id={rule.id}"
 
 
+def version_url(rule: DeadlineRule) -> str:
+    return f"/admin/deadline_rule/version/?id={rule.id}"
+
+
+VERSION_FORM = {"offset": "10", "unit": "working_days", "effective_from": "01/12/2025", "reach": "open_cases",
+                "change_reason": "A test", "confirm": "1"}
+
+
 def two_csprs(session) -> tuple[Case, Case]:
     first = case(incident_date=date(2025, 5, 1), aware=date(2025, 5, 2))
     second = case(incident_date=date(2025, 12, 9), aware=date(2025, 12, 10))
     return first, second
 
 
-def test_the_admin_edits_a_rule_and_existing_cases_deadlines_move(session, login_as):
-    first, second = two_csprs(session)
-    assert deadline_of(session, first, "SIN_TO_PANEL").due_date == date(2025, 5, 12)
-    rule = sin_rule(session)
-    admin = login_as("admin")
-    form = form_fields(admin.get(rule_url(rule)))
-    assert (form["milestone"], form["offset"], form["unit"]) == ("SIN_TO_PANEL", "5", "working_days")
-
-    response = admin.post(rule_url(rule), {**form, "offset": "10"})
-
-    assert response.status_code == 302, text(response)[:3000]
-    assert reload(session, rule).offset == 10
-    assert deadline_of(session, first, "SIN_TO_PANEL").due_date == date(2025, 5, 19)
-    assert deadline_of(session, second, "SIN_TO_PANEL").due_date == add_working_days(date(2025, 12, 10), 10)
-    assert deadline_of(session, first, "SIN_TO_OFSTED").due_date == date(2025, 5, 12)  # another rule: unchanged
-    assert notification_of(session, first, "national_panel").due_date == date(2025, 5, 19)
-    edited = reload(session, rule)
-    assert (edited.statutory, edited.extendable_by_hold, edited.stage, edited.effective_to) == (
-        True, False, "rapid_review", None)  # the rest of the rule as it was
-    session.commit()
-
-
-def test_a_rule_stopping_before_it_starts_is_refused_and_nothing_changes(session, login_as):
+def test_the_edit_form_changes_a_rules_wording_never_its_timescale(session, login_as):
+    """The timescale changes by a new version (tests/views/test_deadline_rule_versions.py); editing a
+    rule offers only what describes it, and a forged timescale field is ignored."""
     first, _ = two_csprs(session)
     rule = sin_rule(session)
     admin = login_as("admin")
     form = form_fields(admin.get(rule_url(rule)))
+    assert set(form) >= {"label", "standing", "responsible_role", "source"}
+    assert not set(form) & {"offset", "unit", "anchor", "met_by", "effective_from", "effective_to", "stage"}
 
-    response = admin.post(rule_url(rule), {**form, "offset": "10", "effective_to": "2011-04-12"})
+    response = admin.post(rule_url(rule), {**form, "label": "SIN to the Panel", "offset": "10"})
 
-    assert response.status_code == 200
-    assert shows(response, "A rule cannot stop before it starts.")
-    rule = reload(session, rule)
-    assert (rule.offset, rule.effective_to) == (5, None)
+    assert response.status_code == 302, text(response)[:3000]
+    edited = reload(session, rule)
+    assert (edited.label, edited.offset) == ("SIN to the Panel", 5)
     assert deadline_of(session, first, "SIN_TO_PANEL").due_date == date(2025, 5, 12)
+    session.commit()
 
 
 def test_business_support_may_neither_read_nor_edit_the_rules(session, login_as):
@@ -811,7 +801,8 @@ def test_business_support_may_neither_read_nor_edit_the_rules(session, login_as)
 
     assert signed_in.get("/admin/deadline_rule/").status_code == 403
     assert signed_in.get(rule_url(rule)).status_code == 403
-    assert signed_in.post(rule_url(rule), {**form, "offset": "10"}).status_code == 403
+    assert signed_in.post(rule_url(rule), {**form, "label": "Changed"}).status_code == 403
+    assert signed_in.post(version_url(rule), VERSION_FORM).status_code == 403
     assert reload(session, rule).offset == 5
     assert deadline_of(session, first, "SIN_TO_PANEL").due_date == date(2025, 5, 12)
 
@@ -829,7 +820,9 @@ def test_the_auditor_reads_the_rules_but_may_not_edit_them(session, login_as):
     assert rule_url(rule) not in text(listed)
 
     assert auditor.get(rule_url(rule)).status_code == 403
-    assert auditor.post(rule_url(rule), {**form, "offset": "10"}).status_code == 403
+    assert version_url(rule) not in text(listed)
+    assert auditor.post(rule_url(rule), {**form, "label": "Changed"}).status_code == 403
+    assert auditor.post(version_url(rule), VERSION_FORM).status_code == 403
     assert reload(session, rule).offset == 5
     assert deadline_of(session, first, "SIN_TO_PANEL").due_date == date(2025, 5, 12)
 

@@ -14,6 +14,7 @@ from sqlalchemy import select
 from backoffice import clock
 from backoffice.domain.calendar import add_months, add_working_days, sub_working_days
 from backoffice.vocabulary import ReviewType
+from backoffice.domain import rule_versions
 from backoffice.models import Case, DeadlineRule, DocumentStatus, DocumentType, EngagementStatus, PublishedDocument
 from tests import factories
 from tests.generated_documents import report_docx, report_pdf
@@ -344,10 +345,13 @@ def test_the_publication_page_lists_each_gate_done_or_open(app, session, login_a
 
 
 def test_the_notice_gate_follows_the_deadline_rule_an_admin_changes(app, session, login_as):
-    """The notice period is the PRE_PUBLICATION_NOTICE rule's: the gate has no number of its own."""
+    """The notice period is the PRE_PUBLICATION_NOTICE rule's, in the version the case follows: the gate
+    has no number of its own."""
     case = ready_case()
     rule = session.scalars(select(DeadlineRule).where(DeadlineRule.milestone == "PRE_PUBLICATION_NOTICE")).one()
-    rule.offset = -10
+    rule_versions.adopt(session, rule, rule_versions.propose(
+        session, rule, offset=-10, unit=rule.unit, extendable_by_hold=False, effective_from=date(2025, 1, 1),
+        reach="open_cases", reason="Local procedure revised"))
     session.commit()
 
     gates = list_items(login_as("panel").get(f"/admin/publication/details/?id={case.id}"), "publication-gates")
