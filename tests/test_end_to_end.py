@@ -121,7 +121,8 @@ def test_three_reviews_end_to_end(session, login_as):
 
     sin_due = add_working_days(CSPR_AWARE, 5)
     assert sin_due == date(2025, 5, 12)  # Fri 2 May 2025 + 5 working days, over the May Day bank holiday
-    assert due(session, cspr) == {"SIN_TO_PANEL": (sin_due, None), "SIN_TO_OFSTED": (sin_due, None)}
+    assert due(session, cspr) == {"SIN_TO_PANEL": (sin_due, None), "SIN_TO_OFSTED": (sin_due, None),
+                                  "SIN_TO_PARTNERS": (sin_due, None)}
     assert due(session, sar) == {"SAR_ACKNOWLEDGED": (add_working_days(SAR_REFERRED, 5), None)}
     one_month = add_months(DHR_AWARE, 1)
     assert due(session, dhr) == {"DHR_DECISION": (one_month, None), "DHR_HOME_OFFICE_TOLD": (one_month, None)}
@@ -131,7 +132,8 @@ def test_three_reviews_end_to_end(session, login_as):
 
     # --- the CSPR: the SIN recorded through the step, then the rapid review ----------------------
     cspr = take(session, business_support, cspr, "submit_sin", notification_sent_date=SIN_SENT,
-                notification_reference="CINS-2025-0042", note="Sent through the Panel's portal.")
+                notification_reference="CINS-2025-0042", partners_told_date=SIN_SENT,
+                note="Sent through the Panel's portal.")
     assert cspr.state == "SIN_SUBMITTED"
     sent = {(str(n.recipient), n.purpose): (n.sent_date, n.reference) for n in cspr.notifications}
     assert sent == {("national_panel", "serious_incident"): (SIN_SENT, "CINS-2025-0042"),
@@ -141,6 +143,7 @@ def test_three_reviews_end_to_end(session, login_as):
     assert due(session, cspr) == {
         "SIN_TO_PANEL": (sin_due, SIN_SENT),
         "SIN_TO_OFSTED": (sin_due, SIN_SENT),
+        "SIN_TO_PARTNERS": (sin_due, SIN_SENT),
         "RAPID_REVIEW_TO_PANEL": (rapid_review_due, None),
     }
 
@@ -157,6 +160,7 @@ def test_three_reviews_end_to_end(session, login_as):
     assert due(session, cspr) == {
         "SIN_TO_PANEL": (sin_due, SIN_SENT),
         "SIN_TO_OFSTED": (sin_due, SIN_SENT),
+        "SIN_TO_PARTNERS": (sin_due, SIN_SENT),
         "RAPID_REVIEW_TO_PANEL": (rapid_review_due, RR_SENT),
         "PANEL_RESPONSE": (RR_SENT + timedelta(days=10), None),
     }

@@ -22,18 +22,21 @@ from backoffice.models.base import current_actor_id
 from backoffice.models.case import Case, notice_key
 from backoffice.models.decision import PanelDecision
 from backoffice.models.lifecycle import Deadline, DeadlineRule, DeadlineUnit, Hold, Notification
-from backoffice import clock
+from backoffice import clock, context
 
 # Events a rule can count from or be met by: case dates, and notifications sent ("recipient:purpose").
 CASE_EVENTS = {
     "aware_date": "Partnership became aware",
     "referral_date": "Referral received",
+    "partners_told_date": "Reported to the safeguarding partners",
+    "looked_after_death_aware": "Partnership aware of the death of a looked-after child",
     "acknowledged_date": "Referral acknowledged",
     "rr_sent_date": "Rapid review sent to the National Panel",
     "panel_response_date": "National Panel response received",
     "decision_date": "Decision made",
     "referrer_informed_date": "Referrer told the decision",
     "report_completed_date": "Report completed",
+    "dardr_report_completed": "DARDR report completed (from DARDR_FROM)",
     "ho_qa_submitted_date": "Submitted to Home Office QA",
     "planned_publication_date": "Planned publication date",
     "publication_date": "Published",
@@ -41,6 +44,8 @@ CASE_EVENTS = {
 NOTIFICATION_EVENTS = {
     "notification:national_panel:serious_incident": "Serious incident notification sent to the National Panel",
     "notification:ofsted:serious_incident": "Serious incident notification sent to Ofsted",
+    "notification:secretary_of_state:looked_after_death": "Secretary of State told of a looked-after child's death",
+    "notification:ofsted:looked_after_death": "Ofsted told of a looked-after child's death",
     "notification:national_panel:pre_publication": "Final report sent to the National Panel before publication",
     "notification:secretary_of_state:pre_publication": "Final report sent to the Secretary of State before publication",
     "notification:home_office:decision": "Home Office told the decision",
@@ -70,6 +75,8 @@ def event_date(case: Case, event_name: str) -> date | None:
     """The date `event_name` happened on this case, or None if it has not (yet)."""
     if event_name.startswith("notification:"):
         return case.sent_on(event_name)
+    if event_name == "dardr_report_completed":  # a DARDR only from commencement (VPA 2024 s19)
+        return case.report_completed_date if case.is_dardr(context.setting("DARDR_FROM")) else None
     if event_name not in CASE_EVENTS:
         raise ValueError(f"Unknown event {event_name!r}")
     return getattr(case, event_name)

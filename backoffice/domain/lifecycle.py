@@ -52,6 +52,8 @@ RATIONALE = Field("note", "Rationale", "text")
 SENT = Field("notification_sent_date", "Date sent")
 SENT_REFERENCE = Field("notification_reference", "Reference given (e.g. CINS or Home Office reference)", "text", required=False)
 LEARNING = Field("learning_retained", "Learning retained by the partnership", "text")
+PARTNERS_TOLD = Field("partners_told_date", "Date reported to the safeguarding partners (due within 5 working days)",
+                      required=False)
 REFERRER_TOLD = Field("referrer_informed_date", "Date the referrer was told the decision and the reasons")
 def _publication_date_problem(case, value) -> str | None:
     from backoffice import context
@@ -173,7 +175,7 @@ def T(name, label, sources, target, roles, *fields, notify=(), guards=(), effect
 TRANSITIONS: dict[ReviewType, tuple[Transition, ...]] = {
     ReviewType.CSPR: (
         T("submit_sin", "Record the serious incident notification", "INCIDENT_REPORTED", "SIN_SUBMITTED", {BS},
-          SENT, SENT_REFERENCE, NOTE, notify=("national_panel:serious_incident", "ofsted:serious_incident")),
+          SENT, SENT_REFERENCE, PARTNERS_TOLD, NOTE, notify=("national_panel:serious_incident", "ofsted:serious_incident")),
         T("not_notifiable_local", "Not notifiable: take it as a local referral", "INCIDENT_REPORTED",
           "NOT_NOTIFIABLE_LOCAL_REFERRAL", {PANEL}, RATIONALE),
         T("close_not_notifiable", "Close: not notifiable, learning retained", "INCIDENT_REPORTED",
@@ -272,7 +274,8 @@ TRANSITIONS: dict[ReviewType, tuple[Transition, ...]] = {
         T("decide", "Record the CSP's decision", "DECISION_PENDING", "DECISION_MADE", {BOARD}, NOTE,
           guards=(approved_decision(COMMISSIONED, NOT_MET, ALTERNATIVE, ELSEWHERE),), effects=("take_decision_date",)),
         T("notify_home_office", "Tell the Home Office the decision (and reasons if not holding a review)",
-          "DECISION_MADE", "HOME_OFFICE_NOTIFIED", {BS}, SENT, SENT_REFERENCE, NOTE, notify=("home_office:decision",)),
+          "DECISION_MADE", "HOME_OFFICE_NOTIFIED", {BS}, SENT, SENT_REFERENCE, NOTE, notify=("home_office:decision",),
+          guards=(approved_decision(COMMISSIONED, NOT_MET, ALTERNATIVE, ELSEWHERE),)),
         T("establish_panel", "Establish the review panel (chair appointed, terms of reference)",
           "HOME_OFFICE_NOTIFIED", "PANEL_ESTABLISHED", {BS}, NOTE, guards=(approved_decision(COMMISSIONED),)),
         T("request_imrs", "Request IMRs", "PANEL_ESTABLISHED", "IMRS_REQUESTED", {BS}, NOTE),

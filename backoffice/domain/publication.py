@@ -64,15 +64,6 @@ class PublicationRefused(Refused):
 # --- the publication record --------------------------------------------------------------------
 
 
-def is_dardr(case: Case, dardr_from: str | None) -> bool:
-    """A DHR notified on or after DARDRs came into force is a Domestic Abuse Related Death Review."""
-    return (
-        ReviewType(case.review_type) is ReviewType.DHR
-        and bool(dardr_from)
-        and case.referral_date >= date.fromisoformat(dardr_from)
-    )
-
-
 def embargoed(case: Case, today: date) -> bool:
     """An embargo holds while it has a reason and its end date (if known) has not come."""
     return bool((case.embargo_reason or "").strip()) and (case.embargo_until is None or case.embargo_until > today)
@@ -170,7 +161,7 @@ def notice_gates(case: Case, today: date, dardr_from: str | None) -> list[Gate]:
             "A DHR is published only after the Home Office quality assurance panel has approved it."
         )
         found = [Gate("Home Office quality assurance approved", qa)]
-        if is_dardr(case, dardr_from):
+        if case.is_dardr(dardr_from):
             found += [
                 Gate(f"Report copied to the {who}", _notice_problem(case, key, f"the {who}", None))
                 for key, who in (("secretary_of_state:dardr_report", "Secretary of State"),

@@ -41,9 +41,11 @@ def case_errors(
     referral_date: date | None,
     subject_dob: date | None,
     today: date,
+    incident: dict[str, object] | None = None,
 ) -> dict[str, str]:
-    """Dates of a case must be in the past and in order; the subject's age must fit the review type."""
-    errors: dict[str, str] = {}
+    """Dates of a case must be in the past and in order; the subject's age must fit the review type;
+    the serious incident notification's facts (`incident`, Case.INCIDENT_FIELDS) belong to CSPRs."""
+    errors: dict[str, str] = _incident_errors(review_type, aware_date, incident or {}, today)
     _not_future(errors, "incident_date", incident_date, today, "date of incident")
     _not_future(errors, "aware_date", aware_date, today, "date the partnership became aware")
     _not_future(errors, "referral_date", referral_date, today, "referral date")
@@ -64,6 +66,19 @@ def case_errors(
                     f"{'-' + str(oldest) if oldest is not None else ' or over'} at the incident; "
                     f"this date of birth gives {age}."
                 )
+    return errors
+
+
+def _incident_errors(review_type: ReviewType | None, aware_date: date | None, incident: dict[str, object],
+                     today: date) -> dict[str, str]:
+    if review_type is not None and ReviewType(review_type) is not ReviewType.CSPR:
+        return {name: "This is recorded for children's reviews (CSPR) only: leave it empty."
+                for name, value in incident.items() if value not in (None, "", False)}
+    errors: dict[str, str] = {}
+    told = incident.get("partners_told_date")
+    _not_future(errors, "partners_told_date", told, today, "date the safeguarding partners were told")
+    if told and aware_date and told < aware_date and "partners_told_date" not in errors:
+        errors["partners_told_date"] = "The safeguarding partners cannot have been told before the partnership was aware."
     return errors
 
 

@@ -11,7 +11,7 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship, validates
 
 from backoffice.vocabulary import ReviewType, initial_state, state_label
 from backoffice.models.agency import Agency
-from backoffice.models.base import Archivable, Base, LongText, NARRATIVE, REASON, Tracked, enum_type
+from backoffice.models.base import Archivable, Base, LongText, NARRATIVE, NOTE, REASON, Tracked, enum_type
 
 if TYPE_CHECKING:
     from backoffice.models.decision import PanelDecision
@@ -96,6 +96,55 @@ class PublicationDecision(StrEnum):
         }[self.value]
 
 
+class CareStatus(StrEnum):
+    """Whether the child was looked after by a local authority, or had left its care."""
+
+    LOOKED_AFTER = "looked_after"
+    CARE_LEAVER = "care_leaver"
+    NOT_LOOKED_AFTER = "not_looked_after"
+
+    @property
+    def label(self) -> str:
+        return {"not_looked_after": "Not looked after", "looked_after": "Looked after",
+                "care_leaver": "Care leaver"}[self.value]
+
+
+class ProtectionStatus(StrEnum):
+    NONE = "none"
+    CHILD_IN_NEED = "child_in_need"
+    CHILD_PROTECTION_PLAN = "child_protection_plan"
+
+    @property
+    def label(self) -> str:
+        return {"none": "Neither", "child_in_need": "Child in need",
+                "child_protection_plan": "Child protection plan"}[self.value]
+
+
+class IncidentNature(StrEnum):
+    DEATH = "death"
+    SERIOUS_HARM = "serious_harm"
+
+    @property
+    def label(self) -> str:
+        return {"death": "Death", "serious_harm": "Serious harm"}[self.value]
+
+
+class AbuseKnown(StrEnum):
+    KNOWN = "known"
+    SUSPECTED = "suspected"
+    NEITHER = "neither"
+
+    @property
+    def label(self) -> str:
+        return {"known": "Known", "suspected": "Suspected", "neither": "Neither known nor suspected"}[self.value]
+
+
+# What the serious incident notification records about a child (Children Act 2004 s16C(1), the
+# National Panel's notification): for CSPRs only.
+INCIDENT_FIELDS = ("child_care_status", "child_protection_status", "incident_nature", "abuse_known",
+                   "child_sex", "child_ethnicity", "la_of_residence", "la_of_incident", "other_children",
+                   "media_interest", "partners_told_date")
+
 NOT_NOTIFIABLE = ("NOT_NOTIFIABLE_LOCAL_REFERRAL", "CLOSED_NOT_NOTIFIABLE")
 
 
@@ -108,7 +157,8 @@ class Case(Tracked, Archivable, Base):
         UniqueConstraint("review_type", "external_reference"),
     )
     # Shown only to roles the policy allows to see restricted data; never listed or exported.
-    RESTRICTED = ("subject_legal_name", "subject_dob")
+    # Ethnicity is special category data (UK GDPR art. 9).
+    RESTRICTED = ("subject_legal_name", "subject_dob", "child_sex", "child_ethnicity")
 
     id: Mapped[int] = mapped_column(primary_key=True)
     reference: Mapped[str] = mapped_column(String(20), unique=True)
@@ -126,6 +176,18 @@ class Case(Tracked, Archivable, Base):
     referrer_agency_id: Mapped[int | None] = mapped_column(ForeignKey("agency.id"))
     concerns: Mapped[str | None] = mapped_column(LongText(NARRATIVE))
     is_restricted: Mapped[bool] = mapped_column(default=False)
+    # The serious incident notification (CSPR): INCIDENT_FIELDS.
+    child_care_status: Mapped[CareStatus | None] = mapped_column(enum_type(CareStatus, 20))
+    child_protection_status: Mapped[ProtectionStatus | None] = mapped_column(enum_type(ProtectionStatus, 30))
+    incident_nature: Mapped[IncidentNature | None] = mapped_column(enum_type(IncidentNature, 20))
+    abuse_known: Mapped[AbuseKnown | None] = mapped_column(enum_type(AbuseKnown, 20))
+    child_sex: Mapped[str | None] = mapped_column(String(30))
+    child_ethnicity: Mapped[str | None] = mapped_column(String(100))
+    la_of_residence: Mapped[str | None] = mapped_column(String(100))  # s16C(1): where the child lives
+    la_of_incident: Mapped[str | None] = mapped_column(String(100))  # the LA that must notify
+    other_children: Mapped[str | None] = mapped_column(LongText(NOTE))  # siblings, others in the household
+    media_interest: Mapped[bool] = mapped_column(default=False)
+    partners_told_date: Mapped[date | None]  # reported to the safeguarding partners
     # A rapid review converted into a local review: the local review's parent is the rapid review.
     parent_id: Mapped[int | None] = mapped_column(ForeignKey("case.id"), index=True)
 
@@ -207,6 +269,19 @@ class Case(Tracked, Archivable, Base):
             return "rapid_review"
         commissioned = any(str(d.outcome) == "review_commissioned" for d in self.approved_decisions())
         return "review" if commissioned else "referral"
+
+    @property
+    def looked_after_death_aware(self) -> date | None:
+        """When the partnership learned of the death of a looked-after child, which the Secretary of State
+        and Ofsted are told of whether or not abuse or neglect is known or suspected; else None."""
+        died = str(self.incident_nature) == IncidentNature.DEATH and str(self.child_care_status) == CareStatus.LOOKED_AFTER
+        return self.aware_date if died and ReviewType(self.review_type) is ReviewType.CSPR else None
+
+    def is_dardr(self, dardr_from: str | None) -> bool:
+        """A DHR notified on or after DARDRs came into force (Victims and Prisoners Act 2024 s19,
+        commenced on `dardr_from`) is a Domestic Abuse Related Death Review."""
+        return (ReviewType(self.review_type) is ReviewType.DHR and bool(dardr_from)
+                and self.referral_date >= date.fromisoformat(dardr_from))
 
     def approved_decisions(self) -> list:
         """The panel decisions the board has approved that are still on record, in the order made."""

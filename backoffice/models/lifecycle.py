@@ -12,6 +12,7 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 from backoffice.vocabulary import ReviewType
 from backoffice.models.base import Archivable, Base, LongText, NOTE, REASON, Tracked, enum_type, utcnow
 from backoffice.models.case import Case
+from backoffice.models.decision import PanelDecision
 from backoffice.models.user import User
 from backoffice.policy import RoleName
 from backoffice.refusals import Refused
@@ -61,6 +62,7 @@ class Purpose(StrEnum):
     """What a notification is for. Each review type has its own (`Purpose.for_review`)."""
 
     SERIOUS_INCIDENT = "serious_incident"
+    LOOKED_AFTER_DEATH = "looked_after_death"
     PRE_PUBLICATION = "pre_publication"
     DECISION = "decision"
     REPORT = "report"
@@ -71,6 +73,7 @@ class Purpose(StrEnum):
     def label(self) -> str:
         return {
             "serious_incident": "Serious incident notification",
+            "looked_after_death": "Death of a looked-after child",
             "pre_publication": "Final report before publication",
             "decision": "Decision whether to hold a review",
             "report": "Copy of the report",
@@ -86,7 +89,7 @@ class Purpose(StrEnum):
 
 P = Purpose
 PURPOSES_FOR: dict[ReviewType, tuple[Purpose, ...]] = {
-    ReviewType.CSPR: (P.SERIOUS_INCIDENT, P.PRE_PUBLICATION, P.REPORT, P.OTHER),
+    ReviewType.CSPR: (P.SERIOUS_INCIDENT, P.LOOKED_AFTER_DEATH, P.PRE_PUBLICATION, P.REPORT, P.OTHER),
     ReviewType.SAR: (P.REPORT, P.OTHER),
     # A Domestic Abuse Related Death Review's report goes to the Secretary of State and the Commissioner.
     ReviewType.DHR: (P.DECISION, P.REPORT, P.DARDR_REPORT, P.OTHER),
@@ -107,8 +110,11 @@ class Notification(Tracked, Archivable, Base):
     sent_date: Mapped[date | None]
     reference: Mapped[str | None] = mapped_column(String(100))
     note: Mapped[str | None] = mapped_column(LongText(NOTE))
+    # Telling the Home Office a DHR decision: the decision told, whose recorded reasons are what was sent.
+    decision_id: Mapped[int | None] = mapped_column(ForeignKey("panel_decision.id"))
 
     case: Mapped[Case] = relationship(back_populates="notifications", lazy="joined")
+    decision: Mapped[PanelDecision | None] = relationship(lazy="joined")
 
     def __str__(self) -> str:
         return f"{Recipient(self.recipient).label} ({self.purpose_label})"

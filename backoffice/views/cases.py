@@ -17,7 +17,9 @@ from backoffice.vocabulary import ALL_STATES, ReviewType, initial_state, state_l
 from backoffice.domain.rules import case_errors
 from backoffice.extensions import db
 from backoffice.models import AbuseCategory, Agency, AgencyRole, Case, CaseAgency, TransitionLog
+from backoffice.models.case import INCIDENT_FIELDS, AbuseKnown, CareStatus, IncidentNature, ProtectionStatus
 from backoffice.policy import may, user_roles, user_streams
+from backoffice.refusals import Refused
 from backoffice.views.forms import PlainForm
 from backoffice.views.admin_parts import label_formatter
 from backoffice.views.base import FormErrors, SecureModelView, escaped_join, today
@@ -102,6 +104,7 @@ class CaseView(SecureModelView):
         "referrer_role",
         "referrer_agency",
         "concerns",
+        *INCIDENT_FIELDS,
         "abuse_categories",
         "agency_links",
         "is_restricted",
@@ -140,12 +143,25 @@ class CaseView(SecureModelView):
         "is_restricted": "Restricted case",
         "agency_links": "Agencies involved",
         "abuse_categories": "Abuse / neglect categories",
+        "child_care_status": "Looked after or a care leaver",
+        "child_protection_status": "Child in need or child protection plan",
+        "incident_nature": "Death or serious harm",
+        "abuse_known": "Abuse or neglect known or suspected",
+        "child_sex": "Child's sex",
+        "child_ethnicity": "Child's ethnicity",
+        "la_of_residence": "Local authority where the child lives",
+        "la_of_incident": "Local authority where the incident happened",
+        "other_children": "Siblings and other children in the household",
+        "media_interest": "Significant media interest",
+        "partners_told_date": "Reported to the safeguarding partners",
     }
     column_formatters = {
         "review_type": label_formatter,
         "state": lambda v, c, m, n: m.state_label,
         "agency_links": lambda v, c, m, n: escaped_join(m.agency_links),
         "abuse_categories": lambda v, c, m, n: escaped_join(m.abuse_categories),
+        **{name: label_formatter for name in ("child_care_status", "child_protection_status", "incident_nature",
+                                              "abuse_known")},
     }
     column_descriptions = {
         "is_restricted": "Restricted cases are never exported.",
@@ -165,12 +181,25 @@ class CaseView(SecureModelView):
         "referrer_role",
         "referrer_agency",
         "concerns",
+        *INCIDENT_FIELDS,
         "abuse_categories",
         "is_restricted",
         "agency_links",
     ]
-    form_choices = {"review_type": [(t.value, t.label) for t in ReviewType]}
+    form_choices = {
+        "review_type": [(t.value, t.label) for t in ReviewType],
+        **{name: [(v.value, v.label) for v in kind] for name, kind in (
+            ("child_care_status", CareStatus), ("child_protection_status", ProtectionStatus),
+            ("incident_nature", IncidentNature), ("abuse_known", AbuseKnown))},
+    }
     form_args = {
+        **{name: {"description": "Children's reviews (CSPR) only."} for name in INCIDENT_FIELDS},
+        "child_care_status": {"description": "CSPR only. The death of a looked-after child is notified to the "
+                                             "Secretary of State and Ofsted whether or not abuse or neglect is "
+                                             "known or suspected."},
+        "la_of_incident": {"description": "CSPR only. The local authority where it happened must notify the "
+                                          "National Panel (Children Act 2004 s16C(1))."},
+        "partners_told_date": {"description": "CSPR only. Due within 5 working days of becoming aware."},
         "subject_pseudonym": {"description": "The anonymised name used in reports, e.g. 'Child Q'."},
         "abuse_categories": {"query_factory": _active_categories},
     }
@@ -200,6 +229,9 @@ class CaseView(SecureModelView):
     def edit_form(self, obj=None):
         form = super().edit_form(obj)
         del form["review_type"]  # the type fixes the reference and the stream; it never changes
+        if obj is not None and ReviewType(obj.review_type) is not ReviewType.CSPR:
+            for name in INCIDENT_FIELDS:  # a child's serious incident facts: not asked of other reviews
+                del form[name]
         return form
 
     def case_panel(self, case: Case) -> dict:
@@ -242,7 +274,7 @@ class CaseView(SecureModelView):
             try:
                 transitions.apply(case, step.name, current_user.id, user_roles(), form.data, today())
                 db.session.commit()
-            except transitions.TransitionRefused as exc:
+            except Refused as exc:  # the step's own rules, or a rule of the save pipeline
                 db.session.rollback()
                 flash(str(exc), "error")
                 for name, message in exc.errors.items():
@@ -275,6 +307,7 @@ class CaseView(SecureModelView):
             referral_date=model.referral_date,
             subject_dob=model.subject_dob,
             today=today(),
+            incident={name: getattr(model, name) for name in INCIDENT_FIELDS},
         )
 
     def on_model_change(self, form, model: Case, is_created: bool) -> None:

@@ -273,13 +273,15 @@ class NotificationView(CaseRecordView):
 
     resource = "notification"
     column_list = ["case", "recipient", "purpose", "due_date", "sent_date", "reference"]
-    column_details_list = [*column_list, "note", "created_at", "updated_at", "archived_at", "archive_reason"]
+    column_details_list = [*column_list, "decision", "note", "created_at", "updated_at", "archived_at",
+                           "archive_reason"]
     column_export_list = column_list
     column_sortable_list = [("case", "case.reference"), "recipient", "due_date", "sent_date"]
     column_default_sort = "due_date"
     column_filters = ["recipient", "purpose", "due_date", "sent_date"]
-    column_formatters = {"recipient": label_formatter, "purpose": lambda v, c, m, n: m.purpose_label}
-    column_labels = {"due_date": "Due", "sent_date": "Sent"}
+    column_formatters = {"recipient": label_formatter, "purpose": lambda v, c, m, n: m.purpose_label,
+                         "decision": lambda v, c, m, n: decision_told(m)}
+    column_labels = {"due_date": "Due", "sent_date": "Sent", "decision": "Decision told, and the reasons sent"}
     form_columns = ["case", "recipient", "purpose", "sent_date", "reference", "note"]
     form_choices = {"recipient": [(r.value, r.label) for r in Recipient], "purpose": [(p.value, p.label) for p in Purpose]}
 
@@ -299,6 +301,15 @@ class NotificationView(CaseRecordView):
             offered = ", ".join(f"'{p.label}'" for p in Purpose.for_review(model.case.review_type))
             errors["purpose"] = f"A {ReviewType(model.case.review_type).label} has no such notification: choose {offered}."
         return errors
+
+
+def decision_told(notification) -> Markup | str:
+    """The decision a Home Office notification told, with the reasons recorded for it."""
+    decision = notification.decision
+    if decision is None:
+        return ""
+    return Markup("{}, {:%d %b %Y}: <q>{}</q>").format(decision.outcome.label, decision.meeting_date,
+                                                        decision.rationale)
 
 
 class HoldView(CaseRecordView):

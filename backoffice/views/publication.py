@@ -129,7 +129,7 @@ class PublicationView(SecureModelView):
                 (d, publication.check_problem(case, d, config["UPLOAD_DIR"])) for d in publication.going_out(case)
             ],
             "library": publication.NATIONAL_LIBRARY[ReviewType(case.review_type)],
-            "dardr": publication.is_dardr(case, config.get("DARDR_FROM")),
+            "dardr": case.is_dardr(config.get("DARDR_FROM")),
             "may_approve": may("publication", "approve") and case.publication_approved_at is None,
         }
 

@@ -36,7 +36,8 @@ def test_a_new_cspr_is_due_to_notify_the_panel_and_ofsted_within_five_working_da
     due = deadlines(session, case)
     assert due["SIN_TO_PANEL"].due_date == date(2025, 5, 12)  # Mon 5 May is a bank holiday
     assert due["SIN_TO_OFSTED"].due_date == date(2025, 5, 12)
-    assert set(due) == {"SIN_TO_PANEL", "SIN_TO_OFSTED"}
+    assert due["SIN_TO_PARTNERS"].due_date == date(2025, 5, 12)  # reported to the safeguarding partners
+    assert set(due) == {"SIN_TO_PANEL", "SIN_TO_OFSTED", "SIN_TO_PARTNERS"}
     expected = {(str(n.recipient), n.purpose, n.due_date, n.sent_date) for n in session.get(Case, case.id).notifications}
     assert expected == {
         ("national_panel", "serious_incident", date(2025, 5, 12), None),

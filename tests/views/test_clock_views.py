@@ -27,6 +27,7 @@ DOB = {"CSPR": date(2015, 6, 1), "SAR": date(1950, 6, 1), "DHR": date(1980, 6, 1
 
 SIN_PANEL = "Serious incident notification to the National Panel"
 SIN_OFSTED = "Serious incident notification to Ofsted"
+SIN_PARTNERS = "Serious incident reported to the safeguarding partners"
 RR_TO_PANEL = "Rapid review sent to the National Panel"
 PANEL_RESPONSE = "National Panel response expected"
 DHR_DECISION = "Decision whether to hold a review"
@@ -65,13 +66,15 @@ def buttons(response) -> int:
 
 
 def case(review_type: str = "CSPR", aware: date = TODAY, **fields) -> Case:
-    """A case; a SAR or DHR with a decision date had a review commissioned that day."""
+    """A case; a SAR or DHR with a decision date had a review commissioned that day; a CSPR's safeguarding
+    partners were told the day the partnership became aware."""
     values = dict(
         review_type=review_type,
         subject_dob=DOB[review_type],
         incident_date=aware - timedelta(days=1),
         aware_date=aware,
         referral_date=aware,
+        **({"partners_told_date": aware} if review_type == "CSPR" else {}),
     )
     values.update(fields)
     created = factories.CaseFactory(**values)
@@ -167,6 +170,7 @@ def test_the_clock_fixture_puts_each_deadline_where_the_dashboard_tests_expect(s
     }
     session.commit()
     assert found == {
+        **{(clock[child], "SIN_TO_PARTNERS"): "met" for child in ("Child Late", "Child Waived", "Child Soon", "Child Awaiting")},
         (clock["Child Late"], "SIN_TO_PANEL"): "overdue",
         (clock["Child Late"], "SIN_TO_OFSTED"): "overdue",
         (clock["Child Waived"], "SIN_TO_PANEL"): "overdue",
@@ -348,7 +352,8 @@ STATUS_ROWS = {
     "overdue": {("Child Overdue", SIN_PANEL)},
     "waived": {("Child Overdue", SIN_OFSTED)},
     "due_soon": {("Child Due", SIN_PANEL), ("Child Due", SIN_OFSTED), ("Child Met", RR_TO_PANEL)},
-    "met": {("Child Met", SIN_PANEL), ("Adult Pending", SAR_ACK), ("Adult Pending", SAR_TOLD)},
+    "met": {("Child Met", SIN_PANEL), ("Adult Pending", SAR_ACK), ("Adult Pending", SAR_TOLD),
+            *((child, SIN_PARTNERS) for child in ("Child Overdue", "Child Due", "Child Met"))},
     "met_late": {("Child Met", SIN_OFSTED)},
     "pending": {("Adult Pending", SAR_DONE)},
 }
@@ -540,6 +545,7 @@ def test_the_case_page_lists_the_deadlines_with_their_due_dates(session, login_a
     assert sorted(rows) == sorted([
         [f"{SIN_PANEL} statutory", "12 May 2025", "", "Overdue"],
         [f"{SIN_OFSTED} local practice", "12 May 2025", "", "Overdue"],
+        [SIN_PARTNERS, "12 May 2025", "02 May 2025", "Met"],
     ])
 
 
