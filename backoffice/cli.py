@@ -1,4 +1,4 @@
-"""Command-line tools: `flask --app wsgi users ...` and `flask --app wsgi demo ...`."""
+"""Command-line tools: `flask --app wsgi users ...`, `demo ...`, `audit ...` and `retention review`."""
 
 from __future__ import annotations
 
@@ -16,6 +16,7 @@ from backoffice.policy import RoleName, Stream
 users_cli = AppGroup("users", help="Manage user accounts.")
 demo_cli = AppGroup("demo", help="Fictional demonstration data.")
 audit_cli = AppGroup("audit", help="The audit trail.")
+retention_cli = AppGroup("retention", help="Retention and disposal.")
 
 
 @click.command("db-roles")
@@ -128,3 +129,22 @@ def audit_checkpoint() -> None:
             raise click.ClickException(f"Not checkpointed: the audit trail is broken at row {broken}.")
         checkpoint = head(connection)
     click.echo(append_checkpoint(current_app.config["AUDIT_CHECKPOINT_FILE"], checkpoint))
+
+
+@retention_cli.command("review")
+def retention_review() -> None:
+    """List the records past their retention period, for a scheduled job. Nothing is changed: each
+    record waits for a person's decision in the back-office (Disposal)."""
+    from backoffice import clock
+    from backoffice.domain.retention import review
+
+    due = review(db.session, clock.today())
+    db.session.rollback()
+    if not due:
+        click.echo("No record is past its retention period.")
+        return
+    click.echo(f"{len(due)} record(s) past the retention period, each waiting for a decision (Disposal):")
+    for item in due:
+        held = f"  ON HOLD: {item.hold.kind}" if item.hold else ""
+        click.echo(f"  {item.case.reference:<14} {item.rule.record_class:<16} due since {item.due_on:%d %b %Y}  "
+                   f"proposed: {item.rule.proposed_action}{held}")

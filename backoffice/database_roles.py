@@ -2,7 +2,8 @@
 
 The app's login may read and write rows, but owns nothing: it cannot alter or truncate a table,
 disable the audit trail's trigger or set `session_replication_role`, and on the audit trail it may
-only INSERT and SELECT. Migrations run as the owner (MIGRATION_DATABASE_URL).
+only INSERT and SELECT, and UPDATE the values a disposal redacts (its trigger refuses any other
+change). Migrations run as the owner (MIGRATION_DATABASE_URL).
 
 `flask db-roles` runs this once per database, as a PostgreSQL superuser; it is idempotent, and it
 takes over tables an earlier version created as another login.
@@ -17,6 +18,7 @@ from sqlalchemy.pool import NullPool
 OWNER = "backoffice_owner"
 APP = "backoffice_app"
 APPEND_ONLY = ("audit_event",)
+REDACTABLE = ("changes", "restricted_changes", "redacted_by")
 
 
 def _psycopg(url: str | URL) -> URL:
@@ -70,6 +72,11 @@ def create_roles(admin_url: str | URL, owner: str = OWNER, app: str = APP) -> No
             statements += [
                 f'REVOKE UPDATE, DELETE, TRUNCATE ON public."{t}" FROM "{app}", PUBLIC' for t in APPEND_ONLY if t in tables
             ]
+            audit_columns = set(conn.execute(text(
+                "SELECT column_name FROM information_schema.columns "
+                "WHERE table_schema = 'public' AND table_name = 'audit_event'")).scalars())
+            if set(REDACTABLE) <= audit_columns:  # a disposal redacts values, attested (its migration grants it too)
+                statements.append(f'GRANT UPDATE ({", ".join(REDACTABLE)}) ON public."audit_event" TO "{app}"')
             for statement in statements:
                 conn.execute(text(statement))
     finally:

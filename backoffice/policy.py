@@ -44,7 +44,8 @@ NOBODY: frozenset[RoleName] = frozenset()
 # Actions: read (list and details), create, edit (forms and inline edit), archive (the only way a
 # record leaves the lists: nothing is hard-deleted), export (CSV), approve (board sign-off),
 # publish, restricted (see legal names and contact details), read_archived (see archived records),
-# transition (move a case through its lifecycle), waive (set a deadline aside, with a reason).
+# transition (move a case through its lifecycle), waive (set a deadline aside, with a reason),
+# decide (retain or anonymise a record past its retention period), destroy (authorise its destruction).
 POLICY: dict[str, dict[str, frozenset[RoleName]]] = {
     "case": {
         "read": CASE_READERS,
@@ -140,10 +141,30 @@ POLICY: dict[str, dict[str, frozenset[RoleName]]] = {
         "create": frozenset({ADMIN}),
         "edit": frozenset({ADMIN}),
     },
+    # Retention: admins keep the schedule; a legal hold stops disposal; business support and the board
+    # decide what is retained or anonymised, and only the board authorises destruction.
+    "retention_rule": {
+        "read": frozenset({ADMIN, AUDITOR}),
+        "edit": frozenset({ADMIN}),
+    },
+    "legal_hold": {
+        "read": frozenset({BS, BOARD, AUDITOR}),
+        "create": frozenset({BS, BOARD}),
+        "edit": frozenset({BS, BOARD}),
+    },
+    "disposal": {
+        "read": frozenset({BS, BOARD, AUDITOR}),
+        "decide": frozenset({BS, BOARD}),
+        "destroy": frozenset({BOARD}),
+    },
+    "tombstone": {
+        "read": frozenset({BS, BOARD, AUDITOR}),
+    },
 }
 
 # Resources that are case content: readable only within the case's review stream, and never by admins.
-CASE_RESOURCES = frozenset({"case", "decision", "family", "document", "publication", "notification", "hold", "deadline"})
+CASE_RESOURCES = frozenset({"case", "decision", "family", "document", "publication", "notification", "hold", "deadline",
+                            "legal_hold", "disposal"})
 
 # Plain (non Flask-Admin) endpoints: PUBLIC needs no login, SIGNED_IN any signed-in user,
 # SIGN_IN_STEP is part of signing in, and a (resource, action) pair defers to POLICY. The access-matrix test fails on an endpoint missing here.

@@ -35,6 +35,12 @@ def visible_cases(query, resource: str = "case", exporting: bool = False):
     return query
 
 
+def within_streams(query, model):
+    """Restrict a query over a record that names its review type (a tombstone, a disposal decision,
+    kept after the case is gone) to the user's streams."""
+    return query.filter(model.review_type.in_(types_in_streams(user_streams())))
+
+
 def visible_case_records(query, model, resource: str, exporting: bool = False):
     """Restrict a query over a record that belongs to a case (decision, family, document): its case
     must be visible, and the record itself unarchived unless the role reads archives."""

@@ -78,6 +78,15 @@ public_text     edit            .       .     .     .       x
 user            read            .       .     .     x       x
 user            create          .       .     .     .       x
 user            edit            .       .     .     .       x
+retention_rule  read            .       .     .     x       x
+retention_rule  edit            .       .     .     .       x
+legal_hold      read            x       .     x     x       .
+legal_hold      create          x       .     x     .       .
+legal_hold      edit            x       .     x     .       .
+disposal        read            x       .     x     x       .
+disposal        decide          x       .     x     .       .
+disposal        destroy         .       .     x     .       .
+tombstone       read            x       .     x     x       .
 """
 
 

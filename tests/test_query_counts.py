@@ -67,3 +67,37 @@ def test_list_page_queries_do_not_grow_with_page_size(session, login_as, count_q
         assert response.get_data(as_text=True).count('<td class="list-buttons-column">') == size, view
         counts[size] = counter.count
     assert counts[10] == counts[100], counts
+
+
+def _statements(signed_in, count_queries, method: str, url: str, data=None) -> int:
+    with count_queries() as counter:
+        response = signed_in.post(url, data) if method == "POST" else signed_in.get(url)
+    assert response.status_code == 200, response.status_code
+    return counter.count
+
+
+def test_the_disposal_queue_issues_the_same_statements_for_2_or_20_records_due(session, login_as, count_queries):
+    from tests.domain.test_retention import closed_case
+
+    signed_in = login_as("board")
+    counts = []
+    for added in (2, 18):  # 2 cases due, then 20
+        for _ in range(added):
+            closed_case(7)
+        counts.append(_statements(signed_in, count_queries, "GET", "/admin/disposal/"))
+    assert counts[0] == counts[1], counts
+
+
+def test_a_rule_versions_preview_issues_the_same_statements_for_2_or_20_open_cases(session, login_as, count_queries):
+    from tests.views.test_clock_views import sin_rule
+    from tests.views.test_deadline_rule_versions import proposal
+
+    rule_id = sin_rule(session).id
+    signed_in = login_as("admin")
+    counts = []
+    for added in (2, 18):  # 2 open cases, then 20
+        with factories.in_one_commit():
+            factories.CaseFactory.create_batch(added)
+        counts.append(_statements(signed_in, count_queries, "POST", f"/admin/deadline_rule/version/?id={rule_id}",
+                                  proposal(reach="open_cases", change_reason="Recompute")))
+    assert counts[0] == counts[1], counts

@@ -42,15 +42,19 @@ from backoffice.models import (
     Deadline,
     DeadlineRule,
     DecisionApproval,
+    DisposalDecision,
     DocumentVersion,
     FamilyEvent,
     FamilyInvolvement,
     Hold,
+    LegalHold,
     Notification,
     PanelDecision,
     PublicText,
     PublishedDocument,
+    RetentionRule,
     Role,
+    Tombstone,
     TransitionLog,
     User,
     UserStream,
@@ -91,6 +95,10 @@ AUDITED: dict[type, tuple[str, str]] = {
     User: ("user", "user"),
     UserStream: ("user_stream", "user"),
     Role: ("role", "user"),
+    RetentionRule: ("retention_rule", "retention_rule"),
+    LegalHold: ("legal_hold", "legal_hold"),
+    DisposalDecision: ("disposal", "disposal"),
+    Tombstone: ("tombstone", "tombstone"),
 }
 # Object types whose events are case content: shown only to readers of the case's stream.
 CASE_CONTENT_TYPES = frozenset(t for t, resource in AUDITED.values() if resource in CASE_RESOURCES)
@@ -297,11 +305,11 @@ def _last_hash(connection) -> str:
     return last or GENESIS
 
 
-def write(connection, entries: Iterable[Entry], session: Session | None = None) -> None:
-    """Append `entries` to the chain on `connection` (inside the caller's transaction)."""
+def write(connection, entries: Iterable[Entry], session: Session | None = None) -> list[str]:
+    """Append `entries` to the chain on `connection` (inside the caller's transaction); their hashes."""
     entries = list(entries)
     if not entries:
-        return
+        return []
     actor_id, actor, roles = _actor(session)
     request_id, ip = _request_facts()
     key = audit_key(session)
@@ -330,6 +338,7 @@ def write(connection, entries: Iterable[Entry], session: Session | None = None) 
         row["hash"] = previous = row_hash(row, key)
         rows.append(row)
     connection.execute(insert(AuditEvent.__table__), rows)
+    return [row["hash"] for row in rows]
 
 
 def record(session: Session, action: AuditAction, object_type: str | None = None, object_id: int | None = None,
@@ -343,16 +352,81 @@ def record(session: Session, action: AuditAction, object_type: str | None = None
 
 
 def verify(connection, key: bytes | None = None) -> int | None:
-    """The id of the first row whose content or place in the chain was tampered with, or None."""
+    """The id of the first row whose content or place in the chain was tampered with, or None.
+
+    A row redacted by a disposal keeps its place (its stored hash still chains it) and its content
+    must be what the later DISPOSE event, itself in the chain, attested."""
     key = key or audit_key()
+    attested = _attestations(connection)
     previous = GENESIS
     result = connection.execute(select(AuditEvent.__table__).order_by(AuditEvent.id)).mappings()
     for row in result.yield_per(1000):
         row = dict(row)
-        if row["prev_hash"] != previous or not hmac.compare_digest(row_hash(row, key), row["hash"]):
+        expected = row["hash"] if row["redacted_by"] is None else attested.get((row["id"], row["redacted_by"]), "")
+        if row["prev_hash"] != previous or not hmac.compare_digest(row_hash(row, key), expected):
             return row["id"]
         previous = row["hash"]
     return None
+
+
+# --- redaction: disposal under the retention schedule -------------------------------------------
+
+DISPOSED = "(disposed)"
+
+
+def _attestations(connection) -> dict[tuple[int, int], str]:
+    """(row id, DISPOSE event id) -> the hash of the row's content as that disposal left it."""
+    found = {}
+    events = connection.execute(select(AuditEvent.id, AuditEvent.changes)
+                                .where(AuditEvent.action == AuditAction.DISPOSE.value))
+    for event_id, changes in events:
+        try:
+            redacted = json.loads(changes or "{}").get("redacted", {})
+        except ValueError:
+            continue
+        found.update({(int(row_id), event_id): digest for row_id, digest in redacted.items()})
+    return found
+
+
+def _blank(values: str | None, fields: Iterable[str] | None) -> str | None:
+    """A row's JSON {field: [before, after]} with the values of `fields` (all if None) disposed of."""
+    if not values:
+        return values
+    changes = json.loads(values)
+    for name, pair in changes.items():
+        if fields is None or name in fields:
+            changes[name] = [None if value is None else DISPOSED for value in pair]
+    return json.dumps(changes, sort_keys=True, default=str)
+
+
+def redact(session: Session, reference: str, fields: dict[str, tuple[str, ...]] | None, reason: str) -> int:
+    """Dispose of the personal values the trail holds about case `reference`: every value (fields None)
+    or those `fields` names per object type. A DISPOSE event attests each redacted row's new content,
+    so the chain still verifies. How many rows were redacted."""
+    connection = session.connection()
+    key = audit_key(session)
+    rows = connection.execute(select(AuditEvent.__table__).where(AuditEvent.object_ref == reference)
+                              .order_by(AuditEvent.id)).mappings().all()
+    redacted = {}
+    for row in map(dict, rows):
+        wanted = None if fields is None else fields.get(row["object_type"])
+        if fields is not None and wanted is None:
+            continue
+        new = {**row, "changes": _blank(row["changes"], wanted), "restricted_changes": _blank(row["restricted_changes"], wanted)}
+        if (new["changes"], new["restricted_changes"]) != (row["changes"], row["restricted_changes"]):
+            redacted[row["id"]] = new
+    if not redacted:
+        return 0
+    streams = next((row["streams"] for row in rows if row["streams"]), None)
+    entry = Entry(AuditAction.DISPOSE, "case", None, reference, reason=reason, streams=streams,
+                  changes={"redacted": {str(row_id): row_hash(new, key) for row_id, new in redacted.items()}})
+    [attesting] = write(connection, [entry], session)
+    event_id = connection.execute(select(AuditEvent.id).where(AuditEvent.hash == attesting)).scalar_one()
+    table = AuditEvent.__table__
+    for row_id, new in redacted.items():
+        connection.execute(table.update().where(table.c.id == row_id).values(
+            changes=new["changes"], restricted_changes=new["restricted_changes"], redacted_by=event_id))
+    return len(redacted)
 
 
 # --- checkpoints: the chain's head, kept where the app's database login cannot rewrite it --------

@@ -216,12 +216,25 @@ def discard_on_rollback(session, stored_name: str, folder: Path) -> None:
     session.info.setdefault(_PENDING, []).append((stored_name, folder))
 
 
+_DOOMED = "files_removed_on_commit"
+
+
+def discard_on_commit(session, stored_name: str, folder: Path) -> None:
+    """Remove the stored file once the transaction that destroys its record commits (not before: a
+    rollback keeps both)."""
+    session.info.setdefault(_DOOMED, []).append((stored_name, folder))
+
+
 def keep_committed_files(session) -> None:
+    """On commit: files stored for it stay, and files of records it destroyed go."""
     session.info.pop(_PENDING, None)
+    for stored_name, folder in session.info.pop(_DOOMED, []):
+        discard(stored_name, folder)
 
 
 def discard_uncommitted_files(session, previous_transaction) -> None:
     if previous_transaction.nested:
         return  # a savepoint: the outer transaction may still commit the file's record
+    session.info.pop(_DOOMED, None)  # nothing was destroyed: its files stay
     for stored_name, folder in session.info.pop(_PENDING, []):
         discard(stored_name, folder)

@@ -3,9 +3,10 @@ the command line, the demo loader), as one listener per SQLAlchemy event calling
 order. Importing this module installs it (once: the listeners are the Session class's).
 
 Before each flush, in this order:
-1. refuse_overlong_text, refuse_unlawful_mandates, refuse_edits_in_place: refuse first, before any
-   step does work on a write that cannot be kept (text longer than its column; a SAR mandate the
-   criteria do not support; a deadline rule's timescale edited under live cases);
+1. refuse_overlong_text, refuse_unlawful_mandates, refuse_edits_in_place, refuse_disposal_under_hold:
+   refuse first, before any step does work on a write that cannot be kept (text longer than its
+   column; a SAR mandate the criteria do not support; a deadline rule's timescale edited under live
+   cases; a case under a legal hold deleted);
 2. link_decisions_told: a DHR decision told to the Home Office is linked to the decision, whose
    reasons are what was sent (refused if no decision is approved yet);
    summarise_changed_members: a family member's status follows their events (it changes the member);
@@ -25,7 +26,7 @@ from __future__ import annotations
 from sqlalchemy import event
 from sqlalchemy.orm import Session
 
-from backoffice.domain import audit, deadlines, family, files, notices, references, rule_versions, rules
+from backoffice.domain import audit, deadlines, family, files, notices, references, retention, rule_versions, rules
 from backoffice.models.base import refuse_overlong_text, stamp_actor
 from backoffice.models.case import Case
 
@@ -33,6 +34,7 @@ BEFORE_FLUSH = (
     refuse_overlong_text,
     rules.refuse_unlawful_mandates,
     rule_versions.refuse_edits_in_place,
+    retention.refuse_disposal_under_hold,
     notices.link_decisions_told,
     family.summarise_changed_members,
     deadlines.recompute_changed_cases,

@@ -45,6 +45,16 @@ from backoffice.models.lifecycle import (
     Standing,
     TransitionLog,
 )
+from backoffice.models.retention import (
+    DisposalAction,
+    DisposalDecision,
+    HoldKind,
+    LegalHold,
+    RecordClass,
+    RetentionRule,
+    Tombstone,
+    Trigger,
+)
 from backoffice.models.site import PublicText
 from backoffice.models.user import Role, User, UserStream
 
@@ -91,6 +101,14 @@ __all__ = [
     "Recipient",
     "Reach",
     "Standing",
+    "DisposalAction",
+    "DisposalDecision",
+    "HoldKind",
+    "LegalHold",
+    "RecordClass",
+    "RetentionRule",
+    "Tombstone",
+    "Trigger",
     "Role",
     "TransitionLog",
     "User",

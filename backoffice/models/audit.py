@@ -26,6 +26,7 @@ class AuditAction(StrEnum):
     FAILED_LOGIN = "failed_login"
     ACCESS_DENIED = "access_denied"
     MAINTENANCE = "maintenance"  # the trail itself was re-sealed or redacted, by a migration
+    DISPOSE = "dispose"  # records disposed of under the retention schedule; attests the rows redacted
 
     @property
     def label(self) -> str:
@@ -62,6 +63,9 @@ class AuditEvent(Base):
     ip: Mapped[str | None] = mapped_column(String(45))
     prev_hash: Mapped[str] = mapped_column(String(64))
     hash: Mapped[str] = mapped_column(String(64), unique=True)
+    # Set when disposal redacted this row's values: the DISPOSE event attesting its content since
+    # (outside the hash, which still chains the row as it was written).
+    redacted_by: Mapped[int | None]
 
     def __str__(self) -> str:
         return f"{AuditAction(self.action).label} {self.object_type or ''} {self.object_ref or self.object_id or ''}".strip()

@@ -15,11 +15,15 @@ from backoffice.models import (
     DeadlineRule,
     FamilyEvent,
     FamilyInvolvement,
+    DisposalDecision,
     Hold,
+    LegalHold,
     Notification,
     PanelDecision,
     PublicText,
     PublishedDocument,
+    RetentionRule,
+    Tombstone,
     User,
 )
 from backoffice.views.admin_parts import due_on
@@ -35,6 +39,7 @@ from backoffice.views.forms import error_summary, field_hint
 from backoffice.views.public import bp as public_bp
 from backoffice.views.public import statement_bp
 from backoffice.views.publication import PublicationView
+from backoffice.views.retention import DisposalView, LegalHoldView, RetentionRuleView, TombstoneView
 from backoffice.views.home import HomeView
 from backoffice.views.users import UserView
 
@@ -52,6 +57,9 @@ def register_views(app: Flask) -> None:
     admin.add_view(DeadlineView(Deadline, db, name="Deadlines", endpoint="deadline"))
     admin.add_view(NotificationView(Notification, db, name="Notifications", endpoint="notification"))
     admin.add_view(HoldView(Hold, db, name="Holds", endpoint="hold"))
+    admin.add_view(LegalHoldView(LegalHold, db, name="Legal holds", endpoint="legal_hold", category="Retention"))
+    admin.add_view(DisposalView(DisposalDecision, db, name="Disposal", endpoint="disposal", category="Retention"))
+    admin.add_view(TombstoneView(Tombstone, db, name="Destroyed records", endpoint="tombstone", category="Retention"))
     admin.add_view(AgencyView(Agency, db, name="Agencies", endpoint="agency"))
     admin.add_view(
         AbuseCategoryView(AbuseCategory, db, name="Abuse categories", endpoint="abuse_category", category="Reference data")
@@ -59,6 +67,8 @@ def register_views(app: Flask) -> None:
     admin.add_view(
         DeadlineRuleView(DeadlineRule, db, name="Deadline rules", endpoint="deadline_rule", category="Reference data")
     )
+    admin.add_view(RetentionRuleView(RetentionRule, db, name="Retention schedule", endpoint="retention_rule",
+                                     category="Reference data"))
     admin.add_view(
         PublicTextView(PublicText, db, name="Public page text", endpoint="public_text", category="Reference data")
     )

@@ -242,7 +242,7 @@ def test_an_admin_previews_and_makes_a_new_version_of_a_deadline_rule_by_keyboar
     sign_in_as(page, "admin")
     page.goto("/admin/deadline_rule/")
 
-    tab_to(page, f"a[href*='/admin/deadline_rule/version/?id={rule.id}']")
+    tab_to(page, f"a[href$='/admin/deadline_rule/version/?id={rule.id}']")
     page.keyboard.press("Enter")
     page.wait_for_url("**/admin/deadline_rule/version/**")
     tab_to(page, "#offset")
@@ -268,4 +268,62 @@ def test_an_admin_previews_and_makes_a_new_version_of_a_deadline_rule_by_keyboar
     page.wait_for_selector("text=2 open cases have a new due date.")
 
     assert deadline_of(session, first, "SIN_TO_PANEL").due_date == date(2025, 5, 19)
+    assert page.problems == []
+
+
+def test_the_board_destroys_a_record_past_retention_from_the_queue_by_keyboard(page, session):
+    """The disposal queue, the decision page (what each choice removes), a reason, and the tombstone."""
+    from backoffice.models import Tombstone
+    from tests.domain.test_retention import closed_case
+
+    case = closed_case(7)
+    reference = case.reference
+    sign_in_as(page, "board")
+    page.goto("/admin/disposal/")
+    assert serious_accessibility_findings(page) == []
+
+    tab_to(page, f"a[href*='/admin/disposal/decide/'][href*='item={case.id}'][href*='not_progressed']")
+    page.keyboard.press("Enter")
+    page.wait_for_url("**/admin/disposal/decide/**")
+    assert "everything recorded in it" in page.inner_text("[data-testid=what-goes]")
+    assert serious_accessibility_findings(page) == []
+    tab_to(page, "input[name=action]:checked")
+    assert page.evaluate("() => document.activeElement.value") == "destroy"  # the schedule's proposal
+    tab_to(page, "#reason")
+    page.keyboard.type("Six years after closure; nothing outstanding")
+    tab_to(page, "main button[type=submit]")
+    page.keyboard.press("Enter")
+    page.wait_for_selector("text=destroyed. A tombstone records that it existed")
+
+    assert session.scalars(select(Case).where(Case.reference == reference)).first() is None
+    assert session.scalars(select(Tombstone).where(Tombstone.reference == reference)).one().reason.startswith("Six years")
+    assert page.problems == []
+
+
+def test_business_support_records_a_looked_after_childs_death_and_the_dashboard_shows_the_notices(page, session):
+    """The serious incident notification's facts on the case form, by keyboard; the duties they bring
+    (the Secretary of State and Ofsted told) reach business support's dashboard."""
+    aware = clock.today() - timedelta(days=2)
+    case = factories.CaseFactory(subject_pseudonym="Child L", incident_date=aware - timedelta(days=1), aware_date=aware,
+                                 referral_date=aware)
+    sign_in_as(page, "business_support")
+    page.goto(f"/admin/case/edit/?id={case.id}")
+
+    choose_by_keyboard(page, "child_care_status", "Looked")
+    choose_by_keyboard(page, "incident_nature", "Death")
+    for field, typed in (("la_of_residence", "Northshire"), ("la_of_incident", "Westmarch")):
+        tab_to(page, f"#{field}")
+        page.keyboard.type(typed)
+    assert serious_accessibility_findings(page) == []
+    tab_to(page, "input[type=submit][value=Save]")
+    page.keyboard.press("Enter")
+    page.wait_for_selector("text=Record was successfully saved")
+
+    saved = reload(session, case)
+    assert (str(saved.child_care_status), str(saved.incident_nature), saved.la_of_incident) == (
+        "looked_after", "death", "Westmarch")
+    page.goto("/admin/")
+    work = page.inner_text("main")
+    assert "Death of a looked-after child: Secretary of State told" in work
+    assert "Death of a looked-after child: Ofsted told" in work
     assert page.problems == []

@@ -12,7 +12,7 @@ from sqlalchemy import select
 
 from backoffice.domain.calendar import add_working_days
 from backoffice.models import AuditEvent, DeadlineRule, Notification
-from tests.helpers import count, reload, shows, text
+from tests.helpers import count, shows, text
 from tests.html_pages import form_fields, table
 from tests.views.test_clock_views import deadline_of, sin_rule, two_csprs, version_url
 
