@@ -187,7 +187,9 @@ def _destroy(session: Session, item: Due, decision: DisposalDecision, reason: st
                           referral_date=case.referral_date, closed_on=closed_on(case), published_on=case.publication_date,
                           authorised_by_id=actor_id, reason=reason)
     session.add(tombstone)
-    decision.case = None
+    earlier = session.scalars(select(DisposalDecision).where(DisposalDecision.case_id == case.id)).all()
+    for kept in (*earlier, decision):  # the decisions stay on record, by reference, without the case
+        kept.case = None
     for document in case.documents:
         for stored in (document, *document.previous_versions):
             files.discard_on_commit(session, stored.stored_name, upload_dir)
@@ -208,7 +210,6 @@ def _contents(session: Session, case: Case) -> list:
     for document in case.documents:
         records += [*document.previous_versions, document]
     records += [*case.deadlines, *case.holds, *case.timeline, *case.agency_links, *_holds(session, case)]
-    records += session.scalars(select(DisposalDecision).where(DisposalDecision.case_id == case.id)).all()
     return [*records, case]
 
 

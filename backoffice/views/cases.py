@@ -34,6 +34,7 @@ ADD_TO_CASE = (
     ("document", "Add a document"),
     ("notification", "Record a notification"),
     ("hold", "Put the case on hold"),
+    ("legal_hold", "Place a legal hold (stops disposal)"),
 )
 
 

@@ -164,6 +164,24 @@ def test_destroying_leaves_a_tombstone_and_no_personal_value_in_the_trail_which_
     assert disposed.object_ref == reference and disposed.actor_id is None or disposed.object_ref == reference
 
 
+def test_earlier_decisions_on_a_destroyed_case_stay_on_record_by_reference(session, app):
+    case = closed_case(7)
+    reference, board = case.reference, board_member()
+    session.add(DisposalDecision(case_id=case.id, case_reference=reference, review_type=case.review_type,
+                                 record_class="not_progressed", action="retain", reason="Inquiry pending",
+                                 review_on=TODAY - timedelta(days=1), decided_by_id=board.id))
+    session.commit()
+
+    retention.decide(session, item_for(session, case), "destroy", "Inquiry closed", None, board.id, TODAY,
+                     app.config["UPLOAD_DIR"])
+    session.commit()
+
+    kept = session.scalars(select(DisposalDecision).where(DisposalDecision.case_reference == reference)
+                           .order_by(DisposalDecision.id)).all()
+    assert [(str(d.action), d.reason, d.case_id) for d in kept] == [
+        ("retain", "Inquiry pending", None), ("destroy", "Inquiry closed", None)]
+
+
 def test_the_family_details_are_anonymised_the_case_stays_and_the_trail_still_verifies(session, app):
     case = closed_case(2)
     retention.decide(session, item_for(session, case, "family_contacts"), "anonymise", "A year after closure",
