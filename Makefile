@@ -7,7 +7,7 @@ BIN := $(VENV)/bin
 INSTALLED := $(VENV)/.installed
 export FLASK_APP := wsgi
 
-.PHONY: run test install browser pg-roles clean
+.PHONY: run serve test install browser pg-roles clean
 
 install: $(INSTALLED)
 
@@ -21,6 +21,13 @@ run: $(INSTALLED)
 	$(BIN)/flask db upgrade
 	$(BIN)/flask demo load --if-empty
 	$(BIN)/flask run --host 127.0.0.1 --port 5000
+
+# The production server (gunicorn, settings in gunicorn.conf.py: PORT, HOST, WEB_CONCURRENCY...). On the
+# embedded SQLite default it first brings the database up to date; with DATABASE_URL set, migrations are a
+# release step (`flask db upgrade` as the owner), never run at every start.
+serve: $(INSTALLED)
+	@if [ -z "$$DATABASE_URL" ]; then $(BIN)/flask db upgrade; fi
+	$(BIN)/gunicorn --config gunicorn.conf.py wsgi:app
 
 # The suite runs in TEST_WORKERS processes (pytest-xdist; one per core by default), each on its own
 # SQLite file and, under CI, its own PostgreSQL database. TEST_WORKERS=0 runs it in one process.

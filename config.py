@@ -20,6 +20,47 @@ class ConfigurationError(RuntimeError):
     """A required setting is missing; the app must not start."""
 
 
+def _number(name: str, default: int, minimum: int = 0) -> int:
+    """A whole number from the environment (the default if unset); a wrong value names its setting."""
+    raw = os.environ.get(name, "").strip()
+    if not raw:
+        return default
+    if not raw.lstrip("-").isdigit() or int(raw) < minimum:
+        raise ConfigurationError(f"{name} must be a whole number of at least {minimum}; got {raw!r}.")
+    return int(raw)
+
+
+def _iso_date(name: str) -> str | None:
+    """An ISO date (2027-04-01) from the environment, or None if unset."""
+    from datetime import date
+
+    raw = os.environ.get(name, "").strip()
+    if not raw:
+        return None
+    try:
+        return date.fromisoformat(raw).isoformat()
+    except ValueError:
+        raise ConfigurationError(f"{name} must be a date written 2027-04-01; got {raw!r}.") from None
+
+
+def _url(name: str, value: str | None, schemes: tuple[str, ...]) -> str | None:
+    """A URL setting whose scheme is one of `schemes`."""
+    if value is None:
+        return None
+    scheme = value.split("://", 1)[0] if "://" in value else ""
+    if scheme.split("+", 1)[0] not in schemes:
+        raise ConfigurationError(f"{name} must be a URL starting {' or '.join(s + '://' for s in schemes)}; "
+                                 f"got one starting {scheme + '://' if scheme else 'with no scheme'}.")
+    return value
+
+
+def _path(name: str, default: Path) -> Path:
+    raw = os.environ.get(name, "").strip()
+    if raw and "\x00" in raw:
+        raise ConfigurationError(f"{name} must be a path.")
+    return Path(raw).resolve() if raw else Path(default)
+
+
 def _local_secret(name: str) -> str:
     """Read, or create once, a secret kept in the instance folder for local runs."""
     INSTANCE_DIR.mkdir(parents=True, exist_ok=True)
@@ -54,34 +95,36 @@ class Config:
 
     ENV_NAME = "base"
     INSTANCE_DIR = INSTANCE_DIR
-    UPLOAD_DIR = Path(os.environ.get("UPLOAD_DIR", INSTANCE_DIR / "uploads"))
+    UPLOAD_DIR = _path("UPLOAD_DIR", INSTANCE_DIR / "uploads")
     # A document larger than this is refused with a form error; the request limit sits a little
     # above it so an oversized upload still reaches the form, and anything far larger gets a 413.
-    DOCUMENT_MAX_BYTES = int(os.environ.get("DOCUMENT_MAX_BYTES", 20 * 1024 * 1024))
+    DOCUMENT_MAX_BYTES = _number("DOCUMENT_MAX_BYTES", 20 * 1024 * 1024, minimum=1)
     MAX_CONTENT_LENGTH = DOCUMENT_MAX_BYTES + 1024 * 1024
 
     # The day Domestic Abuse Related Death Reviews replace DHRs (Victims and Prisoners Act 2024 s19, not
     # yet in force): DHRs notified on or after it are DARDRs, whose report also goes to the Secretary of
     # State and the Domestic Abuse Commissioner. Unset until commencement; an ISO date (2027-04-01) sets it.
-    DARDR_FROM = os.environ.get("DARDR_FROM") or None
+    DARDR_FROM = _iso_date("DARDR_FROM")
     # Who people write to about the accessibility of the site (the accessibility statement says so),
     # e.g. "safeguarding.partnership@council.gov.uk"; unset, the statement names the business support team.
     ACCESSIBILITY_CONTACT = os.environ.get("ACCESSIBILITY_CONTACT") or None
     # How long the public "Published reviews" page and its documents may be kept by proxies and browsers.
-    PUBLIC_CACHE_SECONDS = int(os.environ.get("PUBLIC_CACHE_SECONDS", 300))
+    PUBLIC_CACHE_SECONDS = _number("PUBLIC_CACHE_SECONDS", 300)
     # How long browsers keep the stylesheets and scripts (Flask's and Flask-Admin's static files) before
     # asking again: without it every page fetched them all anew. An hour, as their names carry no version.
-    SEND_FILE_MAX_AGE_DEFAULT = int(os.environ.get("STATIC_CACHE_SECONDS", 3600))
+    SEND_FILE_MAX_AGE_DEFAULT = _number("STATIC_CACHE_SECONDS", 3600)
 
     # Where `flask audit checkpoint` appends the audit chain's head. In production point it at storage
     # the app's database login cannot rewrite and its OS user cannot truncate (an append-only file,
     # a write-once volume); each line is also printed, for the council's log collector.
-    AUDIT_CHECKPOINT_FILE = Path(os.environ.get("AUDIT_CHECKPOINT_FILE", INSTANCE_DIR / "audit_checkpoints.jsonl"))
+    AUDIT_CHECKPOINT_FILE = _path("AUDIT_CHECKPOINT_FILE", INSTANCE_DIR / "audit_checkpoints.jsonl")
     # How many reverse proxies in front of the app may be trusted for X-Forwarded-For/-Proto/-Host
     # (Werkzeug's ProxyFix). 0 trusts none: a client could otherwise pick its own address.
-    TRUSTED_PROXIES = int(os.environ.get("TRUSTED_PROXIES", 0))
+    TRUSTED_PROXIES = _number("TRUSTED_PROXIES", 0)
 
-    SQLALCHEMY_ENGINE_OPTIONS = {"pool_pre_ping": True}
+    LOG_LEVEL = os.environ.get("LOG_LEVEL", "INFO").upper()
+    # SQL errors never carry their parameters (case data) into a log line or a trace.
+    SQLALCHEMY_ENGINE_OPTIONS = {"pool_pre_ping": True, "hide_parameters": True}
     SQLALCHEMY_RECORD_QUERIES = False
 
     WTF_CSRF_ENABLED = True
@@ -94,8 +137,8 @@ class Config:
     # No "remember me": staff share devices, and a session already lasts a working day.
     SECURITY_DEFAULT_REMEMBER_ME = False
     # Idle timeout: the server refuses a session cookie older than this since the last request.
-    PERMANENT_SESSION_LIFETIME = timedelta(minutes=int(os.environ.get("IDLE_TIMEOUT_MINUTES", 30)))
-    SESSION_ABSOLUTE_LIFETIME = timedelta(hours=int(os.environ.get("SESSION_ABSOLUTE_HOURS", 10)))
+    PERMANENT_SESSION_LIFETIME = timedelta(minutes=_number("IDLE_TIMEOUT_MINUTES", 30, minimum=1))
+    SESSION_ABSOLUTE_LIFETIME = timedelta(hours=_number("SESSION_ABSOLUTE_HOURS", 10, minimum=1))
 
     # Flask-Security-Too: login only; accounts are created by admins or the CLI.
     SECURITY_PASSWORD_HASH = "argon2"
@@ -125,7 +168,7 @@ class Config:
 
     # Sensitive actions (changing accounts and roles, exporting) need a sign-in at most this old;
     # re-entering the password buys a short grace period.
-    SECURITY_FRESHNESS = timedelta(minutes=int(os.environ.get("REAUTH_AFTER_MINUTES", 15)))
+    SECURITY_FRESHNESS = timedelta(minutes=_number("REAUTH_AFTER_MINUTES", 15, minimum=1))
     SECURITY_FRESHNESS_GRACE_PERIOD = timedelta(minutes=5)
     SECURITY_USERNAME_ENABLE = False
     SECURITY_MSG_LOGIN = ("Please sign in to continue.", "info")
@@ -138,19 +181,18 @@ class Config:
 
     # Sign-in throttling (Flask-Limiter) and lockout. In memory by default; set RATELIMIT_STORAGE_URI
     # (e.g. redis://127.0.0.1:6379/0) so that limits hold across app instances.
-    RATELIMIT_STORAGE_URI = os.environ.get("RATELIMIT_STORAGE_URI", "memory://")
     RATELIMIT_HEADERS_ENABLED = True
     LOGIN_RATE_LIMIT_PER_ADDRESS = os.environ.get("LOGIN_RATE_LIMIT_PER_ADDRESS", "20 per minute")
     LOGIN_RATE_LIMIT_PER_ACCOUNT = os.environ.get("LOGIN_RATE_LIMIT_PER_ACCOUNT", "10 per minute")
     EXPORT_RATE_LIMIT = os.environ.get("EXPORT_RATE_LIMIT", "30 per hour")
-    LOGIN_LOCKOUT_ATTEMPTS = int(os.environ.get("LOGIN_LOCKOUT_ATTEMPTS", 5))
-    LOGIN_LOCKOUT_PERIOD = timedelta(minutes=int(os.environ.get("LOGIN_LOCKOUT_MINUTES", 15)))
+    LOGIN_LOCKOUT_ATTEMPTS = _number("LOGIN_LOCKOUT_ATTEMPTS", 5, minimum=1)
+    LOGIN_LOCKOUT_PERIOD = timedelta(minutes=_number("LOGIN_LOCKOUT_MINUTES", 15, minimum=1))
 
     # Board approvals a panel decision needs, per review type (e.g. the three safeguarding partners).
     DECISION_APPROVALS_REQUIRED = {
-        "CSPR": int(os.environ.get("CSPR_APPROVALS_REQUIRED", 1)),
-        "SAR": int(os.environ.get("SAR_APPROVALS_REQUIRED", 1)),
-        "DHR": int(os.environ.get("DHR_APPROVALS_REQUIRED", 1)),
+        "CSPR": _number("CSPR_APPROVALS_REQUIRED", 1, minimum=1),
+        "SAR": _number("SAR_APPROVALS_REQUIRED", 1, minimum=1),
+        "DHR": _number("DHR_APPROVALS_REQUIRED", 1, minimum=1),
     }
     # "Due soon" on the dashboard: within this many working days.
     DUE_SOON_WORKING_DAYS = 10
@@ -179,6 +221,19 @@ class Config:
         # Keys the audit trail's hash chain (HMAC-SHA256); never stored in the database, so the chain
         # cannot be recomputed by someone with database access alone.
         self.AUDIT_KEY = os.environ.get("AUDIT_KEY") or self.default_secret("audit_key")
+        self._check_by_value()
+
+    def _check_by_value(self) -> None:
+        """URLs by their scheme, the log level by name; PostgreSQL's pool and statement timeout as numbers."""
+        self.SQLALCHEMY_DATABASE_URI = _url("DATABASE_URL", self.SQLALCHEMY_DATABASE_URI, ("sqlite", "postgresql"))
+        self.MIGRATION_DATABASE_URI = _url("MIGRATION_DATABASE_URL", self.MIGRATION_DATABASE_URI, ("sqlite", "postgresql"))
+        self.RATELIMIT_STORAGE_URI = _url("RATELIMIT_STORAGE_URI", os.environ.get("RATELIMIT_STORAGE_URI", "memory://"),
+                                          ("memory", "redis", "rediss"))
+        if self.LOG_LEVEL not in ("DEBUG", "INFO", "WARNING", "ERROR", "CRITICAL"):
+            raise ConfigurationError(f"LOG_LEVEL must be DEBUG, INFO, WARNING, ERROR or CRITICAL; got {self.LOG_LEVEL!r}.")
+        self.DB_POOL_SIZE = _number("DB_POOL_SIZE", 5, minimum=1)
+        self.DB_POOL_RECYCLE_SECONDS = _number("DB_POOL_RECYCLE_SECONDS", 1800, minimum=1)
+        self.DB_STATEMENT_TIMEOUT_MS = _number("DB_STATEMENT_TIMEOUT_MS", 30_000)  # 0: no limit
 
     def default_database_url(self) -> str | None:
         """The embedded SQLite database in the instance folder."""
@@ -187,6 +242,16 @@ class Config:
     def default_secret(self, name: str) -> str | None:
         """A generated secret kept in the instance folder."""
         return _local_secret(name)
+
+
+def engine_options(settings) -> dict:
+    """SQLAlchemy's engine options for the configured database: on PostgreSQL, the pool size, how
+    long a connection is kept, and the statement timeout (so one runaway query cannot hold a worker)."""
+    options = dict(settings["SQLALCHEMY_ENGINE_OPTIONS"])
+    if str(settings["SQLALCHEMY_DATABASE_URI"]).startswith("postgresql"):
+        options.update(pool_size=settings["DB_POOL_SIZE"], pool_recycle=settings["DB_POOL_RECYCLE_SECONDS"])
+        options.setdefault("connect_args", {})["options"] = f"-c statement_timeout={settings['DB_STATEMENT_TIMEOUT_MS']}"
+    return options
 
 
 class DevelopmentConfig(Config):
@@ -225,6 +290,10 @@ class ProductionConfig(Config):
             raise ConfigurationError(
                 f"Production needs {', '.join(missing)} set in the environment; refusing to start."
             )
+        if self.RATELIMIT_STORAGE_URI.startswith("memory://"):
+            raise ConfigurationError(
+                "RATELIMIT_STORAGE_URI is memory://: each worker would count sign-in attempts on its own, so the "
+                "throttle would not hold. Set it to the shared Redis (redis://host:6379/0); refusing to start.")
 
 
 class TestConfig(Config):

@@ -7,7 +7,7 @@ from pathlib import Path
 
 from flask import Flask, redirect, url_for
 
-from config import Config, load_config
+from config import Config, engine_options, load_config
 
 
 def create_app(config: Config | str | None = None, overrides: Mapping | None = None) -> Flask:
@@ -15,6 +15,7 @@ def create_app(config: Config | str | None = None, overrides: Mapping | None = N
     app = Flask(__name__, instance_path=str(Config.INSTANCE_DIR))
     app.config.from_object(config if isinstance(config, Config) else load_config(config))
     app.config.update(overrides or {})
+    register_logging(app)
     register_proxies(app)
     register_extensions(app)
     register_domain_events()
@@ -25,6 +26,13 @@ def create_app(config: Config | str | None = None, overrides: Mapping | None = N
     register_errorhandlers(app)
     register_security_headers(app)
     return app
+
+
+def register_logging(app: Flask) -> None:
+    """JSON lines on stdout: one per request, with its id and the user's id; errors with their trace."""
+    from backoffice.logs import configure
+
+    configure(app)
 
 
 def register_proxies(app: Flask) -> None:
@@ -45,6 +53,7 @@ def register_extensions(app: Flask) -> None:
     from backoffice.models import Role, User
     from backoffice.security import LoginForm
 
+    app.config["SQLALCHEMY_ENGINE_OPTIONS"] = engine_options(app.config)
     db.init_app(app)
     enable_sqlite_foreign_keys()
     migrate.init_app(app, db, directory=str(Path(__file__).parent.parent / "migrations"))

@@ -75,9 +75,15 @@ def users_list() -> None:
 @demo_cli.command("load")
 @click.option("--if-empty", is_flag=True, help="Do nothing (quietly) if the database already has cases or users.")
 def demo_load(if_empty: bool) -> None:
-    """Load the fictional demo data set and one demo user per role."""
+    """Load the fictional demo data set and one demo user per role (never in production)."""
+    from flask import current_app
+
     from backoffice.demo.loader import DemoAlreadyLoaded, load_demo
 
+    if current_app.config["ENV_NAME"] == "production":
+        raise click.ClickException("The demo is never loaded in production (APP_ENV=production): it would create "
+                                   "accounts with known roles and print their passwords. Create real users with "
+                                   "`flask users create`.")
     try:
         passwords = load_demo()
     except DemoAlreadyLoaded as exc:

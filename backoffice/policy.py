@@ -194,6 +194,8 @@ ROUTES: dict[str, str | tuple[str, str]] = {
     "reviews.index": PUBLIC,
     "reviews.document": PUBLIC,
     "accessibility.accessibility": PUBLIC,
+    "health.healthz": PUBLIC,
+    "health.readyz": PUBLIC,
 }
 
 

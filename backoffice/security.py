@@ -67,7 +67,7 @@ def content_security_policy(nonce: str) -> str:
 
 REDIRECT_PARAMETERS = ("next", "url")
 # Public pages, the same for everyone and cacheable by proxies: they never read or set a session.
-PUBLIC_PAGES = frozenset({"reviews.index", "reviews.document", "favicon"})
+PUBLIC_PAGES = frozenset({"reviews.index", "reviews.document", "favicon", "health.healthz", "health.readyz"})
 
 
 class NoCookieOnPublicPages(SecureCookieSessionInterface):

@@ -192,6 +192,15 @@ def store(data: bytes, content_type: str, folder: Path) -> StoredFile:
     return StoredFile(stored_name, content_type, len(data), hashlib.sha256(data).hexdigest())
 
 
+def storage_writable(folder: Path) -> bool:
+    """Whether a file can be written to (and removed from) the document store now."""
+    folder.mkdir(parents=True, exist_ok=True)
+    probe = folder / f".ready-{secrets.token_hex(4)}"
+    probe.write_bytes(b"ok")
+    probe.unlink()
+    return True
+
+
 def path_of(stored_name: str, folder: Path) -> Path:
     """The path of a stored file; refuses any name that is not one `store` generates."""
     name = Path(stored_name).name

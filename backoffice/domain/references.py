@@ -1,15 +1,18 @@
 """Case references: `<TYPE>-<YEAR>-<NNN>`, numbered per review type and referral year.
 
 The reference is assigned as the row is inserted, whatever path creates the case (form, CLI, demo),
-and never changes afterwards. Two cases inserted at the same instant can pick the same number; the
-unique constraint refuses the second and the user is asked to save again.
+and never changes afterwards. On PostgreSQL, where several app instances create cases at once, the
+number is read under the lock every writing transaction takes for the audit chain (held until it
+commits), so the next one waits and reads the number just issued: two references never collide, and
+one lock order means no deadlock. (SQLite has one writer at a time.)
 """
 
 from __future__ import annotations
 
-from sqlalchemy import func, select
+from sqlalchemy import func, select, text
 from sqlalchemy.orm import object_session
 
+from backoffice.domain.audit import LOCK_KEY as WRITERS_LOCK
 from backoffice.vocabulary import ReviewType
 from backoffice.models.base import utcnow
 from backoffice.models.case import Case
@@ -30,6 +33,8 @@ _ISSUED = "case_references_issued_this_flush"
 
 
 def _highest_stored(connection, prefix: str) -> int:
+    if connection.dialect.name == "postgresql":  # held until this transaction ends
+        connection.execute(text("SELECT pg_advisory_xact_lock(:key)"), {"key": WRITERS_LOCK})
     table = Case.__table__
     # Longest first, so that 1000 sorts after 999.
     highest = connection.execute(

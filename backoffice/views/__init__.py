@@ -36,6 +36,7 @@ from backoffice.views.documents import DocumentView
 from backoffice.views.downloads import bp as downloads_bp
 from backoffice.views.family import FamilyEventView, FamilyView
 from backoffice.views.forms import error_summary, field_hint
+from backoffice.views.health import bp as health_bp
 from backoffice.views.public import bp as public_bp
 from backoffice.views.public import statement_bp
 from backoffice.views.publication import PublicationView
@@ -78,5 +79,6 @@ def register_views(app: Flask) -> None:
     app.jinja_env.globals.update(error_summary=error_summary, field_hint=field_hint)
     app.add_template_filter(due_on, "due")
     app.register_blueprint(downloads_bp)
+    app.register_blueprint(health_bp)
     app.register_blueprint(public_bp)
     app.register_blueprint(statement_bp)
