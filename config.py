@@ -96,6 +96,10 @@ class Config:
     ENV_NAME = "base"
     INSTANCE_DIR = INSTANCE_DIR
     UPLOAD_DIR = _path("UPLOAD_DIR", INSTANCE_DIR / "uploads")
+    # Where document files are kept: "database" (the default on PostgreSQL: in the same transaction as
+    # their record, in the one backup, reachable from every instance) or "folder" (UPLOAD_DIR; the
+    # default on SQLite).
+    DOCUMENT_STORAGE = os.environ.get("DOCUMENT_STORAGE") or None
     # A document larger than this is refused with a form error; the request limit sits a little
     # above it so an oversized upload still reaches the form, and anything far larger gets a 413.
     DOCUMENT_MAX_BYTES = _number("DOCUMENT_MAX_BYTES", 20 * 1024 * 1024, minimum=1)
@@ -229,6 +233,8 @@ class Config:
         self.MIGRATION_DATABASE_URI = _url("MIGRATION_DATABASE_URL", self.MIGRATION_DATABASE_URI, ("sqlite", "postgresql"))
         self.RATELIMIT_STORAGE_URI = _url("RATELIMIT_STORAGE_URI", os.environ.get("RATELIMIT_STORAGE_URI", "memory://"),
                                           ("memory", "redis", "rediss"))
+        if self.DOCUMENT_STORAGE not in (None, "database", "folder"):
+            raise ConfigurationError(f"DOCUMENT_STORAGE must be database or folder; got {self.DOCUMENT_STORAGE!r}.")
         if self.LOG_LEVEL not in ("DEBUG", "INFO", "WARNING", "ERROR", "CRITICAL"):
             raise ConfigurationError(f"LOG_LEVEL must be DEBUG, INFO, WARNING, ERROR or CRITICAL; got {self.LOG_LEVEL!r}.")
         self.DB_POOL_SIZE = _number("DB_POOL_SIZE", 5, minimum=1)

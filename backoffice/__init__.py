@@ -53,7 +53,10 @@ def register_extensions(app: Flask) -> None:
     from backoffice.models import Role, User
     from backoffice.security import LoginForm
 
+    from backoffice.domain.files import storage_for
+
     app.config["SQLALCHEMY_ENGINE_OPTIONS"] = engine_options(app.config)
+    app.config["DOCUMENT_STORAGE"] = storage_for(app.config["SQLALCHEMY_DATABASE_URI"], app.config["DOCUMENT_STORAGE"])
     db.init_app(app)
     enable_sqlite_foreign_keys()
     migrate.init_app(app, db, directory=str(Path(__file__).parent.parent / "migrations"))
@@ -113,13 +116,14 @@ def register_routes(app: Flask) -> None:
 
 def register_cli(app: Flask) -> None:
     """`flask users|demo|audit|db-roles ...` (`flask db ...` comes from Flask-Migrate)."""
-    from backoffice.cli import audit_cli, db_roles, demo_cli, retention_cli, users_cli
+    from backoffice.cli import audit_cli, db_roles, demo_cli, files_cli, retention_cli, users_cli
 
     app.cli.add_command(db_roles)
     app.cli.add_command(users_cli)
     app.cli.add_command(demo_cli)
     app.cli.add_command(audit_cli)
     app.cli.add_command(retention_cli)
+    app.cli.add_command(files_cli)
 
 
 def register_security_headers(app: Flask) -> None:

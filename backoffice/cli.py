@@ -17,6 +17,7 @@ users_cli = AppGroup("users", help="Manage user accounts.")
 demo_cli = AppGroup("demo", help="Fictional demonstration data.")
 audit_cli = AppGroup("audit", help="The audit trail.")
 retention_cli = AppGroup("retention", help="Retention and disposal.")
+files_cli = AppGroup("files", help="Document files: check them, move them into the database.")
 
 
 @click.command("db-roles")
@@ -154,3 +155,34 @@ def retention_review() -> None:
         held = f"  ON HOLD: {item.hold.kind}" if item.hold else ""
         click.echo(f"  {item.case.reference:<14} {item.rule.record_class:<16} due since {item.due_on:%d %b %Y}  "
                    f"proposed: {item.rule.proposed_action}{held}")
+
+
+@files_cli.command("verify")
+def files_verify() -> None:
+    """Check that every document file (current and earlier versions) is there, with its recorded
+    size and SHA-256; name each one that is not."""
+    from backoffice.domain.files import verify_all
+
+    problems, checked = verify_all(db.session)
+    db.session.rollback()
+    if problems:
+        raise click.ClickException(f"{len(problems)} of {checked} files are missing or changed:\n  " + "\n  ".join(problems))
+    click.echo(f"All {checked} document files are present and match their recorded size and hash.")
+
+
+@files_cli.command("migrate")
+def files_migrate() -> None:
+    """Copy document files from UPLOAD_DIR into the database (DOCUMENT_STORAGE=database), checking
+    each against its record; the folder's copies stay until you remove them after a backup."""
+    from flask import current_app
+
+    from backoffice.domain.files import copy_into_database
+
+    if current_app.config["DOCUMENT_STORAGE"] != "database":
+        raise click.ClickException("DOCUMENT_STORAGE is not database: there is nowhere to migrate the files to.")
+    copied, problems = copy_into_database(db.session, current_app.config["UPLOAD_DIR"])
+    if problems:
+        db.session.rollback()
+        raise click.ClickException("Nothing was copied: " + "; ".join(problems))
+    db.session.commit()
+    click.echo(f"Copied {copied} files into the database; each matches its recorded size and hash.")

@@ -293,7 +293,7 @@ class DocumentFactory(BaseFactory):
     @classmethod
     def _create(cls, model_class, *args, **kwargs):
         content = kwargs.pop("content", None) or pdf_bytes()
-        stored = files.store(content, files.sniff(content), _state["app"].config["UPLOAD_DIR"])
+        stored = document_store().put(_session(), content, files.sniff(content))
         kwargs.update(
             stored_name=stored.stored_name,
             content_type=stored.content_type,
@@ -363,9 +363,15 @@ def ready_to_publish(case: Case, decision: str = "full") -> PublishedDocument:
     )
 
 
+def document_store():
+    """Where the app under test keeps document files (the database on PostgreSQL, a folder on SQLite)."""
+    config = _state["app"].config
+    return files.document_store(config["UPLOAD_DIR"], config["DOCUMENT_STORAGE"])
+
+
 def replace_content(document: PublishedDocument, content: bytes) -> None:
     """Give a test document other bytes (arranging a test, not the app's versioned replacement)."""
-    stored = files.store(content, files.sniff(content), _state["app"].config["UPLOAD_DIR"])
+    stored = document_store().put(_session(), content, files.sniff(content))
     document.stored_name, document.content_type = stored.stored_name, stored.content_type
     document.size_bytes, document.sha256 = stored.size_bytes, stored.sha256
 

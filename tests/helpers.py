@@ -98,3 +98,14 @@ def decision_form(case, **overrides) -> dict:
     }
     data.update(overrides)
     return data
+
+
+def stored_bytes(app, stored_name: str) -> bytes | None:
+    """A document file's bytes as the app keeps them (in its folder or its database); None if gone."""
+    from backoffice.extensions import db
+    from tests import factories
+
+    with app.app_context():
+        data = factories.document_store().read(db.session, stored_name)
+        db.session.remove()
+    return data

@@ -47,11 +47,12 @@ def test_readyz_answers_when_the_database_is_at_the_newest_migration_and_storage
 def test_readyz_says_unavailable_and_nothing_more_when_storage_cannot_be_written(app, session, tmp_path):
     blocked = tmp_path / "not-a-folder"
     blocked.write_text("a file where the document folder should be")
-    folder, app.config["UPLOAD_DIR"] = app.config["UPLOAD_DIR"], blocked
+    kept = app.config["UPLOAD_DIR"], app.config["DOCUMENT_STORAGE"]
+    app.config["UPLOAD_DIR"], app.config["DOCUMENT_STORAGE"] = blocked, "folder"
     try:
         response = app.test_client().get("/readyz")
     finally:
-        app.config["UPLOAD_DIR"] = folder
+        app.config["UPLOAD_DIR"], app.config["DOCUMENT_STORAGE"] = kept
 
     assert (response.status_code, response.get_json()) == (503, {"status": "unavailable"})
 
@@ -126,3 +127,55 @@ def test_the_demo_is_refused_in_production_and_creates_nobody(app, session):
 
     assert result.exit_code != 0 and "never loaded in production" in result.output
     assert session.scalars(select(User)).all() == [] and count(session, Case) == 0
+
+
+# --- document files, wherever they are kept -----------------------------------------------------
+
+
+def test_on_postgresql_a_document_file_is_kept_in_the_database_beside_its_record(app, session, engine):
+    from backoffice.models import FileContent
+
+    document = factories.DocumentFactory()
+
+    assert app.config["DOCUMENT_STORAGE"] == ("database" if engine.dialect.name == "postgresql" else "folder")
+    in_database = session.get(FileContent, document.stored_name) is not None
+    assert in_database == (engine.dialect.name == "postgresql")
+    assert (app.config["UPLOAD_DIR"] / document.stored_name).exists() != in_database
+
+
+def test_files_verify_names_a_file_missing_or_changed(app, session):
+    from backoffice.models import FileContent
+
+    kept, changed = factories.DocumentFactory(), factories.DocumentFactory()
+    row = session.get(FileContent, changed.stored_name)
+    if row is not None:
+        row.content = b"%PDF-1.4 tampered"
+        session.commit()
+    else:
+        (app.config["UPLOAD_DIR"] / changed.stored_name).write_bytes(b"%PDF-1.4 tampered")
+
+    result = app.test_cli_runner().invoke(args=["files", "verify"])
+
+    assert result.exit_code != 0
+    assert f"{changed.stored_name} (overview-report.pdf): its size or SHA-256 differs" in result.output
+    assert kept.stored_name not in result.output
+
+
+def test_files_migrate_moves_folder_files_into_the_database_checked(app, session, engine):
+    if engine.dialect.name != "postgresql":
+        pytest.skip("document files go into the database on PostgreSQL")
+    from backoffice.domain import files
+    from backoffice.models import FileContent
+
+    data = factories.pdf_bytes("An earlier upload")
+    stored = files.store(data, files.PDF, app.config["UPLOAD_DIR"])  # as an earlier version kept it
+    document = factories.DocumentFactory()
+    document.stored_name, document.size_bytes, document.sha256 = stored.stored_name, stored.size_bytes, stored.sha256
+    session.commit()
+
+    moved = app.test_cli_runner().invoke(args=["files", "migrate"])
+    verified = app.test_cli_runner().invoke(args=["files", "verify"])
+
+    assert moved.exit_code == 0 and "Copied 1 files" in moved.output, moved.output
+    assert session.get(FileContent, stored.stored_name).content == data
+    assert verified.exit_code == 0, verified.output

@@ -652,8 +652,7 @@ def _documents(ctx: Context, pseudonym: str, review: Case) -> list[PublishedDocu
             "Fictional demonstration data. No real person or case is described.",
         ]
         data = pdf_report(lines) if file_format == "pdf" else docx_report(lines)
-        stored = files.store(data, files.check_document(data, max_bytes), folder)
-        files.discard_on_rollback(db.session, stored.stored_name, folder)
+        stored = files.document_store(folder).put(db.session, data, files.check_document(data, max_bytes))
         document = PublishedDocument(
             case=review,
             title=title,

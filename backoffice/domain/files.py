@@ -247,3 +247,123 @@ def discard_uncommitted_files(session, previous_transaction) -> None:
     session.info.pop(_DOOMED, None)  # nothing was destroyed: its files stay
     for stored_name, folder in session.info.pop(_PENDING, []):
         discard(stored_name, folder)
+
+
+# --- where files are kept: the database, or a folder ------------------------------------------
+
+
+class DocumentStore:
+    """Document files, in the database beside their records (DOCUMENT_STORAGE=database, the default on
+    PostgreSQL: the same transaction, the one backup, every instance) or in a folder (UPLOAD_DIR, the
+    embedded SQLite default). Reading looks in the database first and then the folder, so files not
+    yet moved in by `flask files migrate` still serve. Object storage would be one more class with
+    these five methods."""
+
+    def __init__(self, folder: Path, into_database: bool) -> None:
+        self.folder, self.into_database = Path(folder), into_database
+
+    def put(self, session, data: bytes, content_type: str) -> StoredFile:
+        """Keep `data` for a record being saved in `session`; nothing is kept if it rolls back."""
+        from backoffice.models.document import FileContent
+
+        if not self.into_database:
+            stored = store(data, content_type, self.folder)
+            discard_on_rollback(session, stored.stored_name, self.folder)
+            return stored
+        stored_name = secrets.token_hex(16) + EXTENSIONS[content_type]
+        session.add(FileContent(stored_name=stored_name, content=data))
+        return StoredFile(stored_name, content_type, len(data), hashlib.sha256(data).hexdigest())
+
+    def read(self, session, stored_name: str) -> bytes | None:
+        from backoffice.models.document import FileContent
+
+        row = session.get(FileContent, stored_name)
+        if row is not None:
+            return row.content
+        path = path_of(stored_name, self.folder)
+        return path.read_bytes() if path.is_file() else None
+
+    def remove(self, session, stored_name: str) -> None:
+        """Remove the file with the transaction destroying its record (the folder's copy once it commits)."""
+        from backoffice.models.document import FileContent
+
+        row = session.get(FileContent, stored_name)
+        if row is not None:
+            session.delete(row)
+        discard_on_commit(session, stored_name, self.folder)
+
+    def names(self, session) -> set[str]:
+        from sqlalchemy import select
+
+        from backoffice.models.document import FileContent
+
+        in_folder = {p.name for p in self.folder.iterdir() if p.is_file() and not p.name.startswith(".")} \
+            if self.folder.is_dir() else set()
+        return in_folder | set(session.scalars(select(FileContent.stored_name)))
+
+    def writable(self, session) -> bool:
+        from sqlalchemy import text
+
+        if not self.into_database:
+            return storage_writable(self.folder)
+        if session.get_bind().dialect.name != "postgresql":
+            return True
+        return bool(session.execute(text("SELECT has_table_privilege('file_content', 'INSERT')")).scalar())
+
+
+def document_store(folder: Path | None = None, kind: str | None = None) -> DocumentStore:
+    """The store the configuration names (DOCUMENT_STORAGE; UPLOAD_DIR for the folder)."""
+    from backoffice import context
+
+    kind = kind or context.setting("DOCUMENT_STORAGE") or "folder"
+    return DocumentStore(folder or context.setting("UPLOAD_DIR"), into_database=kind == "database")
+
+
+def storage_for(database_url: str, chosen: str | None) -> str:
+    """DOCUMENT_STORAGE as configured, or by default the database on PostgreSQL and a folder on SQLite."""
+    if chosen not in (None, "", "database", "folder"):
+        raise ValueError(f"DOCUMENT_STORAGE must be database or folder; got {chosen!r}.")
+    return chosen or ("database" if str(database_url).startswith("postgresql") else "folder")
+
+
+def _recorded(session) -> list:
+    """Every stored file's record: each document's current file and its earlier versions."""
+    from sqlalchemy import select
+
+    from backoffice.models.document import DocumentVersion, PublishedDocument
+
+    return [*session.scalars(select(PublishedDocument)), *session.scalars(select(DocumentVersion))]
+
+
+def _problem(record, data: bytes | None) -> str | None:
+    if data is None:
+        return f"{record.stored_name} ({record.original_filename}): missing"
+    if len(data) != record.size_bytes or hashlib.sha256(data).hexdigest() != record.sha256:
+        return f"{record.stored_name} ({record.original_filename}): its size or SHA-256 differs from the record"
+    return None
+
+
+def verify_all(session, store=None) -> tuple[list[str], int]:
+    """(what is wrong, how many were checked) for every stored file, in the configured store."""
+    store = store or document_store()
+    records = _recorded(session)
+    return [p for r in records if (p := _problem(r, store.read(session, r.stored_name)))], len(records)
+
+
+def copy_into_database(session, folder: Path) -> tuple[int, list[str]]:
+    """Copy each recorded file from `folder` into the database, checked first; (copied, problems)."""
+    from backoffice.models.document import FileContent
+
+    copied, problems = 0, []
+    for record in _recorded(session):
+        if session.get(FileContent, record.stored_name) is not None:
+            continue
+        path = path_of(record.stored_name, Path(folder))
+        data = path.read_bytes() if path.is_file() else None
+        problem = _problem(record, data)
+        if problem:
+            problems.append(problem)
+            continue
+        session.add(FileContent(stored_name=record.stored_name, content=data))
+        copied += 1
+    return copied, problems

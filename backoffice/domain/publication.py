@@ -286,7 +286,9 @@ def document_text(document: PublishedDocument, upload_dir: Path) -> tuple[tuple[
     """The document's text segments, read once per file. Raises anonymisation.Unreadable."""
     text = _TEXTS.get(document.sha256)
     if text is None:
-        data = files.path_of(document.stored_name, upload_dir).read_bytes()
+        data = files.document_store(upload_dir).read(object_session(document), document.stored_name)
+        if data is None:
+            raise FileNotFoundError(document.stored_name)
         try:
             text = tuple(anonymisation.extract_text(data, document.content_type))
         except anonymisation.Unreadable as exc:

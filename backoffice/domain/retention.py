@@ -190,9 +190,10 @@ def _destroy(session: Session, item: Due, decision: DisposalDecision, reason: st
     earlier = session.scalars(select(DisposalDecision).where(DisposalDecision.case_id == case.id)).all()
     for kept in (*earlier, decision):  # the decisions stay on record, by reference, without the case
         kept.case = None
+    store = files.document_store(upload_dir)
     for document in case.documents:
         for stored in (document, *document.previous_versions):
-            files.discard_on_commit(session, stored.stored_name, upload_dir)
+            store.remove(session, stored.stored_name)
     for record in _contents(session, case):
         session.delete(record)
     session.flush()

@@ -22,7 +22,7 @@ from backoffice.models.decision import (
     LegalMandate,
     PanelDecision,
 )
-from backoffice.models.document import DocumentStatus, DocumentType, DocumentVersion, PublishedDocument
+from backoffice.models.document import DocumentStatus, DocumentType, DocumentVersion, FileContent, PublishedDocument
 from backoffice.models.family import (
     ContactChannel,
     ContactOutcome,
@@ -65,6 +65,7 @@ __all__ = [
     "FamilyEvent",
     "EventType",
     "DocumentVersion",
+    "FileContent",
     "ContactOutcome",
     "ContactChannel",
     "AuditAction",

@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import date, datetime
 from enum import StrEnum
 
-from sqlalchemy import ForeignKey, String, UniqueConstraint
+from sqlalchemy import ForeignKey, LargeBinary, String, UniqueConstraint
 from sqlalchemy.orm import Mapped, declared_attr, mapped_column, relationship
 
 from backoffice.models.base import Archivable, Base, Tracked, enum_type, utcnow
@@ -105,3 +105,13 @@ class DocumentVersion(StoredFileColumns, Base):
 
     def __str__(self) -> str:
         return f"{self.original_filename} (version {self.file_version})"
+
+
+class FileContent(Base):
+    """A document file kept in the database itself (the default on PostgreSQL), written in the same
+    transaction as its record: one backup holds both, and any app instance can serve any file."""
+
+    __tablename__ = "file_content"
+
+    stored_name: Mapped[str] = mapped_column(String(64), primary_key=True)
+    content: Mapped[bytes] = mapped_column(LargeBinary)

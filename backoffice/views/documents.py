@@ -129,8 +129,7 @@ class DocumentView(CaseRecordView):
         except files.FileRejected as exc:
             form.upload.errors = [*form.upload.errors, str(exc)]
             raise ValidationError(f"Nothing was saved. {exc}") from None
-        stored = files.store(data, kind, current_app.config["UPLOAD_DIR"])
-        files.discard_on_rollback(db.session, stored.stored_name, current_app.config["UPLOAD_DIR"])
+        stored = files.document_store().put(db.session, data, kind)
         model.stored_name = stored.stored_name
         model.content_type = stored.content_type
         model.size_bytes = stored.size_bytes

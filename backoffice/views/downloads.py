@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import io
+
 from flask import Blueprint, abort, current_app, redirect, request, send_file, url_for
 from flask_login import current_user
 
@@ -30,12 +32,12 @@ def _readable_document(document_id: int) -> PublishedDocument:
 
 def send_stored(stored, *, public: bool = False):
     """Send a stored file (a document or one of its versions) as an attachment that never runs."""
-    path = files.path_of(stored.stored_name, current_app.config["UPLOAD_DIR"])
-    if not path.is_file():
+    data = files.document_store().read(db.session, stored.stored_name)
+    if data is None:
         abort(404)
     max_age = current_app.config["PUBLIC_CACHE_SECONDS"] if public else 0
     response = send_file(
-        path,
+        io.BytesIO(data),
         mimetype=stored.content_type,
         as_attachment=True,
         download_name=files.clean_filename(stored.original_filename, stored.content_type),

@@ -11,7 +11,7 @@ import logging
 from pathlib import Path
 
 from alembic.script import ScriptDirectory
-from flask import Blueprint, current_app, jsonify
+from flask import Blueprint, jsonify
 from sqlalchemy import text
 
 from backoffice.domain import files
@@ -43,7 +43,7 @@ def _database_at_head() -> bool:
 
 
 def _storage_writable() -> bool:
-    return files.storage_writable(current_app.config["UPLOAD_DIR"])
+    return files.document_store().writable(db.session)
 
 
 CHECKS = (("database at the newest migration", _database_at_head), ("document storage writable", _storage_writable))

@@ -19,6 +19,7 @@ from backoffice.models import (
 )
 from backoffice.refusals import Refused
 from tests import factories
+from tests.helpers import stored_bytes
 
 TODAY = clock.today()
 LEGAL_NAME = "Jane Ann Smithson"
@@ -139,7 +140,8 @@ def test_retaining_needs_a_reason_and_a_later_review_date_and_takes_it_off_the_q
 def test_destroying_leaves_a_tombstone_and_no_personal_value_in_the_trail_which_still_verifies(session, app):
     case = closed_case(7)
     document = factories.DocumentFactory(case=case)
-    stored = app.config["UPLOAD_DIR"] / document.stored_name
+    stored = document.stored_name
+    assert stored_bytes(app, stored) is not None
     reference, board = case.reference, board_member()
     assert LEGAL_NAME in trail_text(session) and "07700 900999" in trail_text(session)
 
@@ -149,7 +151,7 @@ def test_destroying_leaves_a_tombstone_and_no_personal_value_in_the_trail_which_
 
     assert session.scalars(select(Case).where(Case.reference == reference)).first() is None
     assert session.scalars(select(FamilyInvolvement)).all() == []
-    assert not stored.exists()
+    assert stored_bytes(app, stored) is None
     tombstone = session.scalars(select(Tombstone).where(Tombstone.reference == reference)).one()
     assert (tombstone.authorised_by_id, tombstone.reason, str(tombstone.record_class)) == (
         board.id, "Six years after closure; no reason to keep it", "not_progressed")

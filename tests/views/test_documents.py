@@ -22,7 +22,7 @@ from backoffice.vocabulary import ReviewType
 from backoffice.models import DocumentStatus, DocumentType, DocumentVersion, PublishedDocument
 from tests import factories
 from tests.factories import docx_bytes, odt_bytes, pdf_bytes
-from tests.helpers import count, page_text, reload
+from tests.helpers import count, page_text, reload, stored_bytes
 from tests.html_pages import list_items
 
 CREATE = "/admin/document/new/"
@@ -40,8 +40,13 @@ def upload_dir(app) -> Path:
 
 
 def stored_files(app) -> set[str]:
-    folder = upload_dir(app)
-    return {p.name for p in folder.iterdir()} if folder.exists() else set()
+    """The names of the files the app keeps, wherever it keeps them (a folder, or the database)."""
+    from backoffice.extensions import db
+
+    with app.app_context():
+        names = factories.document_store().names(db.session)
+        db.session.remove()
+    return names
 
 
 def all_files_under(folder: Path) -> set[Path]:
@@ -139,7 +144,7 @@ def test_business_support_uploads_a_real_document(app, session, login_as, make, 
     assert document.stored_name.endswith(extension)
     assert filename not in stored_files(app)
     assert stored_files(app) - before == {document.stored_name}
-    assert (upload_dir(app) / document.stored_name).read_bytes() == data
+    assert stored_bytes(app, document.stored_name) == data
 
 
 @pytest.mark.parametrize(
@@ -250,7 +255,7 @@ def test_a_file_name_with_path_tricks_is_never_used_as_a_path(app, session, logi
     document = only_document(session)
     assert GENERATED_NAME.match(document.stored_name), document.stored_name
     assert stored_files(app) - before_inside == {document.stored_name}
-    assert (folder / document.stored_name).read_bytes() == data
+    assert stored_bytes(app, document.stored_name) == data
     # nothing new anywhere around the upload folder, nor where the name points
     assert all_files_under(surroundings) - set(folder.rglob("*")) == before_around
     for base in (folder, Path.cwd()):
@@ -556,10 +561,10 @@ def test_replacing_a_drafts_file_keeps_the_old_one_with_who_and_when(app, sessio
     assert document.original_filename == "corrected.pdf"
     assert document.sha256 == hashlib.sha256(replacement).hexdigest()
     assert document.file_uploaded_by_id == signed_in.user.id
-    assert (upload_dir(app) / document.stored_name).read_bytes() == replacement
+    assert stored_bytes(app, document.stored_name) == replacement
     (kept,) = document.previous_versions
     assert (kept.file_version, kept.stored_name, kept.sha256) == (1, old_name, old_sha)
-    assert (upload_dir(app) / old_name).read_bytes() == original  # never overwritten
+    assert stored_bytes(app, old_name) == original  # never overwritten
     versions = list_items(signed_in.get(f"/admin/document/details/?id={document.id}"), "document-versions")
     assert versions[0].startswith("Version 2 (current): corrected.pdf, uploaded ")
     assert versions[0].endswith(f"by {signed_in.user}")
@@ -594,7 +599,7 @@ def test_an_approved_or_published_file_is_never_replaced(app, session, login_as,
 
     document = reload(session, document)
     assert (document.stored_name, document.sha256, stored_files(app)) == before
-    assert (upload_dir(app) / document.stored_name).read_bytes() == original
+    assert stored_bytes(app, document.stored_name) == original
 
 
 # --- hostile files are refused at upload, and named safely at download -------------------------

@@ -15,7 +15,7 @@ from backoffice.vocabulary import ReviewType
 from backoffice.models import DocumentStatus, PublicText
 from tests import factories
 from tests.generated_documents import report_pdf
-from tests.helpers import page_text, text
+from tests.helpers import page_text, stored_bytes, text
 
 PAGE = "/reviews/"
 TODAY = clock.today()
@@ -103,7 +103,7 @@ def test_a_published_document_downloads_as_the_file_published(app, session, clie
     response = client.get(f"/reviews/documents/{document.id}")
 
     assert response.status_code == 200
-    assert response.get_data() == (app.config["UPLOAD_DIR"] / document.stored_name).read_bytes()
+    assert response.get_data() == stored_bytes(app, document.stored_name)
     assert response.headers["Content-Disposition"].startswith("attachment")
     assert response.mimetype == "application/pdf"
     response.close()
