@@ -186,6 +186,8 @@ class Config:
     # Sign-in throttling (Flask-Limiter) and lockout. In memory by default; set RATELIMIT_STORAGE_URI
     # (e.g. redis://127.0.0.1:6379/0) so that limits hold across app instances.
     RATELIMIT_HEADERS_ENABLED = True
+    # Keeps this deployment's counters apart when several share one Redis.
+    RATELIMIT_KEY_PREFIX = os.environ.get("RATELIMIT_KEY_PREFIX", "backoffice")
     LOGIN_RATE_LIMIT_PER_ADDRESS = os.environ.get("LOGIN_RATE_LIMIT_PER_ADDRESS", "20 per minute")
     LOGIN_RATE_LIMIT_PER_ACCOUNT = os.environ.get("LOGIN_RATE_LIMIT_PER_ACCOUNT", "10 per minute")
     EXPORT_RATE_LIMIT = os.environ.get("EXPORT_RATE_LIMIT", "30 per hour")
