@@ -7,7 +7,7 @@ BIN := $(VENV)/bin
 INSTALLED := $(VENV)/.installed
 export FLASK_APP := wsgi
 
-.PHONY: run serve test install browser pg-roles clean
+.PHONY: run serve test install browser pg-roles deploy-check clean
 
 install: $(INSTALLED)
 
@@ -55,6 +55,14 @@ browser:
 node_modules/.installed: package.json package-lock.json
 	npm ci --no-audit --no-fund --loglevel=error
 	touch node_modules/.installed
+
+# Check the example deployment files (deploy/) with nginx -t and systemd-analyze verify; installs
+# Debian's nginx first if it is missing and this is a root shell with apt.
+deploy-check: $(INSTALLED)
+	@command -v nginx >/dev/null 2>&1 || { [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null \
+	  && (apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq nginx-light >/dev/null 2>&1 \
+	      || DEBIAN_FRONTEND=noninteractive apt-get install -y -qq nginx >/dev/null); }
+	deploy/check
 
 clean:
 	rm -rf $(VENV) .pytest_cache node_modules

@@ -116,7 +116,7 @@ def register_routes(app: Flask) -> None:
 
 def register_cli(app: Flask) -> None:
     """`flask users|demo|audit|db-roles ...` (`flask db ...` comes from Flask-Migrate)."""
-    from backoffice.cli import audit_cli, db_roles, demo_cli, files_cli, retention_cli, users_cli
+    from backoffice.cli import audit_cli, backup_cli, db_roles, demo_cli, files_cli, retention_cli, users_cli
 
     app.cli.add_command(db_roles)
     app.cli.add_command(users_cli)
@@ -124,6 +124,7 @@ def register_cli(app: Flask) -> None:
     app.cli.add_command(audit_cli)
     app.cli.add_command(retention_cli)
     app.cli.add_command(files_cli)
+    app.cli.add_command(backup_cli)
 
 
 def register_security_headers(app: Flask) -> None:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import sys
+from pathlib import Path
 
 import click
 from flask.cli import AppGroup
@@ -18,6 +19,7 @@ demo_cli = AppGroup("demo", help="Fictional demonstration data.")
 audit_cli = AppGroup("audit", help="The audit trail.")
 retention_cli = AppGroup("retention", help="Retention and disposal.")
 files_cli = AppGroup("files", help="Document files: check them, move them into the database.")
+backup_cli = AppGroup("backup", help="Backups of the database, documents included, proven by a restore.")
 
 
 @click.command("db-roles")
@@ -186,3 +188,40 @@ def files_migrate() -> None:
         raise click.ClickException("Nothing was copied: " + "; ".join(problems))
     db.session.commit()
     click.echo(f"Copied {copied} files into the database; each matches its recorded size and hash.")
+
+
+@backup_cli.command("create")
+@click.argument("folder", type=click.Path(file_okay=False, path_type=Path))
+def backup_create(folder: Path) -> None:
+    """Dump the database, documents included, into FOLDER, with a manifest of what it holds."""
+    from flask import current_app
+
+    from backoffice import backups
+
+    try:
+        dump = backups.create(db.session, current_app.config["SQLALCHEMY_DATABASE_URI"], folder)
+    except backups.BackupError as exc:
+        raise click.ClickException(str(exc)) from None
+    finally:
+        db.session.rollback()
+    click.echo(f"Backed up to {dump} (and its manifest beside it).")
+
+
+@backup_cli.command("restore")
+@click.argument("folder", type=click.Path(exists=True, file_okay=False, path_type=Path))
+def backup_restore(folder: Path) -> None:
+    """Restore the newest backup in FOLDER into this (empty) database, as the tables' owner
+    (MIGRATION_DATABASE_URL), and check it against its manifest."""
+    from flask import current_app
+
+    from backoffice import backups
+
+    owner = current_app.config["MIGRATION_DATABASE_URI"] or current_app.config["SQLALCHEMY_DATABASE_URI"]
+    try:
+        manifest = backups.restore(db.session, owner, folder)
+    except backups.BackupError as exc:
+        raise click.ClickException(str(exc)) from None
+    finally:
+        db.session.rollback()
+    click.echo(f"Restored {manifest['dump']}: {manifest['cases']} cases, {manifest['files']} files, "
+               f"{manifest['audit_rows']} audit rows. Now run `flask audit verify` and `flask files verify`.")

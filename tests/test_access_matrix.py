@@ -10,9 +10,10 @@ from __future__ import annotations
 import re
 
 import pytest
-from sqlalchemy import func, literal, null, select, union_all
+from sqlalchemy import cast, func, literal, null, select, union_all
 
 from backoffice.models import AuditEvent, Base, PublicText
+from backoffice.models.base import UTCDateTime
 from backoffice.policy import PUBLIC, ROUTES, SIGN_IN_STEP, SIGNED_IN, RoleName, roles_allowed
 from tests import factories
 from tests.conftest import SignedIn, csrf_token
@@ -104,7 +105,8 @@ def fingerprint(session) -> dict:
     tables = [table for table in Base.metadata.sorted_tables if table.name != "audit_event"]
     counted = union_all(*(
         select(literal(table.name).label("name"), func.count().label("rows"),
-               func.max(table.c.updated_at).label("latest") if "updated_at" in table.c else null().label("latest"))
+               func.max(table.c.updated_at).label("latest") if "updated_at" in table.c
+               else cast(null(), UTCDateTime()).label("latest"))
         .select_from(table)
         for table in tables
     ))
