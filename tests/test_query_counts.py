@@ -101,3 +101,18 @@ def test_a_rule_versions_preview_issues_the_same_statements_for_2_or_20_open_cas
         counts.append(_statements(signed_in, count_queries, "POST", f"/admin/deadline_rule/version/?id={rule_id}",
                                   proposal(reach="open_cases", change_reason="Recompute")))
     assert counts[0] == counts[1], counts
+
+
+def test_a_records_history_issues_the_same_statements_for_3_or_120_events(session, login_as, count_queries):
+    """History is paged (50 events a page): one query for the page, whatever the record's past."""
+    agency = factories.AgencyFactory(name="West Marches Police")
+    signed_in = login_as("business_support")
+    counts = []
+    for edits in (2, 117):
+        for n in range(edits):
+            agency.safeguarding_lead = f"Lead {len(counts)}-{n}"
+            session.commit()
+        counts.append(_statements(signed_in, count_queries, "GET", f"/admin/agency/history/?id={agency.id}"))
+    assert counts[0] == counts[1], counts
+    last = signed_in.get(f"/admin/agency/history/?id={agency.id}&page=2").get_data(as_text=True)
+    assert "Earlier events" in last and "Later events" not in last and "Lead 1-116" in last

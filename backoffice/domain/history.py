@@ -30,15 +30,22 @@ STATE_FIELDS = ("state", "from_state", "to_state")
 NAME_COLUMNS = ("reference", "name", "full_name", "label", "title", "heading", "email", "relationship_to_subject")
 
 
-def history(object_type: str, object_id: int) -> list[AuditEvent]:
-    """Every audit event about one record, oldest first."""
-    return list(
+HISTORY_PAGE = 50
+
+
+def history(object_type: str, object_id: int, page: int = 0, size: int = HISTORY_PAGE) -> tuple[list[AuditEvent], bool]:
+    """One page of the audit events about one record, oldest first, and whether later ones follow:
+    one query (on the record's index), however many events the record has."""
+    events = list(
         db.session.scalars(
             select(AuditEvent)
             .where(AuditEvent.object_type == object_type, AuditEvent.object_id == object_id)
             .order_by(AuditEvent.id)
+            .offset(page * size)
+            .limit(size + 1)
         )
     )
+    return events[:size], len(events) > size
 
 
 def _pair(value) -> tuple[object, object]:
@@ -58,7 +65,11 @@ def event_changes(event: AuditEvent, show_restricted: bool) -> list[tuple[str, o
 def conflict_message(object_type: str, object_id: int, loaded_version: int) -> str:
     """Why a save was refused: who changed which fields since the user loaded the record."""
     changes = []
-    for event in history(object_type, object_id):
+    newest = db.session.scalars(
+        select(AuditEvent).where(AuditEvent.object_type == object_type, AuditEvent.object_id == object_id)
+        .order_by(AuditEvent.id.desc()).limit(HISTORY_PAGE)
+    ).all()
+    for event in reversed(newest):  # the saves since it was loaded are among the newest
         fields = json.loads(event.changes or "{}")
         version = fields.get("version", [None, None])[1]
         if version is not None and version > loaded_version:

@@ -155,6 +155,9 @@ class Case(Tracked, Archivable, Base):
     __table_args__ = (
         Index("ix_case_type_state", "review_type", "state"),
         UniqueConstraint("review_type", "external_reference"),
+        Index("ix_case_referral_date", "referral_date", "id"),  # the cases list's default sort
+        # The next reference is found by prefix (CSPR-2026-%): on PostgreSQL that needs pattern ordering.
+        Index("ix_case_reference_prefix", "reference", postgresql_ops={"reference": "text_pattern_ops"}),
     )
     # Shown only to roles the policy allows to see restricted data; never listed or exported.
     # Ethnicity is special category data (UK GDPR art. 9).

@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import date, datetime
 from enum import StrEnum
 
-from sqlalchemy import ForeignKey, String, UniqueConstraint
+from sqlalchemy import ForeignKey, Index, String, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from backoffice.models.base import Archivable, Base, LongText, NARRATIVE, NOTE, Tracked, enum_type, utcnow
@@ -82,6 +82,7 @@ class PanelDecision(Tracked, Archivable, Base):
     """What the panel decided on a case and why; the board approves or rejects it."""
 
     __tablename__ = "panel_decision"
+    __table_args__ = (Index("ix_panel_decision_meeting_date", "meeting_date", "id"),)  # the list's default sort
 
     id: Mapped[int] = mapped_column(primary_key=True)
     case_id: Mapped[int] = mapped_column(ForeignKey("case.id"), index=True)

@@ -403,15 +403,20 @@ class SecureModelView(FlaskAdminSeams, ModelView):
         model = self.get_one(request.args.get("id"))
         if model is None:
             abort(404)
-        events = history(self.audit_type, model.id)
+        number = request.args.get("page", "0")
+        number = int(number) if number.isdigit() and len(number) < 7 else 0
+        events, more = history(self.audit_type, model.id, number)
         names = linked_names(events)
         labels = self.column_labels or {}
+        return_url = get_redirect_target() or self.get_url(".details_view", id=model.id)
         page = self.render(
             "admin/history.html",
             model=model,
             rows=[(event, role_names(event.actor_roles),
                    described_changes(event, self.can_see_restricted, labels, names)) for event in events],
-            return_url=get_redirect_target() or self.get_url(".details_view", id=model.id),
+            return_url=return_url,
+            earlier=self.get_url(".history_view", id=model.id, page=number - 1, url=return_url) if number else None,
+            later=self.get_url(".history_view", id=model.id, page=number + 1, url=return_url) if more else None,
         )
         # Recorded once the page is drawn: recording commits, which would reload every event shown.
         record_now(AuditAction.VIEW, object_type=self.audit_type, object_id=model.id,
