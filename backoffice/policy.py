@@ -45,7 +45,8 @@ NOBODY: frozenset[RoleName] = frozenset()
 # record leaves the lists: nothing is hard-deleted), export (CSV), approve (board sign-off),
 # publish, restricted (see legal names and contact details), read_archived (see archived records),
 # transition (move a case through its lifecycle), waive (set a deadline aside, with a reason),
-# decide (retain or anonymise a record past its retention period), destroy (authorise its destruction).
+# decide (retain or anonymise a record past its retention period), destroy (authorise its destruction),
+# export_all (export every matching row, where others stop at EXPORT_MAX_ROWS).
 POLICY: dict[str, dict[str, frozenset[RoleName]]] = {
     "case": {
         "read": CASE_READERS,
@@ -53,6 +54,7 @@ POLICY: dict[str, dict[str, frozenset[RoleName]]] = {
         "edit": frozenset({BS}),
         "archive": frozenset({BS}),
         "export": frozenset({BS, AUDITOR}),
+        "export_all": frozenset({AUDITOR}),  # beyond EXPORT_MAX_ROWS
         "restricted": frozenset({BS}),
         "read_archived": frozenset({AUDITOR}),
         # Each lifecycle step also names the roles that may take it (domain/lifecycle.py).
@@ -65,6 +67,7 @@ POLICY: dict[str, dict[str, frozenset[RoleName]]] = {
         "archive": frozenset({PANEL}),
         "approve": frozenset({BOARD}),
         "export": frozenset({AUDITOR}),
+        "export_all": frozenset({AUDITOR}),  # beyond EXPORT_MAX_ROWS
         "read_archived": frozenset({AUDITOR}),
     },
     "family": {
@@ -73,6 +76,7 @@ POLICY: dict[str, dict[str, frozenset[RoleName]]] = {
         "edit": frozenset({BS}),
         "archive": frozenset({BS}),
         "export": frozenset({AUDITOR}),
+        "export_all": frozenset({AUDITOR}),  # beyond EXPORT_MAX_ROWS
         "restricted": frozenset({BS}),
         "read_archived": frozenset({AUDITOR}),
     },
@@ -84,6 +88,7 @@ POLICY: dict[str, dict[str, frozenset[RoleName]]] = {
         "approve": frozenset({BOARD}),
         "publish": frozenset({BOARD}),
         "export": frozenset({AUDITOR}),
+        "export_all": frozenset({AUDITOR}),  # beyond EXPORT_MAX_ROWS
         "read_archived": frozenset({AUDITOR}),
     },
     "publication": {
@@ -98,6 +103,7 @@ POLICY: dict[str, dict[str, frozenset[RoleName]]] = {
         "edit": frozenset({BS}),
         "archive": frozenset({BS}),
         "export": frozenset({AUDITOR}),
+        "export_all": frozenset({AUDITOR}),  # beyond EXPORT_MAX_ROWS
         "read_archived": frozenset({AUDITOR}),
     },
     "hold": {
@@ -111,6 +117,7 @@ POLICY: dict[str, dict[str, frozenset[RoleName]]] = {
         "read": CASE_READERS,
         "waive": frozenset({BOARD}),
         "export": frozenset({AUDITOR}),
+        "export_all": frozenset({AUDITOR}),  # beyond EXPORT_MAX_ROWS
     },
     "deadline_rule": {
         "read": frozenset({ADMIN, AUDITOR}),
@@ -120,12 +127,14 @@ POLICY: dict[str, dict[str, frozenset[RoleName]]] = {
     "audit": {
         "read": frozenset({AUDITOR, ADMIN}),
         "export": frozenset({AUDITOR}),
+        "export_all": frozenset({AUDITOR}),  # beyond EXPORT_MAX_ROWS
     },
     "agency": {
         "read": frozenset({BS, PANEL, BOARD, AUDITOR, ADMIN}),
         "create": frozenset({BS, ADMIN}),
         "edit": frozenset({BS, ADMIN}),
         "export": frozenset({BS, AUDITOR, ADMIN}),
+        "export_all": frozenset({AUDITOR}),  # beyond EXPORT_MAX_ROWS
     },
     "reference_data": {
         "read": frozenset({ADMIN, AUDITOR}),

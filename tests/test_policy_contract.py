@@ -18,6 +18,7 @@ case            create          x       .     .     .       .
 case            edit            x       .     .     .       .
 case            archive         x       .     .     .       .
 case            export          x       .     .     x       .
+case            export_all      .       .     .     x       .
 case            restricted      x       .     .     .       .
 case            read_archived   .       .     .     x       .
 case            transition      x       x     x     .       .
@@ -27,12 +28,14 @@ decision        edit            .       x     .     .       .
 decision        archive         .       x     .     .       .
 decision        approve         .       .     x     .       .
 decision        export          .       .     .     x       .
+decision        export_all      .       .     .     x       .
 decision        read_archived   .       .     .     x       .
 family          read            x       x     .     x       .
 family          create          x       .     .     .       .
 family          edit            x       .     .     .       .
 family          archive         x       .     .     .       .
 family          export          .       .     .     x       .
+family          export_all      .       .     .     x       .
 family          restricted      x       .     .     .       .
 family          read_archived   .       .     .     x       .
 document        read            x       x     x     x       .
@@ -42,6 +45,7 @@ document        archive         x       .     .     .       .
 document        approve         .       .     x     .       .
 document        publish         .       .     x     .       .
 document        export          .       .     .     x       .
+document        export_all      .       .     .     x       .
 document        read_archived   .       .     .     x       .
 publication     read            x       x     x     x       .
 publication     edit            x       .     .     .       .
@@ -52,6 +56,7 @@ notification    create          x       .     .     .       .
 notification    edit            x       .     .     .       .
 notification    archive         x       .     .     .       .
 notification    export          .       .     .     x       .
+notification    export_all      .       .     .     x       .
 notification    read_archived   .       .     .     x       .
 hold            read            x       x     x     x       .
 hold            create          x       .     .     .       .
@@ -61,15 +66,18 @@ hold            read_archived   .       .     .     x       .
 deadline        read            x       x     x     x       .
 deadline        waive           .       .     x     .       .
 deadline        export          .       .     .     x       .
+deadline        export_all      .       .     .     x       .
 deadline_rule   read            .       .     .     x       x
 deadline_rule   create          .       .     .     .       x
 deadline_rule   edit            .       .     .     .       x
 audit           read            .       .     .     x       x
 audit           export          .       .     .     x       .
+audit           export_all      .       .     .     x       .
 agency          read            x       x     x     x       x
 agency          create          x       .     .     .       x
 agency          edit            x       .     .     .       x
 agency          export          x       .     .     x       x
+agency          export_all      .       .     .     x       .
 reference_data  read            .       .     .     x       x
 reference_data  create          .       .     .     .       x
 reference_data  edit            .       .     .     .       x

@@ -89,6 +89,29 @@ def test_exports_are_capped_at_the_configured_number_of_rows(app, login_as, monk
     assert len(rows) == 1 + 3  # the header and three cases
 
 
+def test_the_auditor_exports_every_row_streamed_a_batch_at_a_time(app, login_as, monkeypatch, count_queries):
+    """Past EXPORT_MAX_ROWS for the role that may export everything; the rows come in the list's order,
+    a batch at a time (the ids first, then each batch loaded), never all at once."""
+    from backoffice.views import admin_parts
+
+    monkeypatch.setitem(app.config, "EXPORT_MAX_ROWS", 3)
+    monkeypatch.setattr(admin_parts, "EXPORT_BATCH", 2)
+    agency = factories.AgencyFactory(name="West Marches Police")
+    references = [factories.CaseFactory(referrer_agency=agency).reference for _ in range(5)]
+    auditor = login_as("auditor")
+
+    with count_queries() as counter:
+        response = auditor.get("/admin/case/export/csv/?sort=0")  # by reference
+        body = response.get_data(as_text=True)
+        response.close()
+    batches = [s for s in counter.statements if '"case".id IN' in s]
+
+    rows = [line for line in body.splitlines() if line.strip()]
+    assert [row.split(",")[0] for row in rows[1:]] == sorted(references)
+    assert all("West Marches Police" in row for row in rows[1:])
+    assert len(batches) == 3  # 2 + 2 + 1
+
+
 def test_exports_are_rate_limited_per_user(app, session):
     from backoffice import create_app
     from config import TestConfig

@@ -86,13 +86,9 @@ class AuditLogView(SecureModelView):
             self.__dict__["_field_labels"] = labels
         return self.__dict__["_field_labels"]
 
-    def get_list(self, page, sort_column, sort_desc, search, filters, execute=True, page_size=None):
-        """An export names every linked record with one query per kind of record, not one per row."""
-        count, events = super().get_list(page, sort_column, sort_desc, search, filters, execute, page_size)
-        if self.exporting and execute:
-            events = list(events)
-            g.audit_names = linked_names(events)
-        return count, events
+    def export_batch_loaded(self, events: list) -> None:
+        """An export names the records each batch links to with one query per kind, not one per row."""
+        g.audit_names = linked_names(events)
 
     def search_placeholder(self) -> str:
         return "Case reference, e.g. CSPR-2026-001"

@@ -166,7 +166,8 @@ class SecureModelView(FlaskAdminSeams, ModelView):
 
     @property
     def export_max_rows(self) -> int:
-        return current_app.config["EXPORT_MAX_ROWS"]
+        """EXPORT_MAX_ROWS, except for roles that may export everything (0: no limit; exports stream)."""
+        return 0 if may(self.resource, "export_all") else current_app.config["EXPORT_MAX_ROWS"]
 
     @export_max_rows.setter
     def export_max_rows(self, value) -> None:
