@@ -206,7 +206,7 @@ class Config:
     FLASK_ADMIN_SWATCH = "default"
     FLASK_ADMIN_RAISE_ON_VIEW_EXCEPTION = False
     LIST_PAGE_SIZE = 25
-    EXPORT_MAX_ROWS = 5000
+    EXPORT_MAX_ROWS = _number("EXPORT_MAX_ROWS", 5000, minimum=1)
 
     def __init__(self) -> None:
         self.SQLALCHEMY_DATABASE_URI = _database_url("DATABASE_URL", self.default_database_url())
