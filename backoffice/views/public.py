@@ -7,8 +7,10 @@ condition, so a guessed id leads nowhere. Pages carry no cookies and may be cach
 
 from __future__ import annotations
 
+import hashlib
 from collections import defaultdict
 from datetime import date
+from pathlib import Path
 
 from flask import Blueprint, abort, current_app, render_template, request
 from sqlalchemy import select
@@ -47,16 +49,36 @@ def index():
     documents = db.session.scalars(
         public_documents(clock.today()).order_by(Case.publication_date.desc(), Case.id, PublishedDocument.id)
     ).all()
+    how_to_refer = db.session.scalar(select(PublicText).where(PublicText.key == "how_to_refer"))
+    tag = page_tag(documents, how_to_refer)
+    if tag in request.if_none_match:  # the browser's copy is current: answered without rendering
+        response = current_app.response_class(status=304)
+        response.set_etag(tag)
+        return cacheable(response)
     reviews: dict[ReviewType, dict[Case, list[PublishedDocument]]] = defaultdict(dict)
     for document in documents:
         reviews[ReviewType(document.case.review_type)].setdefault(document.case, []).append(document)
     response = current_app.make_response(render_template(
         "public/reviews.html",
         sections=[(t, list(reviews[t].items())) for t in ReviewType],
-        how_to_refer=db.session.scalar(select(PublicText).where(PublicText.key == "how_to_refer")),
+        how_to_refer=how_to_refer,
         describe=describe_document,
     ))
+    response.set_etag(tag)
     return cacheable(response)
+
+
+# The public templates as deployed: a release that changes them changes every page's ETag.
+TEMPLATE = hashlib.sha256(b"".join(p.read_bytes() for p in sorted((Path(__file__).parent.parent / "templates").rglob(
+    "*.html")) if "public" in p.parts or p.name == "base.html")).hexdigest()
+
+
+def page_tag(documents: list[PublishedDocument], how_to_refer: PublicText | None) -> str:
+    """What the page shows, as an ETag: every listed document and review by version, the referral
+    text, the day (reviews come and go by date) and the template."""
+    shown = [(d.id, d.version, d.case_id, d.case.version) for d in documents]
+    state = (clock.today().isoformat(), shown, how_to_refer.version if how_to_refer else None, TEMPLATE)
+    return hashlib.sha256(repr(state).encode()).hexdigest()[:32]
 
 
 @statement_bp.get("/accessibility")

@@ -174,3 +174,22 @@ def test_the_page_costs_the_same_queries_with_more_reviews(app, session, client,
         client.get(PAGE)
 
     assert many.count == few.count
+
+
+def test_a_current_copy_is_answered_304_without_rendering_and_a_change_makes_a_new_tag(app, session, client,
+                                                                                     reviews, monkeypatch):
+    from backoffice.views import public
+
+    first = client.get(PAGE)
+    rendered = []
+    real = public.render_template
+    monkeypatch.setattr(public, "render_template", lambda *a, **k: rendered.append(a) or real(*a, **k))
+
+    again = client.get(PAGE, headers={"If-None-Match": first.headers["ETag"]})
+    assert (again.status_code, again.get_data(), rendered) == (304, b"", [])
+
+    text_block = session.scalars(select(PublicText).where(PublicText.key == "how_to_refer")).one()
+    text_block.body = "Telephone the business unit first."
+    session.commit()
+    changed = client.get(PAGE, headers={"If-None-Match": first.headers["ETag"]})
+    assert changed.status_code == 200 and changed.headers["ETag"] != first.headers["ETag"] and rendered
