@@ -70,7 +70,7 @@ def restore(session, owner_url: str, folder: Path) -> dict:
     _run(["pg_restore", "--no-owner", "--exit-on-error", "--single-transaction", "--dbname", libpq_url(owner_url),
           str(dump)])
     found = contents(session)
-    if {k: found[k] for k in found} != {k: manifest[k] for k in found}:
+    if found != {k: manifest[k] for k in found}:
         raise BackupError(f"The restored database differs from the backup's manifest: {found} != {manifest}.")
     return manifest
 

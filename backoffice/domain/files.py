@@ -181,7 +181,7 @@ def clean_filename(name: str | None, content_type: str) -> str:
 def store(data: bytes, content_type: str, folder: Path) -> StoredFile:
     """Write `data` under a new random name in `folder`, atomically, and describe it."""
     folder.mkdir(parents=True, exist_ok=True)
-    stored_name = secrets.token_hex(16) + EXTENSIONS[content_type]
+    stored_name = _new_name(content_type)
     final = folder / stored_name
     partial = folder / (stored_name + ".part")
     with open(partial, "wb") as handle:
@@ -189,6 +189,15 @@ def store(data: bytes, content_type: str, folder: Path) -> StoredFile:
         handle.flush()
         os.fsync(handle.fileno())
     os.replace(partial, final)
+    return _described(stored_name, content_type, data)
+
+
+def _new_name(content_type: str) -> str:
+    """A random stored name with the type's extension: never the uploader's file name."""
+    return secrets.token_hex(16) + EXTENSIONS[content_type]
+
+
+def _described(stored_name: str, content_type: str, data: bytes) -> StoredFile:
     return StoredFile(stored_name, content_type, len(data), hashlib.sha256(data).hexdigest())
 
 
@@ -270,9 +279,9 @@ class DocumentStore:
             stored = store(data, content_type, self.folder)
             discard_on_rollback(session, stored.stored_name, self.folder)
             return stored
-        stored_name = secrets.token_hex(16) + EXTENSIONS[content_type]
+        stored_name = _new_name(content_type)
         session.add(FileContent(stored_name=stored_name, content=data))
-        return StoredFile(stored_name, content_type, len(data), hashlib.sha256(data).hexdigest())
+        return _described(stored_name, content_type, data)
 
     def read(self, session, stored_name: str) -> bytes | None:
         from backoffice.models.document import FileContent

@@ -98,15 +98,16 @@ def classes_of(case: Case) -> list[RecordClass]:
     return found
 
 
-def review(session: Session, today: date) -> list[Due]:
-    """Every record past its retention period with no decision keeping it, oldest first."""
+def review(session: Session, today: date, among=None) -> list[Due]:
+    """Every record past its retention period with no decision keeping it, oldest first; `among` (a
+    SELECT of case ids, e.g. the cases a user may see) narrows it in the database."""
     rules = schedule(session)
     decisions = _latest_decisions(session)
     holds: dict[int, list[LegalHold]] = {}
     for hold in session.scalars(select(LegalHold).where(LegalHold.lifted_on.is_(None))):
         holds.setdefault(hold.case_id, []).append(hold)
     due = []
-    for case in _candidates(session):
+    for case in _candidates(session, among):
         for record_class in classes_of(case):
             rule = rules.get(record_class)
             since = _trigger(case, rule.trigger) if rule else None
@@ -120,10 +121,12 @@ def review(session: Session, today: date) -> list[Due]:
     return sorted(due, key=lambda d: (d.due_on, d.case.reference))
 
 
-def find(session: Session, case_id: int, record_class: str, today: date) -> Due | None:
-    """The queue's item for this case and class, if it is due."""
-    return next((d for d in review(session, today) if d.case.id == case_id and d.rule.record_class == record_class),
-                None)
+def find(session: Session, case_id: int, record_class: str, today: date, among=None) -> Due | None:
+    """The queue's item for this case and class, if it is due (worked out for that case alone)."""
+    one = select(Case.id).where(Case.id == case_id)
+    if among is not None:
+        one = one.where(Case.id.in_(among))
+    return next((d for d in review(session, today, one) if d.rule.record_class == record_class), None)
 
 
 def decide(session: Session, item: Due, action: DisposalAction | str, reason: str | None, review_on: date | None,
@@ -233,9 +236,12 @@ def _settled(decision: DisposalDecision, today: date) -> bool:
     return decision.action == DisposalAction.ANONYMISE
 
 
-def _candidates(session: Session) -> list[Case]:
+def _candidates(session: Session, among=None) -> list[Case]:
+    query = select(Case).where(or_(Case.state.in_(FINAL_STATES), Case.publication_date.is_not(None)))
+    if among is not None:
+        query = query.where(Case.id.in_(among))
     return list(session.scalars(
-        select(Case).where(or_(Case.state.in_(FINAL_STATES), Case.publication_date.is_not(None)))
+        query
         .options(selectinload(Case.timeline), selectinload(Case.family), selectinload(Case.decisions),
                  selectinload(Case.documents).selectinload(PublishedDocument.previous_versions),
                  selectinload(Case.notifications), selectinload(Case.children))

@@ -7,6 +7,7 @@ from flask import current_app, flash, redirect, request
 from flask_admin import expose
 from flask_admin.helpers import get_redirect_target
 from flask_login import current_user
+from sqlalchemy import select
 from wtforms import RadioField, TextAreaField
 from wtforms.validators import DataRequired, Length, Optional
 
@@ -93,15 +94,19 @@ class DisposalView(SecureModelView):
         return may(self.resource, "decide")
 
     def due_items(self) -> list[retention.Due]:
-        """The queue, for the cases the user may see."""
-        visible = {case_id for (case_id,) in visible_cases(db.session.query(Case.id))}
-        return [item for item in retention.review(db.session, today()) if item.case.id in visible]
+        """The queue, for the cases the user may see (narrowed in the database)."""
+        return retention.review(db.session, today(), visible_cases(select(Case.id)))
+
+    def _item(self, key: str) -> retention.Due | None:
+        """The queue's item a decision page is for, if the user may see its case and it is due."""
+        parsed = _parsed_item(key)
+        return retention.find(db.session, *parsed, today(), visible_cases(select(Case.id))) if parsed else None
 
     @expose("/decide/", methods=("GET", "POST"))
     def decide_view(self):
         """Decide one record: what each choice would remove, the reason, a review date to retain it."""
         return_url = get_redirect_target() or self.get_url(".index_view")
-        item = next((d for d in self.due_items() if d.key == request.args.get("item")), None)
+        item = self._item(request.args.get("item", ""))
         if item is None:
             flash("That record is not waiting for a decision (it may have been decided already).", "info")
             return redirect(return_url)
@@ -127,6 +132,12 @@ class DisposalView(SecureModelView):
                 return redirect(return_url)
         return self.render("admin/disposal_decide.html", item=item, form=form, allowed=allowed,
                            record_class=RecordClass(item.rule.record_class), return_url=return_url)
+
+
+def _parsed_item(key: str) -> tuple[int, str] | None:
+    """("12", "not_progressed") from the queue's "12:not_progressed"; None for anything else."""
+    case_id, _, record_class = key.partition(":")
+    return (int(case_id), record_class) if case_id.isdigit() and len(case_id) < 12 else None
 
 
 def _done(reference: str, action: DisposalAction, review_on) -> str:
