@@ -54,6 +54,9 @@ def create_roles(admin_url: str | URL, owner: str = OWNER, app: str = APP) -> No
                 f'ALTER SCHEMA public OWNER TO "{owner}"',
                 'REVOKE CREATE ON SCHEMA public FROM PUBLIC',
                 f'GRANT USAGE ON SCHEMA public TO "{app}"',
+                # Trigram indexes make searches for part of a reference or name fast (migration 0015);
+                # installing an extension is a superuser's step, so it is taken here.
+                "CREATE EXTENSION IF NOT EXISTS pg_trgm SCHEMA public",
             ]
             tables = conn.execute(text("SELECT tablename FROM pg_tables WHERE schemaname = 'public'")).scalars().all()
             statements += [f'ALTER TABLE public."{t}" OWNER TO "{owner}"' for t in tables]

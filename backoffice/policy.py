@@ -10,6 +10,7 @@ from __future__ import annotations
 from enum import StrEnum
 from typing import Iterable
 
+from flask import has_request_context, request
 from flask_login import current_user
 
 
@@ -215,7 +216,12 @@ def roles_allowed(resource: str, action: str) -> frozenset[RoleName]:
 
 def user_roles(user=None) -> frozenset[RoleName]:
     """The role names the user holds (empty for anonymous or disabled users)."""
-    user = current_user if user is None else user
+    if user is None:
+        return _for_current_user("roles", _roles_of)
+    return _roles_of(user)
+
+
+def _roles_of(user) -> frozenset[RoleName]:
     if not getattr(user, "is_authenticated", False) or not getattr(user, "active", False):
         return NOBODY
     return frozenset(RoleName(r.name) for r in user.roles)
@@ -223,7 +229,22 @@ def user_roles(user=None) -> frozenset[RoleName]:
 
 def may(resource: str, action: str, user=None) -> bool:
     """Whether the user (the current one by default) may take `action` on `resource`."""
+    if user is None:
+        return _for_current_user((resource, action), lambda u: bool(_roles_of(u) & roles_allowed(resource, action)))
     return bool(user_roles(user) & roles_allowed(resource, action))
+
+
+def _for_current_user(key, work):
+    """`work(current user)`, worked out once per request and user: a list asks may() for every cell."""
+    if not has_request_context():
+        return work(current_user)
+    user = current_user._get_current_object()
+    memo = getattr(request, "_policy_memo", None)
+    if memo is None or memo[0] is not user:  # the first question, or someone signed in or out since
+        memo = request._policy_memo = (user, {})
+    if key not in memo[1]:
+        memo[1][key] = work(user)
+    return memo[1][key]
 
 
 def may_any(resource: str, actions: Iterable[str], user=None) -> bool:
@@ -233,7 +254,12 @@ def may_any(resource: str, actions: Iterable[str], user=None) -> bool:
 
 def user_streams(user=None) -> frozenset[Stream]:
     """The review streams the user works in."""
-    user = current_user if user is None else user
+    if user is None:
+        return _for_current_user("streams", _streams_of)
+    return _streams_of(user)
+
+
+def _streams_of(user) -> frozenset[Stream]:
     if not getattr(user, "is_authenticated", False):
         return frozenset()
     return frozenset(user.streams)

@@ -16,24 +16,26 @@ from backoffice import create_app  # noqa: E402
 from config import TestConfig  # noqa: E402
 
 
-def fresh_app() -> Flask:
-    """The app on BENCH_DATABASE_URL (a PostgreSQL superuser's), emptied and migrated from scratch, run
-    as the least-privilege app login as in production (`flask db-roles`)."""
+def fresh_app(empty: bool = True, **overrides) -> Flask:
+    """The app on BENCH_DATABASE_URL (a PostgreSQL superuser's), emptied (unless not `empty`) and
+    migrated, run as the least-privilege app login as in production (`flask db-roles`)."""
     from sqlalchemy import create_engine, text
 
     from backoffice.database_roles import APP, OWNER, create_roles, login_url
 
     admin_url = os.environ["BENCH_DATABASE_URL"].replace("postgresql://", "postgresql+psycopg://", 1)
     create_roles(admin_url)
-    engine = create_engine(admin_url)
-    with engine.begin() as conn:  # faster than migrating down a large trail
-        conn.execute(text("DROP SCHEMA public CASCADE"))
-        conn.execute(text(f'CREATE SCHEMA public AUTHORIZATION "{OWNER}"'))
-    engine.dispose()
-    create_roles(admin_url)
+    if empty:
+        engine = create_engine(admin_url)
+        with engine.begin() as conn:  # faster than migrating down a large trail
+            conn.execute(text("DROP SCHEMA public CASCADE"))
+            conn.execute(text(f'CREATE SCHEMA public AUTHORIZATION "{OWNER}"'))
+        engine.dispose()
+        create_roles(admin_url)
     app = create_app(TestConfig(), overrides={
         "SQLALCHEMY_DATABASE_URI": login_url(admin_url, APP).render_as_string(hide_password=False),
         "MIGRATION_DATABASE_URI": login_url(admin_url, OWNER).render_as_string(hide_password=False),
+        **overrides,
     })
     with app.app_context():
         upgrade()

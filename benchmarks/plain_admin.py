@@ -37,6 +37,7 @@ def plain_app(database_url: str) -> Flask:
             "column_default_sort": ours.column_default_sort,
             "column_searchable_list": list(ours.column_searchable_list),
             "page_size": ours.page_size,
+            "can_set_page_size": True, "page_size_options": ours.page_size_options,
         })
         admin.add_view(view(model, db.session, endpoint=endpoint, url=f"/admin/{endpoint}"))
     return app

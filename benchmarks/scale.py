@@ -35,7 +35,7 @@ from sqlalchemy.engine import Engine
 
 from backoffice.extensions import db  # noqa: E402
 from plain_admin import plain_app  # noqa: E402
-from tiers import TIERS, build  # noqa: E402
+from tiers import TIERS, build, built as reused  # noqa: E402
 from tests.conftest import signed_in_cookies, signed_in_directly  # noqa: E402
 from tests.helpers import case_form  # noqa: E402
 
@@ -101,7 +101,7 @@ def pages(history_case: int, a_case: int) -> list[tuple[str, str, str, bool]]:
     return [
         ("home", "business_support", "/admin/", False),
         ("cases list", "business_support", "/admin/case/", True),
-        ("cases search", "business_support", "/admin/case/?search=Child+Q+17", True),
+        ("cases search", "business_support", "/admin/case/?search=417", True),
         ("cases page 100", "business_support", "/admin/case/?page=100", True),
         ("cases 100 a page", "business_support", "/admin/case/?page_size=100", True),
         ("case details", "business_support", f"/admin/case/details/?id={a_case}", False),
@@ -110,7 +110,7 @@ def pages(history_case: int, a_case: int) -> list[tuple[str, str, str, bool]]:
         ("decisions list", "panel", "/admin/decision/", True),
         ("family list", "business_support", "/admin/family/", True),
         ("documents list", "business_support", "/admin/document/", True),
-        ("documents search", "business_support", "/admin/document/?search=Child+Q+17", True),
+        ("documents search", "business_support", "/admin/document/?search=417", True),
         ("publication list", "board", "/admin/publication/", False),
         ("audit log", "auditor", "/admin/audit/", False),
         ("deadlines list", "business_support", "/admin/deadline/", False),
@@ -320,14 +320,15 @@ def main() -> None:
     parser.add_argument("--rounds", type=int, default=40, help="requests per page for each app")
     parser.add_argument("--load-seconds", type=float, default=20)
     parser.add_argument("--rss-requests", type=int, default=10_000)
+    parser.add_argument("--reuse", action="store_true", help="measure the tier an earlier run built (migrated)")
     options = parser.parse_args()
     tier = TIERS[options.tier]
 
-    app = fresh_app()
+    app = fresh_app(empty=not options.reuse, LOG_LEVEL="WARNING")  # the request log would drown the table
     admin = create_engine(os.environ["BENCH_DATABASE_URL"].replace("postgresql://", "postgresql+psycopg://", 1))
     started = time.perf_counter()
     with app.app_context():
-        built = build(tier, admin)
+        built = reused(admin) if options.reuse else build(tier, admin)
     print(f"tier {tier.name}: {built.write_path}")
     print(f"built in {time.perf_counter() - started:.0f} s: " + ", ".join(f"{n:,} {t}" for t, n in built.rows.items()))
     print(f"machine: {os.cpu_count()} cores, load average {os.getloadavg()[0]:.2f}")
@@ -350,7 +351,7 @@ def main() -> None:
 
 def measure_server(app, server: Server, options) -> None:
     cookie = cookie_for(app, "business_support")
-    paths = ["/admin/case/", "/admin/case/?search=Child+Q+17", "/admin/family/", "/admin/document/", "/admin/"]
+    paths = ["/admin/case/", "/admin/case/?search=417", "/admin/family/", "/admin/document/", "/admin/"]
     done, seconds, latencies = load(server, cookie, paths, options.load_seconds)
     p95 = sorted(latencies)[int(.95 * len(latencies))]
     print(f"\ngunicorn, 2 workers, 4 clients: {done / seconds:.1f} requests/s, p95 {p95:.0f} ms over {done} requests")

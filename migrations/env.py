@@ -117,9 +117,12 @@ def run_migrations_online():
             # would refuse; they are checked again once the migrations are done.
             connection.exec_driver_sql("PRAGMA foreign_keys=OFF")
             connection.commit()  # so that the migrations run in a transaction of their own
+        from backoffice.models.base import built_on
+
         context.configure(
             connection=connection,
             target_metadata=get_metadata(),
+            include_object=built_on(connection.dialect.name),
             **conf_args
         )
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import datetime, timezone
 from enum import Enum as PyEnum
 
-from sqlalchemy import DateTime, Enum, ForeignKey, MetaData, String, TypeDecorator
+from sqlalchemy import DateTime, Enum, ForeignKey, Index, MetaData, String, TypeDecorator
 from sqlalchemy.orm import DeclarativeBase, Mapped, Session, declared_attr, mapped_column, registry
 
 from backoffice import clock, context
@@ -166,3 +166,21 @@ def stamp_actor(session: Session) -> None:
     for obj in session.dirty:
         if isinstance(obj, Tracked) and session.is_modified(obj, include_collections=False):
             obj.updated_by_id = actor
+
+
+def trigram_indexes(table: str, *columns: str) -> list[Index]:
+    """PostgreSQL trigram (pg_trgm) indexes, so a search for part of the text (ILIKE '%...%') reads the
+    index rather than every row. SQLite has none: its tables are small."""
+    return [Index(f"ix_{table}_{column}_trgm", column, postgresql_using="gin",
+                  postgresql_ops={column: "gin_trgm_ops"}).ddl_if(dialect="postgresql") for column in columns]
+
+
+def built_on(dialect: str):
+    """An Alembic `include_object` that leaves out what this database never has (the trigram indexes on
+    SQLite), so comparing the models with it finds only real differences."""
+
+    def include(obj, name, type_, reflected, compare_to) -> bool:
+        only = getattr(obj, "_ddl_if", None)
+        return reflected or only is None or only.dialect in (None, dialect)
+
+    return include

@@ -11,7 +11,8 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship, validates
 
 from backoffice.vocabulary import ReviewType, initial_state, state_label
 from backoffice.models.agency import Agency
-from backoffice.models.base import Archivable, Base, LongText, NARRATIVE, NOTE, REASON, Tracked, enum_type
+from backoffice.models.base import (
+    Archivable, Base, LongText, NARRATIVE, NOTE, REASON, Tracked, enum_type, trigram_indexes)
 
 if TYPE_CHECKING:
     from backoffice.models.decision import PanelDecision
@@ -158,6 +159,8 @@ class Case(Tracked, Archivable, Base):
         Index("ix_case_referral_date", "referral_date", "id"),  # the cases list's default sort
         # The next reference is found by prefix (CSPR-2026-%): on PostgreSQL that needs pattern ordering.
         Index("ix_case_reference_prefix", "reference", postgresql_ops={"reference": "text_pattern_ops"}),
+        Index("ix_case_planned_publication_date", "planned_publication_date", "id"),  # the publication list's sort
+        *trigram_indexes("case", "reference", "subject_pseudonym", "external_reference"),
     )
     # Shown only to roles the policy allows to see restricted data; never listed or exported.
     # Ethnicity is special category data (UK GDPR art. 9).

@@ -5,10 +5,10 @@ from __future__ import annotations
 from datetime import date, datetime
 from enum import StrEnum
 
-from sqlalchemy import ForeignKey, LargeBinary, String, UniqueConstraint
+from sqlalchemy import ForeignKey, Index, LargeBinary, String, UniqueConstraint, text
 from sqlalchemy.orm import Mapped, declared_attr, mapped_column, relationship
 
-from backoffice.models.base import Archivable, Base, Tracked, enum_type, utcnow
+from backoffice.models.base import Archivable, Base, Tracked, enum_type, trigram_indexes, utcnow
 from backoffice.models.case import Case
 from backoffice.models.user import User
 
@@ -42,6 +42,10 @@ class DocumentStatus(StrEnum):
         return self.value.capitalize()
 
 
+# A document the public page may list (when its review is public too).
+PUBLIC = "status = 'published' AND archived_at IS NULL"
+
+
 class StoredFileColumns:
     """A stored file: the generated name it is kept under, what it is, and who uploaded it when."""
 
@@ -70,6 +74,12 @@ class PublishedDocument(StoredFileColumns, Tracked, Archivable, Base):
     a draft's file may be replaced, and the files it replaced are kept as DocumentVersion rows."""
 
     __tablename__ = "published_document"
+    __table_args__ = (
+        # The public page starts from the published documents, not from every case.
+        Index("ix_published_document_public", "case_id", postgresql_where=text(PUBLIC),
+              sqlite_where=text(PUBLIC)),
+        *trigram_indexes("published_document", "title"),
+    )
 
     id: Mapped[int] = mapped_column(primary_key=True)
     case_id: Mapped[int] = mapped_column(ForeignKey("case.id"), index=True)

@@ -149,7 +149,10 @@ class FamilyEvent(Tracked, Archivable, Base):
     """One step of a family member's involvement: an invitation, a contact attempt, a meeting..."""
 
     __tablename__ = "family_event"
-    __table_args__ = (Index("ix_family_event_member_date", "family_id", "event_date"),)
+    __table_args__ = (
+        Index("ix_family_event_member_date", "family_id", "event_date"),
+        Index("ix_family_event_event_date", "event_date", "id"),  # the list's default sort
+    )
 
     id: Mapped[int] = mapped_column(primary_key=True)
     family_id: Mapped[int] = mapped_column(ForeignKey("family_involvement.id"))

@@ -100,7 +100,10 @@ class Notification(Tracked, Archivable, Base):
     """A notification to an external body: due (from the deadline rules), sent, with its reference."""
 
     __tablename__ = "notification"
-    __table_args__ = (UniqueConstraint("case_id", "recipient", "purpose"),)
+    __table_args__ = (
+        UniqueConstraint("case_id", "recipient", "purpose"),
+        Index("ix_notification_due_date", "due_date", "id"),  # the list's default sort
+    )
 
     id: Mapped[int] = mapped_column(primary_key=True)
     case_id: Mapped[int] = mapped_column(ForeignKey("case.id"), index=True)
@@ -253,6 +256,7 @@ class Deadline(Base):
     __table_args__ = (
         UniqueConstraint("case_id", "milestone"),
         Index("ix_deadline_open", "met_date", "waived_at", "due_date"),
+        Index("ix_deadline_due_date", "due_date", "id"),  # the list's default sort
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)

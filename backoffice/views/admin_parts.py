@@ -5,6 +5,7 @@ Flask-Admin internals (FlaskAdminSeams), each with a note saying what it relies 
 from __future__ import annotations
 
 from datetime import date, datetime, timezone
+from contextvars import ContextVar
 from typing import Any
 
 from flask_admin.contrib.sqla.ajax import QueryAjaxModelLoader
@@ -12,7 +13,8 @@ from flask_admin.contrib.sqla.form import AdminModelConverter
 from flask_admin.model import typefmt
 from flask_admin.model.form import converts
 from flask_admin.model.widgets import XEditableWidget
-from sqlalchemy.orm import selectinload
+from sqlalchemy import func, literal_column, select
+from sqlalchemy.orm import Query, selectinload
 from wtforms import TextAreaField
 from wtforms.fields.core import UnboundField
 from wtforms.validators import Length
@@ -27,6 +29,11 @@ LOOKUP_LIMIT = 20
 MAX_LIST_OFFSET = 100_000
 MAX_SEARCH_LENGTH = 200
 EXPORT_BATCH = 500  # rows an export holds in memory at once
+# A list counts its rows only so far: at least COUNT_AT_LEAST, and PAGES_AHEAD pages past the one shown,
+# so its pager always reaches further on, while a count never reads a whole large table.
+COUNT_AT_LEAST = 1_000
+PAGES_AHEAD = 10
+_COUNT_CAP: ContextVar[int | None] = ContextVar("list_count_cap", default=None)
 FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r")
 
 
@@ -77,6 +84,30 @@ def neutralise_formula(value: Any) -> Any:
     if isinstance(value, str) and value.startswith(FORMULA_PREFIXES):
         return "'" + value
     return value
+
+
+class AtLeast(int):
+    """A count that stopped counting: there are more rows than this."""
+
+    def __str__(self) -> str:
+        return f"more than {int(self):,}"
+
+
+class CappedCount(Query):
+    """A list's count query that counts no further than the list's pager needs (see COUNT_AT_LEAST)."""
+
+    def scalar(self):
+        cap = _COUNT_CAP.get()
+        if cap is None:
+            return super().scalar()
+        rows = self.with_entities(literal_column("1")).limit(cap + 1).subquery()
+        counted = self.session.execute(select(func.count()).select_from(rows)).scalar_one()
+        return AtLeast(cap) if counted > cap else counted
+
+
+def count_cap(page: int | None, per_page: int) -> int:
+    """How far a list counts, shown at `page` with `per_page` rows a page."""
+    return max(COUNT_AT_LEAST, ((page or 0) + 1 + PAGES_AHEAD) * per_page)
 
 
 class ScopedAjaxLoader(QueryAjaxModelLoader):
@@ -164,6 +195,20 @@ class FlaskAdminSeams:
         if args.filters:
             args.filters = [(idx, name, plain_text(value, MAX_SEARCH_LENGTH)) for idx, name, value in args.filters]
         return args
+
+    # Flask-Admin's ModelView.get_list runs the count query it gets from get_count_query with .scalar(),
+    # before the page's own query; index_view works the pager out from that count.
+    def get_list(self, page, sort_column, sort_desc, search, filters, execute=True, page_size=None):
+        """The list's rows and their count, counted only as far as the pager needs (CappedCount)."""
+        per_page = self.page_size if page_size is None else page_size
+        token = _COUNT_CAP.set(count_cap(page, per_page) if per_page else None)  # 0: every row (exports)
+        try:
+            return super().get_list(page, sort_column, sort_desc, search, filters, execute, page_size)
+        finally:
+            _COUNT_CAP.reset(token)
+
+    def get_count_query(self):
+        return CappedCount([func.count("*")], db.session()).select_from(self.model)
 
     # Flask-Admin's BaseModelView._export_data fetches the whole export with get_list (every row in
     # memory before the first byte); _export_csv only iterates what it returns, a row at a time.
