@@ -10,7 +10,7 @@ from __future__ import annotations
 from enum import StrEnum
 from typing import Iterable
 
-from flask import has_request_context, request
+from flask import g, has_request_context, request
 from flask_login import current_user
 
 
@@ -238,7 +238,8 @@ def _for_current_user(key, work):
     """`work(current user)`, worked out once per request and user: a list asks may() for every cell."""
     if not has_request_context():
         return work(current_user)
-    user = current_user._get_current_object()
+    # Flask-Login keeps the request's user in g (the proxy's lookup costs more than the answer).
+    user = g.get("_login_user") or current_user._get_current_object()
     memo = getattr(request, "_policy_memo", None)
     if memo is None or memo[0] is not user:  # the first question, or someone signed in or out since
         memo = request._policy_memo = (user, {})

@@ -312,6 +312,10 @@ class Case(Tracked, Archivable, Base):
     def __str__(self) -> str:
         return f"{self.reference} {self.subject_pseudonym}" if self.reference else self.subject_pseudonym
 
+    # What naming a case takes (above), and what a list of its records reads of it; its review type
+    # and archive mark say who may see it.
+    NAMED_BY = ("reference", "subject_pseudonym", "review_type", "archived_at", "version")
+
 
 def notice_key(key: str) -> tuple[str, str]:
     """(recipient, purpose) from "recipient:purpose" (or a deadline rule's "notification:recipient:purpose")."""

@@ -255,8 +255,8 @@ class SecureModelView(FlaskAdminSeams, ModelView):
     def get_url(self, endpoint: str, **kwargs) -> str:
         """A URL of this view. A list links every row to its pages: a record's address is built once per
         request and kind of link, then the row's id put in (building each took a tenth of the list's time)."""
-        row_id = kwargs.get("id")
-        if not isinstance(row_id, int) or isinstance(row_id, bool) or not _in_request():
+        row_id = str(kwargs.get("id", ""))
+        if not row_id.isdigit() or not row_id.isascii() or not _in_request():
             return super().get_url(endpoint, **kwargs)
         built = getattr(request, "_row_urls", None)
         if built is None:
@@ -264,7 +264,7 @@ class SecureModelView(FlaskAdminSeams, ModelView):
         key = (self.endpoint, endpoint, *((k, v) for k, v in kwargs.items() if k != "id"))
         if key not in built:
             built[key] = super().get_url(endpoint, **{**kwargs, "id": ROW_ID})
-        return built[key].replace(ROW_ID_QUOTED, str(row_id), 1)
+        return built[key].replace(ROW_ID_QUOTED, row_id, 1)
 
     # --- row-level scope ----------------------------------------------------------------------
 
@@ -294,6 +294,9 @@ class SecureModelView(FlaskAdminSeams, ModelView):
             linked = relationship.mapper  # a shown record (a decision's case) is named, nothing more
             options += [defaultload(attribute).lazyload(getattr(linked.class_, r.key))
                         for r in linked.relationships if r.lazy in EAGER and r.key not in shown_beyond]
+            naming = getattr(linked.class_, "NAMED_BY", None)
+            if naming and relationship.key not in shown_beyond:
+                options.append(defaultload(attribute).load_only(*(getattr(linked.class_, c) for c in naming)))
         return options
 
     def get_count_query(self):

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from flask import abort, current_app, flash, redirect, request, url_for
 from flask_admin import expose
+from flask_admin.contrib.sqla import tools
+from sqlalchemy import Unicode, cast, or_, select, union
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm.exc import StaleDataError
 from flask_admin.contrib.sqla.filters import FilterEqual
@@ -335,6 +337,29 @@ class CaseRecordView(SecureModelView):
 
     def scope(self, query):
         return visible_case_records(super().scope(query), self.model, self.resource, exporting=self.exporting)
+
+    # Flask-Admin's ModelView._apply_search joins every searched path (here the case) into the list and
+    # count queries, and filters each word with CAST(column AS VARCHAR) ILIKE its parse_like_term.
+    def _apply_search(self, query, count_query, joins, count_joins, search: str):
+        """Each word must match the record's own searched text or its case's. The matching cases are
+        found first, on their own (trigram) indexes, and the records by their case: joining every record
+        to its case before filtering read both tables whole at national scale."""
+        own = [getattr(self.model, name) for name in self.column_searchable_list if "." not in name]
+        of_case = [getattr(Case, name.removeprefix("case.")) for name in self.column_searchable_list
+                   if name.startswith("case.")]
+        for term in search.split(" "):
+            if not term:
+                continue
+            pattern = tools.parse_like_term(term)
+            cases = select(Case.id).where(or_(*(cast(column, Unicode).ilike(pattern) for column in of_case)))
+            condition = self.model.case_id.in_(cases)
+            if own:  # each way of matching on its own index, then together
+                matching = union(select(self.model.id).where(condition), select(self.model.id).where(
+                    or_(*(cast(column, Unicode).ilike(pattern) for column in own))))
+                condition = self.model.id.in_(matching)
+            query = query.filter(condition)
+            count_query = count_query.filter(condition) if count_query is not None else None
+        return query, count_query, joins, count_joins
 
     def create_form(self, obj=None):
         """Opened from a case's page (`?case_id=`), the form is for that case: it is chosen, and the
