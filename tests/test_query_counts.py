@@ -116,3 +116,58 @@ def test_a_records_history_issues_the_same_statements_for_3_or_120_events(sessio
     assert counts[0] == counts[1], counts
     last = signed_in.get(f"/admin/agency/history/?id={agency.id}&page=2").get_data(as_text=True)
     assert "Earlier events" in last and "Later events" not in last and "Lead 1-116" in last
+
+
+# --- a page's statements do not grow with the data behind it ----------------------------------------
+
+@pytest.mark.parametrize(
+    "role, view", [(role, view) for role, views in LIST_PAGES.items() for view in views]
+)
+def test_list_page_queries_do_not_grow_with_the_rows_behind_them(session, login_as, count_queries, role, view):
+    """The same full page over 101 rows and then 202: counting and sorting take no statement more."""
+    signed_in = login_as(role)
+    counts = []
+    for _ in range(2):
+        with factories.in_one_commit():
+            MAKERS[view]()
+        counts.append(_statements(signed_in, count_queries, "GET", f"/admin/{view}/?page_size=10"))
+    assert counts[0] == counts[1], counts
+
+
+def _linked_case(links: int) -> int:
+    from backoffice.models import CaseAgency
+
+    with factories.in_one_commit():
+        case = factories.CaseFactory()
+        case.agency_links = [CaseAgency(agency=factories.AgencyFactory(), role="contributing") for _ in range(links)]
+    return case.id
+
+
+@pytest.mark.parametrize("page", ["details", "edit", "history"])
+def test_a_case_page_issues_the_same_statements_for_1_or_6_agencies_involved(session, login_as, count_queries, page):
+    signed_in = login_as("business_support")
+    counts = [_statements(signed_in, count_queries, "GET", f"/admin/case/{page}/?id={_linked_case(links)}")
+              for links in (1, 6)]
+    assert counts[0] == counts[1], counts
+
+
+def test_the_home_page_issues_the_same_statements_for_2_or_40_cases_with_deadlines(session, login_as, count_queries):
+    signed_in = login_as("business_support")
+    counts = []
+    for added in (2, 38):
+        with factories.in_one_commit():
+            factories.CaseFactory.create_batch(added)
+        counts.append(_statements(signed_in, count_queries, "GET", "/admin/"))
+    assert counts[0] == counts[1], counts
+
+
+def test_the_public_page_issues_the_same_statements_for_2_or_12_published_reviews(session, client, count_queries):
+    from tests.views.test_public_reviews import published
+
+    counts = []
+    for added in (2, 10):
+        for n in range(added):
+            published(f"Review {len(counts)}-{n}")
+        counts.append(_statements(client, count_queries, "GET", "/reviews/"))
+    assert counts[0] == counts[1], counts
+    assert client.get("/reviews/").get_data(as_text=True).count("Download ") == 12

@@ -47,6 +47,14 @@ def agency_loader(view: SecureModelView, name: str):
     )
 
 
+def agencies_once() -> list[Agency]:
+    """The agencies a case's "Agency involved" rows offer, read once a request: every row (and the blank
+    one a new row copies) offers the same list, which Flask-Admin would read again for each."""
+    if getattr(request, "_agencies", None) is None:
+        request._agencies = db.session.query(Agency).all()
+    return request._agencies
+
+
 def _active_categories():
     """Categories offered on the case form: the active ones."""
     return db.session.query(AbuseCategory).filter(AbuseCategory.active.is_(True)).order_by(AbuseCategory.name)
@@ -212,6 +220,7 @@ class CaseView(SecureModelView):
             {
                 "form_columns": ["id", "agency", "role"],
                 "form_choices": {"role": [(r.value, r.label) for r in AgencyRole]},
+                "form_args": {"agency": {"query_factory": agencies_once}},
                 "form_label": "Agency involved",
             },
         )
