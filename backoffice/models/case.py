@@ -6,7 +6,7 @@ from datetime import date, datetime
 from enum import StrEnum
 from typing import TYPE_CHECKING
 
-from sqlalchemy import Column, ForeignKey, Index, String, Table, UniqueConstraint
+from sqlalchemy import Column, ForeignKey, Index, String, Table, UniqueConstraint, text
 from sqlalchemy.orm import Mapped, mapped_column, relationship, validates
 
 from backoffice.vocabulary import ReviewType, initial_state, state_label
@@ -149,6 +149,9 @@ INCIDENT_FIELDS = ("child_care_status", "child_protection_status", "incident_nat
 NOT_NOTIFIABLE = ("NOT_NOTIFIABLE_LOCAL_REFERRAL", "CLOSED_NOT_NOTIFIABLE")
 
 
+PUBLISHED = "publication_date IS NOT NULL AND archived_at IS NULL"
+
+
 class Case(Tracked, Archivable, Base):
     """One review. Its reference is generated on creation and never changes."""
 
@@ -160,6 +163,8 @@ class Case(Tracked, Archivable, Base):
         # The next reference is found by prefix (CSPR-2026-%): on PostgreSQL that needs pattern ordering.
         Index("ix_case_reference_prefix", "reference", postgresql_ops={"reference": "text_pattern_ops"}),
         Index("ix_case_planned_publication_date", "planned_publication_date", "id"),  # the publication list's sort
+        # The public page's reviews: the few cases with a publication date.
+        Index("ix_case_published", "publication_date", postgresql_where=text(PUBLISHED), sqlite_where=text(PUBLISHED)),
         *trigram_indexes("case", "reference", "subject_pseudonym", "external_reference"),
     )
     # Shown only to roles the policy allows to see restricted data; never listed or exported.

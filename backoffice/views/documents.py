@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 
-from flask import current_app, flash, url_for
+from flask import current_app, flash
 from flask_admin.actions import action
 from flask_login import current_user
 from flask_wtf.file import FileField, FileRequired
@@ -17,10 +17,11 @@ from backoffice.models.document import FILE_FIELDS
 from backoffice.views.admin_parts import label_formatter
 from backoffice.views.base import today
 from backoffice.views.cases import CaseRecordView
+from backoffice.views.downloads import address_of
 
 
 def _download_link(view, context, model: PublishedDocument, name) -> Markup:
-    url = url_for("documents.download", document_id=model.id)
+    url = address_of("documents.download")(model.id)
     return Markup('<a href="{}">{}</a>').format(url, escape(model.original_filename))
 
 

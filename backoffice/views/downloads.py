@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import io
+from collections.abc import Callable
 
 from flask import Blueprint, abort, current_app, redirect, request, send_file, url_for
 from flask_login import current_user
@@ -73,3 +74,19 @@ def download_version(document_id: int, number: int):
     record_now(AuditAction.DOWNLOAD, object_type="document", object_id=document.id,
                case=document.case, reason=f"Version {number}")
     return send_stored(version)
+
+
+# A number no route holds, standing for the id while an address is built (see address_of).
+_ANY_ID = 918273645546372819
+
+
+def address_of(endpoint: str, id_arg: str = "document_id") -> Callable[[int], str]:
+    """url_for(endpoint, id_arg=id) for a page's many ids: built once a request, then each id put in
+    (building each address took a twentieth of a list's time, and most of a long public page's)."""
+    built = getattr(request, "_addresses", None)
+    if built is None:
+        built = request._addresses = {}
+    if (endpoint, id_arg) not in built:
+        before, after = url_for(endpoint, **{id_arg: _ANY_ID}).split(str(_ANY_ID), 1)
+        built[endpoint, id_arg] = lambda record_id: f"{before}{int(record_id)}{after}"
+    return built[endpoint, id_arg]

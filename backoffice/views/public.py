@@ -12,7 +12,7 @@ from collections import defaultdict
 from datetime import date
 from pathlib import Path
 
-from flask import Blueprint, abort, current_app, render_template, request, url_for
+from flask import Blueprint, abort, current_app, render_template, request
 from sqlalchemy import select
 
 from backoffice.domain.files import describe_size
@@ -20,7 +20,7 @@ from backoffice.vocabulary import ReviewType
 from backoffice.domain.publication import public_condition
 from backoffice.extensions import db
 from backoffice.models import Case, DocumentStatus, PublicText, PublishedDocument
-from backoffice.views.downloads import send_stored
+from backoffice.views.downloads import address_of, send_stored
 from backoffice import clock
 
 bp = Blueprint("reviews", __name__, url_prefix="/reviews")
@@ -68,14 +68,12 @@ def index():
     reviews: dict[ReviewType, dict[int, tuple]] = defaultdict(dict)
     for document in documents:  # the review is named by its first document's row
         reviews[ReviewType(document.review_type)].setdefault(document.case_id, (document, []))[1].append(document)
-    # Every document's address differs only by its id: built once, not once a link.
-    address = url_for("reviews.document", document_id=0).removesuffix("0")
     response = current_app.make_response(render_template(
         "public/reviews.html",
         sections=[(t, list(reviews[t].values())) for t in ReviewType],
         how_to_refer=how_to_refer,
         describe=describe_document,
-        document_url=lambda document: f"{address}{document.id}",
+        document_url=lambda document, address=address_of("reviews.document"): address(document.id),
     ))
     response.set_etag(tag)
     return cacheable(response)

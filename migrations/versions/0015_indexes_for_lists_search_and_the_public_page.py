@@ -14,6 +14,7 @@ down_revision = '0014'
 branch_labels = None
 depends_on = None
 
+PUBLISHED_CASE = "publication_date IS NOT NULL AND archived_at IS NULL"  # models.case.PUBLISHED
 PUBLIC_DOCUMENT = "status = 'published' AND archived_at IS NULL"  # models.document.PUBLIC, as it was here
 SEARCHED = {"case": ("reference", "subject_pseudonym", "external_reference"), "published_document": ("title",)}
 
@@ -23,6 +24,8 @@ def upgrade():
     op.create_index("ix_notification_due_date", "notification", ["due_date", "id"])
     op.create_index("ix_family_event_event_date", "family_event", ["event_date", "id"])
     op.create_index("ix_case_planned_publication_date", "case", ["planned_publication_date", "id"])
+    op.create_index("ix_case_published", "case", ["publication_date"],
+                    postgresql_where=text(PUBLISHED_CASE), sqlite_where=text(PUBLISHED_CASE))
     op.create_index("ix_published_document_public", "published_document", ["case_id"],
                     postgresql_where=text(PUBLIC_DOCUMENT), sqlite_where=text(PUBLIC_DOCUMENT))
     if op.get_bind().dialect.name == "postgresql":
@@ -52,6 +55,7 @@ def downgrade():
             for column in columns:
                 op.drop_index(f"ix_{table}_{column}_trgm", table_name=table)
     op.drop_index("ix_published_document_public", table_name="published_document")
+    op.drop_index("ix_case_published", table_name="case")
     op.drop_index("ix_case_planned_publication_date", table_name="case")
     op.drop_index("ix_family_event_event_date", table_name="family_event")
     op.drop_index("ix_notification_due_date", table_name="notification")
