@@ -165,8 +165,8 @@ class SecureModelView(FlaskAdminSeams, ModelView):
 
     @property
     def column_editable_list(self) -> list[str]:
-        # Flask-Admin builds its inline-edit form class once, outside any request.
-        if not _in_request() or may(self.resource, "edit"):
+        # Flask-Admin builds its inline-edit form class once, outside any request. (Asked for every cell.)
+        if not self.inline_edit_columns or not _in_request() or may(self.resource, "edit"):
             return self.inline_edit_columns
         return []
 
