@@ -16,7 +16,7 @@ Before each flush, in this order:
    caused it, as well as those the writer changed.
 While flushing: each new case gets its reference number (before its row is inserted).
 After each flush: the audit rows for everything flushed, in the same transaction (after_flush sees the
-ids and the final values); then the reference numbers issued in the flush are forgotten.
+ids and the final values).
 At the end of a transaction: files stored for it are kept on commit and removed on rollback.
 Always: bulk UPDATE and DELETE of audited records are refused (they would bypass the audit).
 """
@@ -41,7 +41,6 @@ BEFORE_FLUSH = (
     stamp_actor,
 )
 AFTER_FLUSH = (audit.audit_flush,)
-AFTER_FLUSH_POSTEXEC = (references.forget_issued_references,)
 
 
 @event.listens_for(Session, "before_flush")
@@ -53,12 +52,6 @@ def before_flush(session: Session, flush_context, instances) -> None:
 @event.listens_for(Session, "after_flush")
 def after_flush(session: Session, flush_context) -> None:
     for step in AFTER_FLUSH:
-        step(session, flush_context)
-
-
-@event.listens_for(Session, "after_flush_postexec")
-def after_flush_postexec(session: Session, flush_context) -> None:
-    for step in AFTER_FLUSH_POSTEXEC:
         step(session, flush_context)
 
 

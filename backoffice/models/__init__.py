@@ -11,6 +11,7 @@ from backoffice.models.case import (
     PanelResponse,
     PublicationDecision,
     QaOutcome,
+    ReferenceCounter,
 )
 from backoffice.models.decision import (
     ApprovalOutcome,
@@ -59,6 +60,7 @@ from backoffice.models.site import PublicText
 from backoffice.models.user import Role, User, UserStream
 
 __all__ = [
+    "ReferenceCounter",
     "PublicationDecision",
     "PublicText",
     "FamilySide",

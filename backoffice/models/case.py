@@ -152,6 +152,17 @@ NOT_NOTIFIABLE = ("NOT_NOTIFIABLE_LOCAL_REFERRAL", "CLOSED_NOT_NOTIFIABLE")
 PUBLISHED = "publication_date IS NOT NULL AND archived_at IS NULL"
 
 
+class ReferenceCounter(Base):
+    """The last number issued under each reference prefix ("CSPR-2026-"): one sequence per review type
+    and referral year, so a new reference is one row's read and write however many cases there are,
+    and a number once issued is never issued again (even after its case is disposed of)."""
+
+    __tablename__ = "reference_counter"
+
+    prefix: Mapped[str] = mapped_column(String(20), primary_key=True)
+    last_number: Mapped[int]
+
+
 class Case(Tracked, Archivable, Base):
     """One review. Its reference is generated on creation and never changes."""
 

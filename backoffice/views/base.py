@@ -12,6 +12,7 @@ from __future__ import annotations
 import logging
 from datetime import date
 from collections.abc import Callable
+from functools import cached_property
 from itertools import repeat
 from typing import Any, ClassVar
 
@@ -282,12 +283,14 @@ class SecureModelView(FlaskAdminSeams, ModelView):
     def get_query(self):
         query = self.scope(super().get_query())
         if _in_request() and request.endpoint == f"{self.endpoint}.index_view":
-            query = query.options(*self.unshown_eager_loads())
+            query = query.options(*self.unshown_eager_loads)
         return query
 
+    @cached_property
     def unshown_eager_loads(self) -> list:
         """The list loads no relationship it does not show, though the model loads it eagerly elsewhere
-        (a case's categories and agencies): Flask-Admin joins the ones the list shows."""
+        (a case's categories and agencies): Flask-Admin joins the ones the list shows. (The same for
+        every request: worked out once.)"""
         paths = [str(name).split(".") for name, _ in self._list_columns]
         shown = {path[0] for path in paths}
         shown_beyond = {path[1] for path in paths if len(path) > 1}  # a family event's member's case

@@ -65,18 +65,32 @@ def index():
         response = current_app.response_class(status=304)
         response.set_etag(tag)
         return cacheable(response)
+    page = _DRAWN.get(tag)
+    if page is None:
+        page = _draw(documents, how_to_refer)
+        _DRAWN.clear()  # only the current page is worth keeping
+        _DRAWN[tag] = page
+    response = current_app.make_response(page)
+    response.set_etag(tag)
+    return cacheable(response)
+
+
+# The page as last drawn in this worker, by its ETag: the tag names everything the page shows, so a
+# page drawn for a tag is that tag's page for every reader, until something shown changes.
+_DRAWN: dict[str, str] = {}
+
+
+def _draw(documents, how_to_refer: PublicText | None) -> str:
     reviews: dict[ReviewType, dict[int, tuple]] = defaultdict(dict)
     for document in documents:  # the review is named by its first document's row
         reviews[ReviewType(document.review_type)].setdefault(document.case_id, (document, []))[1].append(document)
-    response = current_app.make_response(render_template(
+    return render_template(
         "public/reviews.html",
         sections=[(t, list(reviews[t].values())) for t in ReviewType],
         how_to_refer=how_to_refer,
         describe=describe_document,
         document_url=lambda document, address=address_of("reviews.document"): address(document.id),
-    ))
-    response.set_etag(tag)
-    return cacheable(response)
+    )
 
 
 # The public templates as deployed: a release that changes them changes every page's ETag.

@@ -1,11 +1,13 @@
 """Indexes for the other lists' default sorts, the home page's work and counts, the public page, and
 (on PostgreSQL) trigram indexes so a search for part of a reference, pseudonym or title reads the
-index instead of every row.
+index instead of every row; and a counter per case reference prefix, so a new case's number is one
+row's read and write (each prefix's counter starts from the references already there, when first used).
 
 Revision ID: 0015
 Revises: 0014
 Create Date: 2026-12-01 20:00:00
 """
+import sqlalchemy as sa
 from alembic import op
 from sqlalchemy import text
 
@@ -20,6 +22,12 @@ SEARCHED = {"case": ("reference", "subject_pseudonym", "external_reference"), "p
 
 
 def upgrade():
+    op.create_table(
+        "reference_counter",
+        sa.Column("prefix", sa.String(length=20), nullable=False),
+        sa.Column("last_number", sa.Integer(), nullable=False),
+        sa.PrimaryKeyConstraint("prefix", name=op.f("pk_reference_counter")),
+    )
     op.create_index("ix_deadline_due_date", "deadline", ["due_date", "id"])
     op.create_index("ix_notification_due_date", "notification", ["due_date", "id"])
     op.create_index("ix_family_event_event_date", "family_event", ["event_date", "id"])
@@ -60,3 +68,4 @@ def downgrade():
     op.drop_index("ix_family_event_event_date", table_name="family_event")
     op.drop_index("ix_notification_due_date", table_name="notification")
     op.drop_index("ix_deadline_due_date", table_name="deadline")
+    op.drop_table("reference_counter")

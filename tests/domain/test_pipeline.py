@@ -28,7 +28,7 @@ def test_the_steps_before_a_flush_run_in_the_written_order():
 def test_each_event_has_the_pipelines_one_listener_and_no_other():
     assert listeners("before_flush") == ["backoffice.domain.pipeline.before_flush"]
     assert listeners("after_flush") == ["backoffice.domain.pipeline.after_flush"]
-    assert listeners("after_flush_postexec") == ["backoffice.domain.pipeline.after_flush_postexec"]
+    assert listeners("after_flush_postexec") == []
 
 
 def test_what_the_deadline_step_adds_is_stamped_with_who_caused_it(session):

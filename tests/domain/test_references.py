@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import date
 
 import pytest
-from sqlalchemy import select
+from sqlalchemy import select, text
 
 from backoffice.vocabulary import ReviewType
 from backoffice.domain.references import format_reference, reference_prefix
@@ -124,3 +124,39 @@ def test_cases_saved_together_get_consecutive_references(session):
     session.add_all(cases)
     session.commit()
     assert [c.reference for c in cases] == ["SAR-2025-001", "SAR-2025-002", "SAR-2025-003"]
+
+
+def test_a_disposed_of_cases_number_is_never_issued_again(session):
+    """The counter remembers the last number issued, not the highest still stored."""
+    factories.CaseFactory()
+    second = factories.CaseFactory()
+    assert second.reference == "CSPR-2025-002"
+    for table in ("deadline", "notification"):  # as a disposal removes the case and its records
+        session.execute(text(f"DELETE FROM {table} WHERE case_id = :id"), {"id": second.id})
+    session.execute(text('DELETE FROM "case" WHERE id = :id'), {"id": second.id})
+    session.commit()
+    assert factories.CaseFactory().reference == "CSPR-2025-003"
+
+
+def test_a_new_reference_reads_its_counter_not_the_cases_under_its_prefix(session, count_queries):
+    """Once a prefix has its counter, a new reference is its row's read and write: no search of the
+    prefix's cases, so the cost is the same with 1 case under it or 40."""
+    counts = []
+    for existing in (1, 39):
+        with factories.in_one_commit():
+            factories.CaseFactory.create_batch(existing)
+        with count_queries() as counter:
+            factories.CaseFactory()
+        assert not [s for s in counter.statements if " LIKE " in s.upper()]
+        counts.append(len(counter.statements))
+    assert counts[0] == counts[1], counts
+
+
+def test_a_reference_written_around_the_counter_is_stepped_over(session):
+    """A case restored or imported with raw SQL does not move the counter; its number is skipped."""
+    factories.CaseFactory()
+    session.execute(Case.__table__.insert().values(
+        reference="CSPR-2025-002", review_type="CSPR", state="NOTIFIED", subject_pseudonym="Imported",
+        incident_date=date(2025, 1, 1), aware_date=date(2025, 1, 1), referral_date=date(2025, 1, 1), version=1))
+    session.commit()
+    assert factories.CaseFactory().reference == "CSPR-2025-003"

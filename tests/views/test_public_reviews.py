@@ -193,3 +193,13 @@ def test_a_current_copy_is_answered_304_without_rendering_and_a_change_makes_a_n
     session.commit()
     changed = client.get(PAGE, headers={"If-None-Match": first.headers["ETag"]})
     assert changed.status_code == 200 and changed.headers["ETag"] != first.headers["ETag"] and rendered
+
+
+def test_a_change_shows_at_once_though_the_page_was_drawn_before(session, client):
+    """Each worker keeps the page it last drew, by its ETag: a change to anything shown is a new page."""
+    _, document = published("Child A")
+    assert "Child A overview report" in page_text(client.get(PAGE))
+    document.title = "Child A report, corrected"
+    session.commit()
+    shown = page_text(client.get(PAGE))
+    assert "Child A report, corrected" in shown and "Child A overview report" not in shown
