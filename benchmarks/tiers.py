@@ -31,7 +31,9 @@ CASE_TABLES = (
 UNIQUE_COPIES = {
     ("case", "reference"): "split_part(reference, '-', 1) || '-' || split_part(reference, '-', 2) || '-' "
                            "|| (split_part(reference, '-', 3)::int + copy_n * 1000)",
-    ("case", "external_reference"): "external_reference || '/' || copy_n",
+    # Another notification's number in the same scheme ("CINS-2026-" and the copy's own id, 6 digits).
+    ("case", "external_reference"): "regexp_replace(external_reference, '[0-9]+$', '') "
+                                    "|| lpad((id + copy_n * {shift})::text, 6, '0')",
     ("case", "subject_pseudonym"): "subject_pseudonym || ' ' || copy_n",
     ("published_document", "stored_name"): "left(stored_name, 50) || '-' || copy_n",
     ("document_version", "stored_name"): "left(stored_name, 50) || '-' || copy_n",
@@ -112,7 +114,7 @@ def _copy_cases(conn, copies: int) -> None:
             columns.append(f'"{column.name}"')
             targets = {fk.column.table.name for fk in column.foreign_keys} & set(shift)
             if (name, column.name) in UNIQUE_COPIES:
-                values.append(UNIQUE_COPIES[name, column.name])
+                values.append(UNIQUE_COPIES[name, column.name].format(shift=shift.get(name)))
             elif column.name == "id" and name in shift:
                 values.append(f"id + copy_n * {shift[name]}")
             elif targets:

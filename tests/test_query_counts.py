@@ -171,3 +171,40 @@ def test_the_public_page_issues_the_same_statements_for_2_or_12_published_review
         counts.append(_statements(client, count_queries, "GET", "/reviews/"))
     assert counts[0] == counts[1], counts
     assert client.get("/reviews/").get_data(as_text=True).count("Download ") == 12
+
+
+def test_a_list_is_counted_from_its_rows_when_a_short_page_ends_it(session, login_as, count_queries):
+    """No COUNT when the page's rows tell the count: a list that fits on its first page, or its last page."""
+    signed_in = login_as("business_support")
+
+    def shown(url: str) -> tuple[str, bool]:
+        with count_queries() as counter:
+            page = signed_in.get(url).get_data(as_text=True)
+        return page, any("count(" in s.lower() for s in counter.statements)
+
+    with factories.in_one_commit():
+        factories.CaseFactory.create_batch(3)
+    page, counted = shown("/admin/case/")
+    assert "List (3)" in page and not counted
+    with factories.in_one_commit():
+        factories.CaseFactory.create_batch(30)
+    page, counted = shown("/admin/case/")
+    assert "List (33)" in page and counted
+    page, counted = shown("/admin/case/?page=1")
+    assert "List (33)" in page and not counted and page.count('<td class="list-buttons-column">') == 8
+
+
+def test_a_long_list_counts_only_as_far_as_its_pager_reaches(session, login_as, monkeypatch):
+    from backoffice.views import admin_parts
+
+    monkeypatch.setattr(admin_parts, "COUNT_AT_LEAST", 20)
+    monkeypatch.setattr(admin_parts, "PAGES_AHEAD", 1)
+    with factories.in_one_commit():
+        factories.CaseFactory.create_batch(45)
+    signed_in = login_as("business_support")
+    first = signed_in.get("/admin/case/?page_size=10").get_data(as_text=True)
+    assert "List (more than 20)" in first and "page=1&" in first.replace("&amp;", "&")
+    further = signed_in.get("/admin/case/?page_size=10&page=2").get_data(as_text=True)
+    assert "List (more than 40)" in further and "page=3&" in further.replace("&amp;", "&")
+    last = signed_in.get("/admin/case/?page_size=10&page=4").get_data(as_text=True)
+    assert "List (45)" in last

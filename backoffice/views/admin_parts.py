@@ -33,7 +33,7 @@ EXPORT_BATCH = 500  # rows an export holds in memory at once
 # so its pager always reaches further on, while a count never reads a whole large table.
 COUNT_AT_LEAST = 1_000
 PAGES_AHEAD = 10
-_COUNT_CAP: ContextVar[int | None] = ContextVar("list_count_cap", default=None)
+_COUNTING: ContextVar[Counting | None] = ContextVar("list_counting", default=None)
 FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r")
 
 
@@ -94,20 +94,35 @@ class AtLeast(int):
 
 
 class CappedCount(Query):
-    """A list's count query that counts no further than the list's pager needs (see COUNT_AT_LEAST)."""
+    """A list's count query, run only once the page's rows are read, and then only if they do not tell
+    the count already; it counts no further than the list's pager needs (see COUNT_AT_LEAST)."""
 
     def scalar(self):
-        cap = _COUNT_CAP.get()
-        if cap is None:
+        counting = _COUNTING.get()
+        if counting is None:
             return super().scalar()
-        rows = self.with_entities(literal_column("1")).limit(cap + 1).subquery()
-        counted = self.session.execute(select(func.count()).select_from(rows)).scalar_one()
-        return AtLeast(cap) if counted > cap else counted
+        counting.query = self  # counted (or not) by FlaskAdminSeams.get_list, after the rows
+        return None
 
 
-def count_cap(page: int | None, per_page: int) -> int:
-    """How far a list counts, shown at `page` with `per_page` rows a page."""
-    return max(COUNT_AT_LEAST, ((page or 0) + 1 + PAGES_AHEAD) * per_page)
+class Counting:
+    """One list's count: how far it may go, and the query, once Flask-Admin has asked for it."""
+
+    def __init__(self, page: int | None, per_page: int) -> None:
+        self.offset = (page or 0) * per_page
+        self.per_page = per_page
+        self.cap = max(COUNT_AT_LEAST, self.offset + (1 + PAGES_AHEAD) * per_page)
+        self.query: CappedCount | None = None
+
+    def count(self, rows: list | None) -> int | None:
+        """The count, from the page's `rows` where they end the list (a short page), else counted."""
+        if self.query is None:
+            return None
+        if rows is not None and (0 < len(rows) < self.per_page or (not self.offset and len(rows) < self.per_page)):
+            return self.offset + len(rows)
+        rows = self.query.with_entities(literal_column("1")).limit(self.cap + 1).subquery()
+        counted = self.query.session.execute(select(func.count()).select_from(rows)).scalar_one()
+        return AtLeast(self.cap) if counted > self.cap else counted
 
 
 class ScopedAjaxLoader(QueryAjaxModelLoader):
@@ -197,15 +212,20 @@ class FlaskAdminSeams:
         return args
 
     # Flask-Admin's ModelView.get_list runs the count query it gets from get_count_query with .scalar(),
-    # before the page's own query; index_view works the pager out from that count.
+    # before the page's own query; index_view works the pager out from the count it returns.
     def get_list(self, page, sort_column, sort_desc, search, filters, execute=True, page_size=None):
-        """The list's rows and their count, counted only as far as the pager needs (CappedCount)."""
+        """The list's rows and their count: counted after the rows, not at all when a short page ends
+        the list, and only as far as the pager needs (CappedCount)."""
         per_page = self.page_size if page_size is None else page_size
-        token = _COUNT_CAP.set(count_cap(page, per_page) if per_page else None)  # 0: every row (exports)
-        try:
+        if not per_page:  # every row (an export): counted as Flask-Admin counts
             return super().get_list(page, sort_column, sort_desc, search, filters, execute, page_size)
+        counting = Counting(page, per_page)
+        token = _COUNTING.set(counting)
+        try:
+            _, rows = super().get_list(page, sort_column, sort_desc, search, filters, execute, page_size)
         finally:
-            _COUNT_CAP.reset(token)
+            _COUNTING.reset(token)
+        return counting.count(rows if execute else None), rows
 
     def get_count_query(self):
         return CappedCount([func.count("*")], db.session()).select_from(self.model)
