@@ -47,11 +47,9 @@ def register_proxies(app: Flask) -> None:
 
 def register_extensions(app: Flask) -> None:
     """Bind the database, migrations, CSRF protection, Flask-Security and the rate limiter to `app`."""
-    from flask_security import SQLAlchemyUserDatastore
-
     from backoffice.extensions import csrf, db, enable_sqlite_foreign_keys, make_limiter, migrate, security
     from backoffice.models import Role, User
-    from backoffice.security import LoginForm
+    from backoffice.security import LoginForm, UserDatastore
 
     from backoffice.domain.files import storage_for
 
@@ -61,7 +59,7 @@ def register_extensions(app: Flask) -> None:
     enable_sqlite_foreign_keys()
     migrate.init_app(app, db, directory=str(Path(__file__).parent.parent / "migrations"))
     csrf.init_app(app)
-    security.init_app(app, SQLAlchemyUserDatastore(db, User, Role), login_form=LoginForm)
+    security.init_app(app, UserDatastore(db, User, Role), login_form=LoginForm)
     make_limiter(app)  # its limits are set once the views exist (security.register_throttling)
 
 

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from flask import Flask
+from flask import Flask, request, url_for
 
 from backoffice.extensions import db, make_admin
 from backoffice.security import csp_nonce
@@ -76,9 +76,21 @@ def register_views(app: Flask) -> None:
     admin.add_view(UserView(User, db, name="Users", endpoint="user", category="Administration"))
     admin.add_view(AuditLogView(AuditEvent, db, name="Audit log", endpoint="audit", category="Administration"))
     admin.init_app(app)
-    app.jinja_env.globals.update(error_summary=error_summary, field_hint=field_hint)
+    app.jinja_env.globals.update(error_summary=error_summary, field_hint=field_hint,
+                                 admin_static_url=admin_static_url)
     app.add_template_filter(due_on, "due")
     app.register_blueprint(downloads_bp)
     app.register_blueprint(health_bp)
     app.register_blueprint(public_bp)
     app.register_blueprint(statement_bp)
+
+
+_STATIC_URLS: dict[tuple, str] = {}
+
+
+def admin_static_url(**arguments) -> str:
+    """The address of one of Flask-Admin's static files, built once per file (and mount point)."""
+    key = (request.script_root, *sorted(arguments.items()))
+    if key not in _STATIC_URLS:
+        _STATIC_URLS[key] = url_for("admin.static", **arguments)
+    return _STATIC_URLS[key]

@@ -254,6 +254,16 @@ class SecureModelView(FlaskAdminSeams, ModelView):
             actions.append(EndpointLinkRowAction("fa fa-archive", ".archive_view", title="Archive"))
         return actions
 
+    def get_url(self, endpoint: str, **kwargs) -> str:
+        """A URL of this view; one without arguments (the menu's link to each list, on every page) is
+        built once per mount point."""
+        if kwargs or not _in_request():
+            return super().get_url(endpoint, **kwargs)
+        key = (request.script_root, self.endpoint, endpoint)
+        if key not in _PLAIN_URLS:
+            _PLAIN_URLS[key] = super().get_url(endpoint)
+        return _PLAIN_URLS[key]
+
     def row_action_links(self, row_id: str, return_url: str) -> Markup:
         """A row's action icons as Flask-Admin's row_actions.link macro draws them, each written once per
         page and then given the row's id (a macro call and an address built per link took an eighth of
@@ -501,6 +511,7 @@ class SecureModelView(FlaskAdminSeams, ModelView):
         )
 
 
+_PLAIN_URLS: dict[tuple[str, str, str], str] = {}
 ROW_LINK = Markup('<a class="icon" href="{}" title="{}">\n  <span class="{}"></span>\n</a>\n')
 
 
