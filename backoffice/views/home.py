@@ -7,16 +7,21 @@ from flask import current_app, redirect, request, url_for
 from flask_admin import AdminIndexView, expose
 from flask_login import current_user
 from sqlalchemy import func, select
+from sqlalchemy.orm import contains_eager, joinedload
 
 from backoffice.domain.approval import awaiting_answer_from
 from backoffice.vocabulary import state_label, types_in_streams
 from backoffice.extensions import db
-from backoffice.domain.deadlines import DeadlineStatus, needs_action
+from backoffice.domain.deadlines import DeadlineStatus, needs_action, status_condition
 from backoffice.domain.deadlines import status as deadline_status
 from backoffice.models import Case, Deadline, DeadlineRule, PanelDecision
 from backoffice.policy import may, user_roles, user_streams
 from backoffice.scope import visible_case_records, visible_cases
 from backoffice import clock
+
+
+# The home page lists this many of the user's most urgent deadlines; its counts link to them all.
+WORK_SHOWN = 25
 
 
 class HomeView(AdminIndexView):
@@ -32,10 +37,12 @@ class HomeView(AdminIndexView):
 
     @expose("/")
     def index(self):
-        work = self._my_deadlines() if may("deadline", "read") else None
+        work, work_counts = self._my_deadlines() if may("deadline", "read") else (None, None)
         return self.render(
             "admin/index.html",
             work=work,
+            work_counts=work_counts,
+            work_shown=WORK_SHOWN,
             today=clock.today(),
             case_counts=self._case_counts() if may("case", "read") else None,
             awaiting_approval=self._awaiting_approval() if may("decision", "approve") else None,
@@ -53,17 +60,19 @@ class HomeView(AdminIndexView):
             for review_type, state, count in db.session.execute(query)
         ]
 
-    def _my_deadlines(self) -> list[tuple[Deadline, DeadlineStatus]]:
-        """Overdue and soon-due deadlines of visible cases that the user's roles must act on."""
+    def _my_deadlines(self) -> tuple[list[tuple[Deadline, DeadlineStatus]], dict[DeadlineStatus, int]]:
+        """The most urgent overdue and soon-due deadlines of visible cases that the user's roles must act
+        on (WORK_SHOWN of them), and how many of each there are in all."""
         today, soon = clock.today(), current_app.config["DUE_SOON_WORKING_DAYS"]
-        query = (
-            visible_case_records(select(Deadline), Deadline, "deadline")
-            .join(Deadline.rule)
-            .where(needs_action(today, soon), DeadlineRule.responsible_role.in_(user_roles()))
-            .order_by(Deadline.due_date)
-            .limit(100)
-        )
-        return [(d, deadline_status(d, today, soon)) for d in db.session.scalars(query).unique()]
+        mine = (visible_case_records(select(Deadline), Deadline, "deadline").join(Deadline.rule)
+                .where(needs_action(today, soon), DeadlineRule.responsible_role.in_(user_roles())))
+        shown = mine.options(joinedload(Deadline.case).load_only(*(getattr(Case, c) for c in Case.NAMED_BY)),
+                             contains_eager(Deadline.rule)).order_by(Deadline.due_date, Deadline.id).limit(WORK_SHOWN)
+        overdue = status_condition(DeadlineStatus.OVERDUE, today, soon)
+        counted = dict(db.session.execute(
+            mine.with_only_columns(overdue, func.count()).group_by(overdue).order_by(None)).all())
+        counts = {DeadlineStatus.OVERDUE: counted.get(True, 0), DeadlineStatus.DUE_SOON: counted.get(False, 0)}
+        return [(d, deadline_status(d, today, soon)) for d in db.session.scalars(shown).unique()], counts
 
     def _awaiting_approval(self) -> int:
         query = visible_case_records(

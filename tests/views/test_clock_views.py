@@ -864,3 +864,19 @@ def test_each_rule_says_where_it_comes_from_as_the_law_was_checked(session, logi
     assert [m for m, r in rules.items() if r.statutory] == ["SIN_TO_PANEL"]
     shown = text(login_as("admin").get("/admin/deadline_rule/?page_size=50"))
     assert all(label in shown for label in ("Statute", "Statutory guidance", "Local practice"))
+
+
+def test_the_dashboard_counts_every_deadline_though_it_lists_the_most_urgent(session, login_as):
+    """Past WORK_SHOWN the list stops, the counts do not: each is the number in the list it leads to."""
+    from backoffice.views.home import WORK_SHOWN
+
+    with factories.in_one_commit():
+        for n in range(30):
+            sin_overdue(f"Child {n}")
+    signed_in = login_as("business_support")
+    home = signed_in.get("/admin/")
+    overdue, leads_to = count_link(home, "overdue-count")
+    assert overdue > WORK_SHOWN
+    assert f"List ({overdue})" in text(signed_in.get(leads_to))
+    assert len(table(home, "work")) == WORK_SHOWN
+    assert 'data-testid="work-shown"' in text(home)
