@@ -3,9 +3,12 @@
 from __future__ import annotations
 
 from flask import Flask, request, url_for
+from flask_login import current_user
+from markupsafe import Markup
 
 from backoffice.extensions import db, make_admin
 from backoffice.security import csp_nonce
+from backoffice.policy import user_roles
 from backoffice.models import (
     AbuseCategory,
     Agency,
@@ -77,7 +80,7 @@ def register_views(app: Flask) -> None:
     admin.add_view(AuditLogView(AuditEvent, db, name="Audit log", endpoint="audit", category="Administration"))
     admin.init_app(app)
     app.jinja_env.globals.update(error_summary=error_summary, field_hint=field_hint,
-                                 admin_static_url=admin_static_url)
+                                 admin_static_url=admin_static_url, menu_once=menu_once)
     app.add_template_filter(due_on, "due")
     app.register_blueprint(downloads_bp)
     app.register_blueprint(health_bp)
@@ -94,3 +97,16 @@ def admin_static_url(**arguments) -> str:
     if key not in _STATIC_URLS:
         _STATIC_URLS[key] = url_for("admin.static", **arguments)
     return _STATIC_URLS[key]
+
+
+_MENUS: dict[tuple, Markup] = {}
+
+
+def menu_once(draw, view) -> Markup:
+    """The admin menu (`draw`, layout.html's macro) as shown on `view`'s pages: the same for everyone
+    signed in with the same roles (it lists the pages the policy lets them read, marking the open one;
+    see SecureModelView.is_accessible), so drawn once for each roles and page, not on every request."""
+    key = (request.script_root, current_user.is_authenticated, user_roles(), getattr(view, "endpoint", None))
+    if key not in _MENUS:
+        _MENUS[key] = Markup(draw())
+    return _MENUS[key]
