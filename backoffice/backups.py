@@ -67,8 +67,10 @@ def restore(session, owner_url: str, folder: Path) -> dict:
     if session.execute(text("SELECT to_regclass('public.alembic_version')")).scalar() is not None:
         raise BackupError("The database is not empty: restore into a new database, never over a live one.")
     session.rollback()
-    _run(["pg_restore", "--no-owner", "--exit-on-error", "--single-transaction", "--dbname", libpq_url(owner_url),
-          str(dump)])
+    # The schema has no comments of its own; the dump's one is pg_trgm's, which only the extension's owner
+    # (the superuser who ran `flask db-roles` on this database, installing it) may set.
+    _run(["pg_restore", "--no-owner", "--no-comments", "--exit-on-error", "--single-transaction",
+          "--dbname", libpq_url(owner_url), str(dump)])
     found = contents(session)
     if found != {k: manifest[k] for k in found}:
         raise BackupError(f"The restored database differs from the backup's manifest: {found} != {manifest}.")
