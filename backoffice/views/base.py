@@ -70,8 +70,9 @@ ENDPOINT_ACTIONS: dict[str, tuple[str, ...]] = {
 # ("%01") and which no other part of the address can hold unencoded (a search's text is cleaned of
 # control characters, and a "%01" typed in it is encoded again as "%2501").
 ROW_ID = "\x01"
-EAGER = ("selectin", "joined", "subquery")
 ROW_ID_QUOTED = "%01"
+# The loading strategies that load a relationship with its record, whether or not a page shows it.
+EAGER = ("selectin", "joined", "subquery")
 
 
 class AdminForm(PlainForm):
