@@ -208,3 +208,15 @@ def test_a_long_list_counts_only_as_far_as_its_pager_reaches(session, login_as, 
     assert "List (more than 40)" in further and "page=3&" in further.replace("&amp;", "&")
     last = signed_in.get("/admin/case/?page_size=10&page=4").get_data(as_text=True)
     assert "List (45)" in last
+
+
+@pytest.mark.parametrize("view, make", [("case", lambda: _linked_case(2)), ("agency", lambda: factories.AgencyFactory().id)])
+def test_a_records_page_loads_the_record_once(session, login_as, count_queries, view, make):
+    """Flask-Admin loads the record for its details page, and the audit of the read asks for it too."""
+    record_id = make()
+    signed_in = login_as("business_support")
+    with count_queries() as counter:
+        assert signed_in.get(f"/admin/{view}/details/?id={record_id}").status_code == 200
+    table = f'"{view}"' if view == "case" else view
+    loads = [s for s in counter.statements if s.startswith(f"SELECT {table}.id AS {view}_id") and f"{table}.id = " in s]
+    assert len(loads) == 1, loads

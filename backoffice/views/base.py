@@ -324,7 +324,17 @@ class SecureModelView(FlaskAdminSeams, ModelView):
         return self.scope(super().get_count_query())
 
     def get_one(self, id):
-        return one_by_id(self.get_query(), self.model, id)
+        """The record `id` if the user may see it. A page that only reads (a GET) loads it once, though
+        Flask-Admin and this view (auditing the read) each ask for it."""
+        if not _in_request() or request.method != "GET":
+            return one_by_id(self.get_query(), self.model, id)
+        loaded = getattr(request, "_loaded_records", None)
+        if loaded is None:
+            loaded = request._loaded_records = {}
+        key = (self.endpoint, str(id))
+        if key not in loaded:
+            loaded[key] = one_by_id(self.get_query(), self.model, id)
+        return loaded[key]
 
     # --- forms and validation -----------------------------------------------------------------
 
