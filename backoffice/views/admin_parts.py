@@ -5,9 +5,11 @@ Flask-Admin internals (FlaskAdminSeams), each with a note saying what it relies 
 from __future__ import annotations
 
 from datetime import date, datetime, timezone
+from collections.abc import Callable
 from contextvars import ContextVar
 from typing import Any
 
+from flask import request
 from flask_admin.contrib.sqla.ajax import QueryAjaxModelLoader
 from flask_admin.contrib.sqla.form import AdminModelConverter
 from flask_admin.model import typefmt
@@ -35,6 +37,15 @@ COUNT_AT_LEAST = 1_000
 PAGES_AHEAD = 10
 _COUNTING: ContextVar[Counting | None] = ContextVar("list_counting", default=None)
 FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r")
+
+
+def once_per_request(key, work: Callable[[], Any]) -> Any:
+    """`work()`, worked out once for the request being answered: what a page needs for all its rows (their
+    links, the agencies each offers) or asks for twice (its record)."""
+    done = request.environ.setdefault("backoffice.once_per_request", {})
+    if key not in done:
+        done[key] = work()
+    return done[key]
 
 
 def one_by_id(query, model, pk):

@@ -43,7 +43,7 @@ from backoffice.refusals import Refused
 from backoffice.scope import unarchived_unless_allowed
 from backoffice.views.admin_parts import (
     DETAIL_FORMATTERS, EXPORT_FORMATTERS, LIST_FORMATTERS, LOOKUP_LIMIT, AdminConverter, FlaskAdminSeams,
-    InlineEditWidget, ScopedAjaxLoader, limit_text_fields, neutralise_formula, one_by_id, plain_text,
+    InlineEditWidget, ScopedAjaxLoader, limit_text_fields, neutralise_formula, once_per_request, one_by_id, plain_text,
 )
 from backoffice.views.forms import PlainForm
 from backoffice import clock
@@ -269,15 +269,11 @@ class SecureModelView(FlaskAdminSeams, ModelView):
         """A row's action icons as Flask-Admin's row_actions.link macro draws them, each written once per
         page and then given the row's id (a macro call and an address built per link took an eighth of
         a list's time)."""
-        drawn = getattr(request, "_row_action_links", None)
-        if drawn is None:
-            drawn = request._row_action_links = {}
-        if self.endpoint not in drawn:
-            drawn[self.endpoint] = self._row_link_halves(return_url)
+        halves = once_per_request(("row links", self.endpoint), lambda: self._row_link_halves(return_url))
         row_id = str(row_id)
         if not row_id.isdigit():
             raise ValueError(f"{self.endpoint}: row ids are whole numbers here, not {row_id!r}")
-        return Markup("".join(f"{before}{row_id}{after}" for before, after in drawn[self.endpoint]))
+        return Markup("".join(f"{before}{row_id}{after}" for before, after in halves))
 
     def _row_link_halves(self, return_url: str) -> list[tuple[str, str]]:
         """Each row action's link, split where the row's id goes."""
@@ -328,13 +324,7 @@ class SecureModelView(FlaskAdminSeams, ModelView):
         Flask-Admin and this view (auditing the read) each ask for it."""
         if not _in_request() or request.method != "GET":
             return one_by_id(self.get_query(), self.model, id)
-        loaded = getattr(request, "_loaded_records", None)
-        if loaded is None:
-            loaded = request._loaded_records = {}
-        key = (self.endpoint, str(id))
-        if key not in loaded:
-            loaded[key] = one_by_id(self.get_query(), self.model, id)
-        return loaded[key]
+        return once_per_request(("record", self.endpoint, str(id)), lambda: one_by_id(self.get_query(), self.model, id))
 
     # --- forms and validation -----------------------------------------------------------------
 

@@ -23,7 +23,7 @@ from backoffice.models.case import INCIDENT_FIELDS, AbuseKnown, CareStatus, Inci
 from backoffice.policy import may, user_roles, user_streams
 from backoffice.refusals import Refused
 from backoffice.views.forms import PlainForm
-from backoffice.views.admin_parts import label_formatter
+from backoffice.views.admin_parts import label_formatter, once_per_request
 from backoffice.views.base import FormErrors, SecureModelView, escaped_join, today
 from backoffice.views.fields import UKDateField
 from backoffice.scope import visible_case_records, visible_cases
@@ -50,9 +50,7 @@ def agency_loader(view: SecureModelView, name: str):
 def agencies_once() -> list[Agency]:
     """The agencies a case's "Agency involved" rows offer, read once a request: every row (and the blank
     one a new row copies) offers the same list, which Flask-Admin would read again for each."""
-    if getattr(request, "_agencies", None) is None:
-        request._agencies = db.session.query(Agency).all()
-    return request._agencies
+    return once_per_request("agencies", lambda: db.session.query(Agency).all())
 
 
 def _active_categories():

@@ -14,6 +14,7 @@ from backoffice.extensions import db
 from backoffice.models import AuditAction, DocumentVersion, PublishedDocument
 from backoffice.policy import may
 from backoffice.scope import visible_case_records
+from backoffice.views.admin_parts import once_per_request
 
 bp = Blueprint("documents", __name__)
 
@@ -83,10 +84,8 @@ _ANY_ID = 918273645546372819
 def address_of(endpoint: str, id_arg: str = "document_id") -> Callable[[int], str]:
     """url_for(endpoint, id_arg=id) for a page's many ids: built once a request, then each id put in
     (building each address took a twentieth of a list's time, and most of a long public page's)."""
-    built = getattr(request, "_addresses", None)
-    if built is None:
-        built = request._addresses = {}
-    if (endpoint, id_arg) not in built:
+    def build() -> Callable[[int], str]:
         before, after = url_for(endpoint, **{id_arg: _ANY_ID}).split(str(_ANY_ID), 1)
-        built[endpoint, id_arg] = lambda record_id: f"{before}{int(record_id)}{after}"
-    return built[endpoint, id_arg]
+        return lambda record_id: f"{before}{int(record_id)}{after}"
+
+    return once_per_request(("address", endpoint, id_arg), build)

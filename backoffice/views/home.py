@@ -7,7 +7,7 @@ from flask import current_app, redirect, request, url_for
 from flask_admin import AdminIndexView, expose
 from flask_login import current_user
 from sqlalchemy import func, select
-from sqlalchemy.orm import contains_eager, joinedload
+from sqlalchemy.orm import contains_eager, joinedload, lazyload, load_only
 
 from backoffice.domain.approval import awaiting_answer_from
 from backoffice.vocabulary import state_label, types_in_streams
@@ -66,8 +66,9 @@ class HomeView(AdminIndexView):
         today, soon = clock.today(), current_app.config["DUE_SOON_WORKING_DAYS"]
         mine = (visible_case_records(select(Deadline), Deadline, "deadline").join(Deadline.rule)
                 .where(needs_action(today, soon), DeadlineRule.responsible_role.in_(user_roles())))
-        shown = mine.options(joinedload(Deadline.case).load_only(*(getattr(Case, c) for c in Case.NAMED_BY)),
-                             contains_eager(Deadline.rule)).order_by(Deadline.due_date, Deadline.id).limit(WORK_SHOWN)
+        case_named = joinedload(Deadline.case).options(  # its name only: not its agencies and categories
+            load_only(*(getattr(Case, c) for c in Case.NAMED_BY)), lazyload("*"))
+        shown = mine.options(case_named, contains_eager(Deadline.rule)).order_by(Deadline.due_date, Deadline.id).limit(WORK_SHOWN)
         overdue = status_condition(DeadlineStatus.OVERDUE, today, soon)
         counted = dict(db.session.execute(
             mine.with_only_columns(overdue, func.count()).group_by(overdue).order_by(None)).all())
