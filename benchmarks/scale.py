@@ -128,7 +128,8 @@ def measure_pages(app, plain, built, rounds: int) -> list[tuple[str, Sample, Sam
     plain_client = plain.test_client()
     with app.app_context():
         a_case, reference = db.session.execute(db.text(
-            "SELECT id, reference FROM \"case\" WHERE review_type = 'CSPR' ORDER BY id LIMIT 1 OFFSET 5000")).one()
+            "SELECT id, reference FROM \"case\" WHERE review_type = 'CSPR' ORDER BY id LIMIT 1 OFFSET "
+            "(SELECT count(*) / 2 FROM \"case\" WHERE review_type = 'CSPR')")).one()  # a case mid-tier, S or M
     listed = pages(built.history_case_id, a_case, reference)
     ours = {label: Sample() for label, *_ in listed}
     theirs = {label: Sample() for label, _, _, compared in listed if compared}
