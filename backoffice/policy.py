@@ -107,6 +107,16 @@ POLICY: dict[str, dict[str, frozenset[RoleName]]] = {
         "export_all": frozenset({AUDITOR}),  # beyond EXPORT_MAX_ROWS
         "read_archived": frozenset({AUDITOR}),
     },
+    # What agencies are asked for: business support keeps them; the panel, board and auditor read them.
+    "contribution": {
+        "read": CASE_READERS,
+        "create": frozenset({BS}),
+        "edit": frozenset({BS}),
+        "archive": frozenset({BS}),
+        "export": frozenset({BS, AUDITOR}),
+        "export_all": frozenset({AUDITOR}),  # beyond EXPORT_MAX_ROWS
+        "read_archived": frozenset({AUDITOR}),
+    },
     "hold": {
         "read": CASE_READERS,
         "create": frozenset({BS}),
@@ -174,7 +184,7 @@ POLICY: dict[str, dict[str, frozenset[RoleName]]] = {
 
 # Resources that are case content: readable only within the case's review stream, and never by admins.
 CASE_RESOURCES = frozenset({"case", "decision", "family", "document", "publication", "notification", "hold", "deadline",
-                            "legal_hold", "disposal"})
+                            "legal_hold", "disposal", "contribution"})
 
 # Plain (non Flask-Admin) endpoints: PUBLIC needs no login, SIGNED_IN any signed-in user,
 # SIGN_IN_STEP is part of signing in, and a (resource, action) pair defers to POLICY. The access-matrix test fails on an endpoint missing here.

@@ -15,6 +15,8 @@ from backoffice import accounts, clock
 from backoffice.domain import files
 from backoffice.vocabulary import ReviewType
 from backoffice.models import (
+    AgencyContribution,
+    ContributionType,
     Agency,
     AgencyType,
     ApprovalOutcome,
@@ -310,6 +312,19 @@ class HoldFactory(BaseFactory):
     case = factory.SubFactory(CaseFactory)
     reason = HoldReason.CRIMINAL_PROCEEDINGS
     start_date = date(2025, 12, 1)
+
+
+class ContributionFactory(BaseFactory):
+    """An IMR asked of an agency a fortnight ago (its due date comes from the turnaround in force)."""
+
+    class Meta:
+        model = AgencyContribution
+
+    case = factory.SubFactory(CaseFactory)
+    agency = factory.SubFactory(AgencyFactory)
+    contribution_type = ContributionType.IMR
+    requested_date = factory.LazyFunction(lambda: clock.today() - timedelta(days=14))
+    due_date = None
 
 
 class DeadlineRuleFactory(BaseFactory):

@@ -58,6 +58,13 @@ notification    archive         x       .     .     .       .
 notification    export          .       .     .     x       .
 notification    export_all      .       .     .     x       .
 notification    read_archived   .       .     .     x       .
+contribution    read            x       x     x     x       .
+contribution    create          x       .     .     .       .
+contribution    edit            x       .     .     .       .
+contribution    archive         x       .     .     .       .
+contribution    export          x       .     .     x       .
+contribution    export_all      .       .     .     x       .
+contribution    read_archived   .       .     .     x       .
 hold            read            x       x     x     x       .
 hold            create          x       .     .     .       .
 hold            edit            x       .     .     .       .

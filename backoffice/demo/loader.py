@@ -46,7 +46,7 @@ from backoffice.demo.data import (
     DecisionRow,
     Journey,
 )
-from backoffice.domain import files, publication, transitions
+from backoffice.domain import contributions, files, publication, transitions
 from backoffice.domain.approval import ApprovalRefused, amend, record_approval
 from backoffice.domain.calendar import add_months, is_working_day, sub_working_days
 from backoffice.domain.family import event_errors, still_to_tell
@@ -54,6 +54,9 @@ from backoffice.domain.lifecycle import Transition, decision_recorded, transitio
 from backoffice.domain.rules import case_errors, decision_errors
 from backoffice.extensions import db
 from backoffice.models import (
+    AgencyContribution,
+    ContributionQa,
+    ContributionType,
     AbuseCategory,
     Agency,
     AgencyRole,
@@ -524,6 +527,8 @@ def _take_steps(ctx: Context, case: Case, journey: Journey, start: date) -> None
         values = _values(case, step, day, journey, planned)
         if step.name.startswith("publish") or step.name == "do_not_publish":
             _prepare_publication(ctx, case, step, day)
+        with _acting_as(ctx.users["business_support"]):
+            _contributions_at(ctx, case, step, day)
         with _acting_as(actor):
             try:
                 entry = transitions.apply(case, step.name, actor.id, actor.role_names, values, ctx.today)
@@ -534,6 +539,65 @@ def _take_steps(ctx: Context, case: Case, journey: Journey, start: date) -> None
             entry.at = last_at = _moment(day, ctx, after=last_at)
     if case.state != journey.state:
         raise InvalidDemoData(f"Demo case {case.subject_pseudonym} ended in {case.state}, not {journey.state}.")
+
+
+# --- What agencies were asked for ----------------------------------------------------------------
+
+# The step at which business support asks the case's agencies for something, and the step that needs it in.
+REQUESTED_AT = {"start_rapid_review": ContributionType.AGENCY_SUMMARY,
+                "gather_information": ContributionType.INITIAL_CHRONOLOGY,
+                "request_imrs": ContributionType.IMR}
+NEEDED_BY = {"rapid_review_to_partners": ContributionType.AGENCY_SUMMARY,
+             "ready_for_decision": ContributionType.INITIAL_CHRONOLOGY,
+             "imrs_received": ContributionType.IMR}
+
+
+def _contributions_at(ctx: Context, case: Case, step: Transition, day: date) -> None:
+    """Before a step: the requests it starts (each involved agency asked, as from the case page), or the
+    returns it needs (each in by the step's day: one after an extension, one withdrawn with a reason).
+    A case that stops between the two keeps them owed: some overdue, one returned for more work, one
+    agency not engaging."""
+    kind = REQUESTED_AT.get(step.name)
+    if kind is not None and day <= ctx.today:
+        agencies = [link.agency for link in case.agency_links if link.role != AgencyRole.INFORMATION_ONLY]
+        contributions.request_from(db.session, case, agencies, kind, day)
+        db.session.flush()  # the due dates come from the turnaround rules
+        _still_owed(ctx, [c for c in case.contributions if c.contribution_type == kind])
+    kind = NEEDED_BY.get(step.name)
+    if kind is not None:
+        _returned(ctx, [c for c in case.contributions if c.contribution_type == kind], day)
+
+
+def _returned(ctx: Context, asked: list[AgencyContribution], by: date) -> None:
+    for index, c in enumerate(asked):
+        c.not_engaging_since = None
+        if index == 2 and len(asked) > 3:
+            c.received_date, c.qa_outcome = None, None
+            c.withdrawn_date = max(c.requested_date, min(by, c.due_date))
+            c.withdrawn_reason = "No involvement with the family in the period under review."
+            continue
+        if index == 1 and c.due_date < by:
+            c.extended_to = min(by, working_day(c.due_date + timedelta(days=10), ctx.today))
+            c.extension_reason = "Records held off site; the agency asked for ten more days."
+        received = max(c.requested_date, min(by, c.current_due - timedelta(days=c.agency_id % 4)))
+        c.received_date, c.author = received, c.author or f"Safeguarding lead, {c.agency.name}"
+        c.qa_outcome, c.qa_date, c.qa_by_id = ContributionQa.PASSED, by, ctx.users["business_support"].id
+
+
+def _still_owed(ctx: Context, asked: list[AgencyContribution]) -> None:
+    """Where the case waits for them: one in and checked, one returned, one agency not engaging."""
+    for index, c in enumerate(asked):
+        if index == 0 and c.due_date < ctx.today:
+            c.received_date = c.due_date - timedelta(days=1)
+            c.author = f"Safeguarding lead, {c.agency.name}"
+            c.qa_outcome, c.qa_date, c.qa_by_id = ContributionQa.PASSED, c.due_date, ctx.users["business_support"].id
+        elif index == 1 and c.due_date < ctx.today:
+            c.received_date = c.due_date
+            c.qa_outcome, c.qa_date, c.qa_by_id = ContributionQa.RETURNED, c.due_date, ctx.users["business_support"].id
+            c.qa_reason = "The chronology stops a year before the incident: the terms of reference ask for three."
+        elif index == 3 and c.due_date + timedelta(days=21) < ctx.today:
+            c.not_engaging_since = c.due_date + timedelta(days=21)
+            c.note = "Three reminders unanswered; raised with the agency's safeguarding lead."
 
 
 # --- Records of a review: documents, family, holds ------------------------------------------------

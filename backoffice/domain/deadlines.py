@@ -20,6 +20,7 @@ from backoffice.domain.calendar import add_months, add_working_days
 from backoffice.vocabulary import FINAL_STATES
 from backoffice.models.base import current_actor_id
 from backoffice.models.case import Case, notice_key
+from backoffice.models.contribution import AgencyContribution
 from backoffice.models.decision import PanelDecision
 from backoffice.models.lifecycle import Deadline, DeadlineRule, DeadlineUnit, Hold, Notification
 from backoffice import clock, context
@@ -38,6 +39,7 @@ CASE_EVENTS = {
     "report_completed_date": "Report completed",
     "dardr_report_completed": "DARDR report completed (from DARDR_FROM)",
     "ho_qa_submitted_date": "Submitted to Home Office QA",
+    "chronologies_returned": "Last initial chronology received (every one requested is in)",
     "planned_publication_date": "Planned publication date",
     "publication_date": "Published",
 }
@@ -77,9 +79,21 @@ def event_date(case: Case, event_name: str) -> date | None:
         return case.sent_on(event_name)
     if event_name == "dardr_report_completed":  # a DARDR only from commencement (VPA 2024 s19)
         return case.report_completed_date if case.is_dardr(context.setting("DARDR_FROM")) else None
+    if event_name == "chronologies_returned":
+        return all_returned_on(case, "initial_chronology")
     if event_name not in CASE_EVENTS:
         raise ValueError(f"Unknown event {event_name!r}")
     return getattr(case, event_name)
+
+
+def all_returned_on(case: Case, kind: str) -> date | None:
+    """The day the last agency contribution of `kind` requested on the case came in, once none is owed
+    (withdrawn ones aside; one returned for more work is owed again); None until then."""
+    asked = [c for c in case.contributions if c.contribution_type == kind and c.archived_at is None
+             and c.withdrawn_date is None]
+    if not asked or any(c.received_date is None or c.qa_outcome == "returned" for c in asked):
+        return None
+    return max(c.received_date for c in asked)
 
 
 def due_date(anchor: date, offset: int, unit: DeadlineUnit) -> date:
@@ -263,7 +277,8 @@ def recompute_changed_cases(session: Session) -> None:
     """Recompute the deadlines of every case whose dates, notifications, holds or decisions (which
     decide whether a review was commissioned) this flush changes."""
     changed = [
-        o for o in (*session.new, *session.dirty) if isinstance(o, (Case, Notification, Hold, DeadlineRule, PanelDecision))
+        o for o in (*session.new, *session.dirty)
+        if isinstance(o, (Case, Notification, Hold, DeadlineRule, PanelDecision, AgencyContribution))
     ]
     if not changed:
         return

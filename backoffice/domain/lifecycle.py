@@ -153,6 +153,18 @@ def _decided_not_to_publish(case) -> str | None:
     return None
 
 
+def contributions_in(kind: str) -> Guard:
+    """Agencies were asked for `kind`, and every one asked has it in: received (and not returned for
+    more work) or withdrawn with a reason."""
+
+    def check(case) -> str | None:
+        from backoffice.domain.contributions import kind_in
+
+        return kind_in(case, kind)
+
+    return Guard(("contributions_in", kind), check)
+
+
 rapid_review_may_start = Guard(("notified", "national_panel:serious_incident"), _rapid_review_may_start)
 panel_holds_national_review = Guard(("panel_response", "national_review"), _panel_holds_national_review)
 decision_recorded = Guard(("decision_recorded",), _decision_recorded)
@@ -233,7 +245,7 @@ TRANSITIONS: dict[ReviewType, tuple[Transition, ...]] = {
           Field("acknowledged_date", "Date acknowledged"), NOTE),
         T("gather_information", "Request initial chronologies", "ACKNOWLEDGED", "INFORMATION_GATHERING", {BS}, NOTE),
         T("ready_for_decision", "Information gathered: ready for the SAR panel", "INFORMATION_GATHERING",
-          "DECISION_PENDING", {BS}, NOTE),
+          "DECISION_PENDING", {BS}, NOTE, guards=(contributions_in("initial_chronology"),)),
         T("recommend", "SAR panel recommendation made: to the chair", "DECISION_PENDING", "CHAIR_DECISION", {PANEL},
           NOTE, guards=(decision_recorded,)),
         T("not_met_no_action", "Criteria not met: no further action, learning retained", "CHAIR_DECISION",
@@ -279,7 +291,8 @@ TRANSITIONS: dict[ReviewType, tuple[Transition, ...]] = {
         T("establish_panel", "Establish the review panel (chair appointed, terms of reference)",
           "HOME_OFFICE_NOTIFIED", "PANEL_ESTABLISHED", {BS}, NOTE, guards=(approved_decision(COMMISSIONED),)),
         T("request_imrs", "Request IMRs", "PANEL_ESTABLISHED", "IMRS_REQUESTED", {BS}, NOTE),
-        T("imrs_received", "IMRs received", "IMRS_REQUESTED", "IMRS_RECEIVED", {BS}, NOTE),
+        T("imrs_received", "IMRs received", "IMRS_REQUESTED", "IMRS_RECEIVED", {BS}, NOTE,
+          guards=(contributions_in("imr"),)),
         T("draft_overview", "Draft overview report", "IMRS_RECEIVED", "DRAFT_OVERVIEW_REPORT", {BS}, NOTE),
         T("csp_signoff", "Send for CSP sign-off", "DRAFT_OVERVIEW_REPORT", "CSP_SIGNOFF", {BS}, REPORT_DONE, NOTE),
         T("submit_to_ho", "Submit to the Home Office QA panel", ("CSP_SIGNOFF", "HO_QA_RESUBMIT_REQUIRED"),

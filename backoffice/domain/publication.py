@@ -26,7 +26,7 @@ from backoffice.vocabulary import ReviewType
 from backoffice.models.case import Case, PublicationDecision
 from backoffice.models.lifecycle import DeadlineRule
 from backoffice.refusals import Refused
-from backoffice.models.document import DocumentStatus, DocumentType, PublishedDocument
+from backoffice.models.document import WORKING_PAPERS, DocumentStatus, DocumentType, PublishedDocument
 
 D = PublicationDecision
 
@@ -353,12 +353,20 @@ def _passes_the_check(change: DocumentChange) -> str | None:
     return f"'{change.document.title}' failed the anonymisation check: {problem}" if problem else None
 
 
+def _publishable(change: DocumentChange) -> str | None:
+    if DocumentType(change.document.document_type) in WORKING_PAPERS:
+        return (f"'{change.document.title}' is an agency's working paper "
+                f"({DocumentType(change.document.document_type).label}): it is never published.")
+    return None
+
+
+publishable = Guard(("publishable_type",), _publishable)
 review_published = Guard(("review_published",), _review_published)
 passes_the_check = Guard(("anonymisation_check",), _passes_the_check)
 
 S = DocumentStatus
 DOCUMENT_MOVES: dict[str, Move] = {move.name: move for move in (
-    Move("approve", "Approve", (S.DRAFT,), S.APPROVED, (passes_the_check,)),
+    Move("approve", "Approve", (S.DRAFT,), S.APPROVED, (publishable, passes_the_check)),
     Move("publish", "Publish", (S.APPROVED,), S.PUBLISHED, (review_published, passes_the_check)),
     Move("withdraw", "Withdraw", (S.APPROVED, S.PUBLISHED), S.WITHDRAWN),
 )}

@@ -23,6 +23,13 @@ from backoffice.models.decision import (
     LegalMandate,
     PanelDecision,
 )
+from backoffice.models.contribution import (
+    AgencyContribution,
+    ContributionStatus,
+    ContributionType,
+    ContributionQa,
+    TurnaroundRule,
+)
 from backoffice.models.document import DocumentStatus, DocumentType, DocumentVersion, FileContent, PublishedDocument
 from backoffice.models.family import (
     ContactChannel,
@@ -60,6 +67,11 @@ from backoffice.models.site import PublicText
 from backoffice.models.user import Role, User, UserStream
 
 __all__ = [
+    "AgencyContribution",
+    "ContributionQa",
+    "ContributionStatus",
+    "ContributionType",
+    "TurnaroundRule",
     "ReferenceCounter",
     "PublicationDecision",
     "PublicText",

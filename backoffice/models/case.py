@@ -263,6 +263,9 @@ class Case(Tracked, Archivable, Base):
     family: Mapped[list["FamilyInvolvement"]] = relationship(
         back_populates="case", order_by="FamilyInvolvement.id", lazy="select"
     )
+    contributions: Mapped[list["AgencyContribution"]] = relationship(
+        back_populates="case", order_by="AgencyContribution.due_date", lazy="select"
+    )
     deadlines: Mapped[list["Deadline"]] = relationship(
         back_populates="case", order_by="Deadline.due_date", lazy="select", cascade="all, delete-orphan"
     )

@@ -20,15 +20,26 @@ class DocumentType(StrEnum):
     LEARNING_BRIEF = "learning_brief"
     AGENCY_RESPONSE = "agency_response"
     IMPROVEMENTS_STATEMENT = "improvements_statement"
+    # What agencies send the review: working papers, never published (WORKING_PAPERS).
+    AGENCY_SUMMARY = "agency_summary"
+    CHRONOLOGY = "chronology"
+    IMR = "imr"
+    AGENCY_INFORMATION = "agency_information"
 
     @property
     def label(self) -> str:
         return {
             "seven_minute_briefing": "7-minute briefing",
             "improvements_statement": "Statement of improvements",
+            "imr": "Individual management review (IMR)",
+            "agency_information": "Agency information",
         }.get(
             self.value, self.value.replace("_", " ").capitalize()
         )
+
+
+WORKING_PAPERS = frozenset({DocumentType.AGENCY_SUMMARY, DocumentType.CHRONOLOGY, DocumentType.IMR,
+                            DocumentType.AGENCY_INFORMATION})
 
 
 class DocumentStatus(StrEnum):

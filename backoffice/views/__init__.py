@@ -12,6 +12,7 @@ from backoffice.policy import user_roles
 from backoffice.models import (
     AbuseCategory,
     Agency,
+    AgencyContribution,
     AuditEvent,
     Case,
     Deadline,
@@ -27,12 +28,14 @@ from backoffice.models import (
     PublishedDocument,
     RetentionRule,
     Tombstone,
+    TurnaroundRule,
     User,
 )
 from backoffice.views.admin_parts import due_on
 from backoffice.views.agencies import AbuseCategoryView, AgencyView, PublicTextView
 from backoffice.views.audit import AuditLogView
 from backoffice.views.cases import CaseView
+from backoffice.views.contributions import ContributionView, TurnaroundRuleView
 from backoffice.views.clock import DeadlineRuleView, DeadlineView, HoldView, NotificationView
 from backoffice.views.decisions import DecisionView
 from backoffice.views.documents import DocumentView
@@ -56,6 +59,7 @@ def register_views(app: Flask) -> None:
     admin.add_view(DecisionView(PanelDecision, db, name="Panel decisions", endpoint="decision"))
     admin.add_view(FamilyView(FamilyInvolvement, db, name="Family involvement", endpoint="family"))
     admin.add_view(FamilyEventView(FamilyEvent, db, name="Family engagement", endpoint="family_event"))
+    admin.add_view(ContributionView(AgencyContribution, db, name="Agency contributions", endpoint="contribution"))
     admin.add_view(DocumentView(PublishedDocument, db, name="Documents", endpoint="document"))
     admin.add_view(PublicationView(Case, db, name="Publication", endpoint="publication", url="/admin/publication"))
     admin.add_view(DeadlineView(Deadline, db, name="Deadlines", endpoint="deadline"))
@@ -71,6 +75,8 @@ def register_views(app: Flask) -> None:
     admin.add_view(
         DeadlineRuleView(DeadlineRule, db, name="Deadline rules", endpoint="deadline_rule", category="Reference data")
     )
+    admin.add_view(TurnaroundRuleView(TurnaroundRule, db, name="Agency turnarounds", endpoint="turnaround_rule",
+                                      category="Reference data"))
     admin.add_view(RetentionRuleView(RetentionRule, db, name="Retention schedule", endpoint="retention_rule",
                                      category="Reference data"))
     admin.add_view(

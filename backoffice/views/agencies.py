@@ -6,6 +6,7 @@ from sqlalchemy import func, select
 
 from backoffice.extensions import db
 from backoffice.models import Agency, AgencyType
+from backoffice.policy import may
 from backoffice.views.admin_parts import label_formatter
 from backoffice.views.base import SecureModelView
 
@@ -28,6 +29,7 @@ class UniqueNameView(SecureModelView):
 class AgencyView(UniqueNameView):
     resource = "agency"
     name = "Agencies"
+    details_template = "admin/agency_details.html"
 
     column_list = ["name", "agency_type", "parent", "is_statutory_partner", "active"]
     column_details_list = [
@@ -65,6 +67,12 @@ class AgencyView(UniqueNameView):
     ]
     form_choices = {"agency_type": [(t.value, t.label) for t in AgencyType]}
     form_args = {"active": {"description": "Inactive agencies stay on old cases but cannot be chosen for new ones."}}
+
+    def outstanding(self, agency: Agency):
+        """What the agency still owes across the cases the user may see (None: they may not see them)."""
+        from backoffice.views.contributions import outstanding_for
+
+        return outstanding_for(agency) if may("contribution", "read") else None
 
     def __init__(self, *args, **kwargs) -> None:
         self.form_ajax_refs = {

@@ -13,7 +13,7 @@ from flask_login import current_user
 from wtforms import SelectField, TextAreaField
 from wtforms.validators import InputRequired, Length, Optional
 
-from backoffice.domain import family, lifecycle, transitions
+from backoffice.domain import contributions, family, lifecycle, transitions
 from backoffice.domain.deadlines import status as deadline_status
 from backoffice.vocabulary import ALL_STATES, ReviewType, initial_state, state_label, types_in_streams
 from backoffice.domain.rules import case_errors
@@ -261,6 +261,10 @@ class CaseView(SecureModelView):
             "family": family.summary(case.family, dhr=case.review_type == ReviewType.DHR)
             if may("family", "read") else None,
             "publication": may("publication", "read"),
+            "contributions": contributions.case_summary(case, today()) if may("contribution", "read") else None,
+            "request_contributions": url_for("contribution.request_view", case_id=case.id,
+                                             url=self.get_url(".details_view", id=case.id))
+            if may("contribution", "create") and not case.is_archived else None,
             "add": [(label, url_for(f"{endpoint}.create_view", case_id=case.id,
                                     url=self.get_url(".details_view", id=case.id)))
                     for endpoint, label in ADD_TO_CASE if may(endpoint, "create")] if not case.is_archived else [],

@@ -18,6 +18,8 @@ from backoffice.models import Case, Deadline, DeadlineRule, PanelDecision
 from backoffice.policy import may, user_roles, user_streams
 from backoffice.scope import visible_case_records, visible_cases
 from backoffice import clock
+from backoffice.domain.contributions import DUE_SOON_WORKING_DAYS
+from backoffice.views.contributions import due_for_dashboard
 
 
 # The home page lists this many of the user's most urgent deadlines; its counts link to them all.
@@ -38,11 +40,15 @@ class HomeView(AdminIndexView):
     @expose("/")
     def index(self):
         work, work_counts = self._my_deadlines() if may("deadline", "read") else (None, None)
+        owed, owed_count = due_for_dashboard(WORK_SHOWN) if may("contribution", "edit") else (None, None)
         return self.render(
             "admin/index.html",
             work=work,
             work_counts=work_counts,
             work_shown=WORK_SHOWN,
+            contributions_due=owed,
+            contributions_due_count=owed_count,
+            contributions_due_days=DUE_SOON_WORKING_DAYS,
             today=clock.today(),
             case_counts=self._case_counts() if may("case", "read") else None,
             awaiting_approval=self._awaiting_approval() if may("decision", "approve") else None,

@@ -19,9 +19,10 @@ def listeners(event_name: str) -> list[str]:
 
 def test_the_steps_before_a_flush_run_in_the_written_order():
     assert [step.__name__ for step in pipeline.BEFORE_FLUSH] == [
-        "refuse_overlong_text", "refuse_unlawful_mandates", "refuse_edits_in_place", "refuse_disposal_under_hold",
+        "refuse_overlong_text", "refuse_unlawful_mandates", "refuse_edits_in_place",
+        "refuse_turnaround_edits_in_place", "refuse_disposal_under_hold",
         "link_decisions_told",
-        "summarise_changed_members",
+        "summarise_changed_members", "fill_due_dates", "reopen_returned_on_resubmission",
         "recompute_changed_cases", "stamp_actor"]
 
 

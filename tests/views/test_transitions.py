@@ -68,6 +68,9 @@ def satisfy(session, case: Case, step) -> None:
             factories.ready_to_publish(case, details[0][0])
         elif need == "publication_decision":
             case.publication_decision, case.publication_reason = details[0], "The family asked us not to publish."
+        elif need == "contributions_in":  # asked of one agency, and in
+            factories.ContributionFactory(case=case, contribution_type=details[0],
+                                          received_date=AWARE + timedelta(days=4))
         elif need in ("ho_qa_outcome", "panel_response"):
             setattr(case, need, details[0])
         else:  # pragma: no cover - a new kind of guard needs a line here
