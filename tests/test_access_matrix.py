@@ -12,7 +12,7 @@ import re
 import pytest
 from sqlalchemy import cast, func, literal, null, select, union_all
 
-from backoffice.models import AuditEvent, Base, PublicText
+from backoffice.models import AuditEvent, Base, PublicText, TurnaroundRule
 from backoffice.models.base import UTCDateTime
 from backoffice.policy import PUBLIC, ROUTES, SIGN_IN_STEP, SIGNED_IN, RoleName, roles_allowed
 from tests import factories
@@ -55,6 +55,8 @@ def records(session):
         "agency": factories.AgencyFactory(),
         "user": recorder,
         "abuse_category": None,
+        "contribution": factories.ContributionFactory(case=decision.case, contribution_type="record_check"),
+        "turnaround_rule": session.scalars(select(TurnaroundRule)).first(),
     }
 
 
@@ -77,7 +79,9 @@ def requests_for(app, rule, records) -> list[tuple[str, str, dict]]:
     if "number" in rule.arguments:
         args["number"] = 1
     view = admin_views(app).get(view_endpoint)
-    if method_name in {"details_view", "edit_view", "archive_view", "approve_view"}:
+    if method_name == "request_view":  # asked of a case's agencies, from its page
+        args["case_id"] = records["case"].id
+    if method_name in {"details_view", "edit_view", "archive_view", "approve_view", "new_version_view"}:
         args["id"] = record_id
     if method_name == "ajax_lookup":
         args.update(name=next(iter(getattr(view, "_form_ajax_refs", {}) or {"none": 0})), query="a")

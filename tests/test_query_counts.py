@@ -40,12 +40,14 @@ MAKERS = {
     "deadline_rule": lambda: factories.DeadlineRuleFactory.create_batch(ROWS),
     "family_event": lambda: [factories.FamilyEventFactory(member=factories.FamilyFactory(case=c)) for c in _cases()],
     "publication": _cases,
+    "contribution": _for_each_case(factories.ContributionFactory, contribution_type="record_check"),
 }
 
 
 LIST_PAGES = {
     "business_support": [
-        "case", "family", "family_event", "document", "publication", "agency", "deadline", "notification", "hold"
+        "case", "family", "family_event", "document", "publication", "agency", "deadline", "notification", "hold",
+        "contribution",
     ],
     "panel": ["decision"],
     "admin": ["user", "deadline_rule"],
