@@ -86,6 +86,11 @@ class StatusFilter(BaseSQLAFilter):
         return lazy_gettext("is")
 
 
+# What a review's agencies are usually asked for (domain-reference 2.3): the request form starts there.
+USUAL_FIRST_REQUEST = {ReviewType.CSPR: ContributionType.AGENCY_SUMMARY, ReviewType.SAR: ContributionType.INITIAL_CHRONOLOGY,
+                       ReviewType.DHR: ContributionType.IMR}
+
+
 class RequestForm(PlainForm):
     """One kind of request to several of the case's agencies at once."""
 
@@ -179,6 +184,7 @@ class ContributionView(CaseRecordView):
         form.agencies.choices = [(a.id, a.name) for a in involved]
         if request.method == "GET":
             form.requested_date.data = today()
+            form.contribution_type.data = USUAL_FIRST_REQUEST[ReviewType(case.review_type)].value
         if form.validate_on_submit():
             chosen = [a for a in involved if a.id in form.agencies.data]
             kind = ContributionType(form.contribution_type.data)
