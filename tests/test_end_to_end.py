@@ -17,7 +17,8 @@ from sqlalchemy import select
 from backoffice import clock
 
 from backoffice.domain.calendar import add_months, add_working_days
-from backoffice.models import ApprovalStatus, Case, Deadline, Notification, PanelDecision
+from backoffice.models import AgencyContribution, ApprovalStatus, CaseAgency, Case, Deadline, Notification, PanelDecision
+from tests import factories
 from tests.helpers import shows, text
 from tests.html_pages import table, work
 
@@ -31,6 +32,7 @@ RR_SENT = date(2025, 5, 30)
 SAR_REFERRED = date(2025, 6, 2)
 SAR_ACKNOWLEDGED = date(2025, 6, 4)
 SAR_MEETING = date(2025, 7, 1)
+CHRONOLOGY_IN = date(2025, 6, 20)
 SAR_REFERRER_TOLD = date(2025, 7, 3)
 # The DHR: the police notified the partnership 40 days ago; nobody has decided anything since.
 DHR_AWARE = TODAY - timedelta(days=40)
@@ -180,8 +182,21 @@ def test_three_reviews_end_to_end(session, login_as):
     assert due(session, sar) == {"SAR_ACKNOWLEDGED": (add_working_days(SAR_REFERRED, 5), SAR_ACKNOWLEDGED)}
     sar = take(session, business_support, sar, "gather_information", note="Chronologies requested.")
     assert sar.state == "INFORMATION_GATHERING"
+    police = factories.AgencyFactory(name="Westmarch Police")
+    sar.agency_links = [CaseAgency(agency=police, role="contributing")]
+    session.commit()
+    response = business_support.post(f"/admin/contribution/request/?case_id={sar.id}", {
+        "contribution_type": "initial_chronology", "agencies": [police.id], "requested_date": SAR_ACKNOWLEDGED.isoformat()})
+    assert response.status_code == 302, text(response)[:3000]
+    assert step(business_support, sar, "ready_for_decision").status_code == 200  # the chronology is still out
+    chronology = session.scalars(select(AgencyContribution).where(AgencyContribution.case_id == sar.id)).one()
+    assert chronology.due_date == add_working_days(SAR_ACKNOWLEDGED, 15)
+    chronology.received_date = CHRONOLOGY_IN
+    session.commit()
     sar = take(session, business_support, sar, "ready_for_decision")
     assert sar.state == "DECISION_PENDING"
+    # the decision is due ten working days after the last chronology came in (local practice, NYSAB)
+    assert due(session, sar)["SAR_DECISION"] == (add_working_days(CHRONOLOGY_IN, 10), None)
 
     # --- the panel records its decision, with the s44 criteria, and recommends -------------------
     response = panel.post("/admin/decision/new/", {
@@ -236,6 +251,7 @@ def test_three_reviews_end_to_end(session, login_as):
     assert due(session, sar) == {
         "SAR_ACKNOWLEDGED": (add_working_days(SAR_REFERRED, 5), SAR_ACKNOWLEDGED),
         "SAR_REFERRER_INFORMED": (add_working_days(SAR_MEETING, 5), SAR_REFERRER_TOLD),
+        "SAR_DECISION": (add_working_days(CHRONOLOGY_IN, 10), SAR_MEETING),  # met, and on time
         "SAR_COMPLETED": (completed_due, None),
     }
     page = board.get(f"/admin/case/details/?id={sar.id}")

@@ -585,7 +585,8 @@ def _returned(ctx: Context, asked: list[AgencyContribution], by: date) -> None:
 
 
 def _still_owed(ctx: Context, asked: list[AgencyContribution]) -> None:
-    """Where the case waits for them: one in and checked, one returned, one agency not engaging."""
+    """Where the case waits for them: one in and checked, one returned, one given more time, one agency
+    not engaging (the rest overdue, as their dates fall)."""
     for index, c in enumerate(asked):
         if index == 0 and c.due_date < ctx.today:
             c.received_date = c.due_date - timedelta(days=1)
@@ -595,6 +596,9 @@ def _still_owed(ctx: Context, asked: list[AgencyContribution]) -> None:
             c.received_date = c.due_date
             c.qa_outcome, c.qa_date, c.qa_by_id = ContributionQa.RETURNED, c.due_date, ctx.users["business_support"].id
             c.qa_reason = "The chronology stops a year before the incident: the terms of reference ask for three."
+        elif index == 2:
+            c.extended_to = working_day(max(c.due_date, ctx.today) + timedelta(days=7), ctx.today)
+            c.extension_reason = "The practitioner who knew the family is on leave until next week."
         elif index == 3 and c.due_date + timedelta(days=21) < ctx.today:
             c.not_engaging_since = c.due_date + timedelta(days=21)
             c.note = "Three reminders unanswered; raised with the agency's safeguarding lead."

@@ -39,7 +39,7 @@ TURNAROUNDS = [
     ("DHR", "initial_chronology", 20, "working_days", DHR.format("chronology")),
 ]
 SAR_DECISION = dict(
-    review_type="SAR", stage="referral", milestone="SAR_DECISION", label="Decision whether to hold a SAR",
+    review_type="SAR", stage=None, milestone="SAR_DECISION", label="Decision whether to hold a SAR",
     anchor="chronologies_returned", offset=10, unit="working_days", met_by="decision_date",
     standing="local_practice", responsible_role="board", extendable_by_hold=False,
     source="Local practice (NYSAB): within ten working days of all initial chronologies being returned",

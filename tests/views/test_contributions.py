@@ -30,6 +30,11 @@ def dhr(session):
     return case
 
 
+def agency(case, name: str):
+    """The case's involved agency called `name`."""
+    return next(link.agency for link in case.agency_links if link.agency.name == name)
+
+
 def reads(response) -> str:
     """The page's words as a reader sees them: no tags, single spaces."""
     return " ".join(re.sub(r"<[^>]+>", " ", page_text(response)).split()).replace(" ,", ",")
@@ -43,7 +48,7 @@ def test_business_support_asks_several_agencies_at_once(session, login_as, dhr):
     support = login_as("business_support")
     page = support.get(request_url(dhr))
     assert "Individual management review (IMR): 20 working days" in text(page)
-    chosen = [link.agency_id for link in dhr.agency_links[:3]]
+    chosen = [agency(dhr, name).id for name in ("Police", "Health", "Housing")]
 
     response = support.post(request_url(dhr), data={"contribution_type": "imr", "agencies": chosen,
                                                     "requested_date": TODAY.isoformat()}, follow_redirects=True)
@@ -57,13 +62,13 @@ def test_business_support_asks_several_agencies_at_once(session, login_as, dhr):
 
 def test_asking_no_agency_or_one_that_already_owes_it_changes_nothing(session, login_as, dhr):
     support = login_as("business_support")
-    first = dhr.agency_links[0].agency_id
+    first = agency(dhr, "Police").id
     support.post(request_url(dhr), data={"contribution_type": "imr", "agencies": [first],
                                          "requested_date": TODAY.isoformat()})
     before = count(session, AgencyContribution)
 
     nothing = support.post(request_url(dhr), data={"contribution_type": "imr", "requested_date": TODAY.isoformat()})
-    again = support.post(request_url(dhr), data={"contribution_type": "imr", "agencies": [first, dhr.agency_links[1].agency_id],
+    again = support.post(request_url(dhr), data={"contribution_type": "imr", "agencies": [first, agency(dhr, "Health").id],
                                                  "requested_date": TODAY.isoformat()})
 
     assert shows(nothing, "Choose at least one agency")
@@ -72,7 +77,7 @@ def test_asking_no_agency_or_one_that_already_owes_it_changes_nothing(session, l
 
 
 def test_the_case_page_shows_who_owes_what_and_what_is_late(session, login_as, dhr):
-    police, health = (link.agency for link in dhr.agency_links[:2])
+    police, health = agency(dhr, "Police"), agency(dhr, "Health")
     factories.ContributionFactory(case=dhr, agency=police, requested_date=TODAY - timedelta(days=60))
     factories.ContributionFactory(case=dhr, agency=health, requested_date=TODAY - timedelta(days=60),
                                   received_date=TODAY - timedelta(days=30))
@@ -104,7 +109,7 @@ def test_a_quality_check_records_who_made_it(session, login_as, dhr):
 
 def test_a_due_date_typed_over_the_turnaround_is_refused_and_nothing_is_saved(session, login_as, dhr):
     support = login_as("business_support")
-    form = {"case": dhr.id, "agency": dhr.agency_links[0].agency_id, "contribution_type": "imr",
+    form = {"case": dhr.id, "agency": agency(dhr, "Police").id, "contribution_type": "imr",
             "requested_date": TODAY.isoformat(), "due_date": (TODAY + timedelta(days=3)).isoformat()}
 
     response = support.post("/admin/contribution/new/", data=form)
@@ -114,7 +119,7 @@ def test_a_due_date_typed_over_the_turnaround_is_refused_and_nothing_is_saved(se
 
 
 def test_an_agencys_page_lists_what_it_owes_across_cases_to_those_who_read_them(session, login_as, dhr):
-    police = dhr.agency_links[0].agency
+    police = agency(dhr, "Police")
     other = factories.CaseFactory(review_type=ReviewType.DHR)
     factories.ContributionFactory(case=dhr, agency=police, requested_date=TODAY - timedelta(days=60))
     factories.ContributionFactory(case=other, agency=police, contribution_type="initial_chronology")
@@ -131,7 +136,7 @@ def test_an_agencys_page_lists_what_it_owes_across_cases_to_those_who_read_them(
 
 
 def test_the_dashboard_shows_business_support_what_to_chase(session, login_as, dhr):
-    police = dhr.agency_links[0].agency
+    police = agency(dhr, "Police")
     factories.ContributionFactory(case=dhr, agency=police, requested_date=TODAY - timedelta(days=60))
     factories.ContributionFactory(case=dhr, contribution_type="initial_chronology", requested_date=TODAY)  # not due yet
     session.commit()
@@ -145,8 +150,8 @@ def test_the_dashboard_shows_business_support_what_to_chase(session, login_as, d
 
 
 def test_the_list_filters_by_status_today(session, login_as, dhr):
-    factories.ContributionFactory(case=dhr, agency=dhr.agency_links[0].agency, requested_date=TODAY - timedelta(days=60))
-    factories.ContributionFactory(case=dhr, agency=dhr.agency_links[1].agency, requested_date=TODAY)
+    factories.ContributionFactory(case=dhr, agency=agency(dhr, "Police"), requested_date=TODAY - timedelta(days=60))
+    factories.ContributionFactory(case=dhr, agency=agency(dhr, "Health"), requested_date=TODAY)
     session.commit()
     auditor = login_as("auditor")
 
