@@ -15,6 +15,7 @@ from backoffice.models.base import (
     Archivable, Base, LongText, NARRATIVE, NOTE, REASON, Tracked, enum_type, trigram_indexes)
 
 if TYPE_CHECKING:
+    from backoffice.models.contribution import AgencyContribution
     from backoffice.models.decision import PanelDecision
     from backoffice.models.document import PublishedDocument
     from backoffice.models.family import FamilyInvolvement
