@@ -42,6 +42,15 @@ BS, PANEL, BOARD, AUDITOR, ADMIN = (
 CASE_READERS = frozenset({BS, PANEL, BOARD, AUDITOR})
 NOBODY: frozenset[RoleName] = frozenset()
 
+def case_record_kept_by(keepers: frozenset[RoleName] | RoleName, *,
+                        exported_by: frozenset[RoleName] = frozenset({AUDITOR})) -> dict[str, frozenset[RoleName]]:
+    """The policy of a record of a case that `keepers` keep and every case reader reads: auditors export
+    it (every row) and read its archive."""
+    keepers = frozenset({keepers}) if isinstance(keepers, RoleName) else keepers
+    return {"read": CASE_READERS, "create": keepers, "edit": keepers, "archive": keepers, "export": exported_by,
+            "export_all": frozenset({AUDITOR}), "read_archived": frozenset({AUDITOR})}
+
+
 # Actions: read (list and details), create, edit (forms and inline edit), archive (the only way a
 # record leaves the lists: nothing is hard-deleted), export (CSV), approve (board sign-off),
 # publish, restricted (see legal names and contact details), read_archived (see archived records),
@@ -98,25 +107,11 @@ POLICY: dict[str, dict[str, frozenset[RoleName]]] = {
         "approve": frozenset({BOARD}),
         "read_archived": frozenset({AUDITOR}),
     },
-    "notification": {
-        "read": CASE_READERS,
-        "create": frozenset({BS}),
-        "edit": frozenset({BS}),
-        "archive": frozenset({BS}),
-        "export": frozenset({AUDITOR}),
-        "export_all": frozenset({AUDITOR}),  # beyond EXPORT_MAX_ROWS
-        "read_archived": frozenset({AUDITOR}),
-    },
+    "notification": case_record_kept_by(BS),
     # What agencies are asked for: business support keeps them; the panel, board and auditor read them.
-    "contribution": {
-        "read": CASE_READERS,
-        "create": frozenset({BS}),
-        "edit": frozenset({BS}),
-        "archive": frozenset({BS}),
-        "export": frozenset({BS, AUDITOR}),
-        "export_all": frozenset({AUDITOR}),  # beyond EXPORT_MAX_ROWS
-        "read_archived": frozenset({AUDITOR}),
-    },
+    "contribution": case_record_kept_by(BS, exported_by=frozenset({BS, AUDITOR})),
+    # The independent chair, lead reviewer and author of a review: business support keeps them.
+    "appointment": case_record_kept_by(BS),
     "hold": {
         "read": CASE_READERS,
         "create": frozenset({BS}),
@@ -184,7 +179,7 @@ POLICY: dict[str, dict[str, frozenset[RoleName]]] = {
 
 # Resources that are case content: readable only within the case's review stream, and never by admins.
 CASE_RESOURCES = frozenset({"case", "decision", "family", "document", "publication", "notification", "hold", "deadline",
-                            "legal_hold", "disposal", "contribution"})
+                            "legal_hold", "disposal", "contribution", "appointment"})
 
 # Plain (non Flask-Admin) endpoints: PUBLIC needs no login, SIGNED_IN any signed-in user,
 # SIGN_IN_STEP is part of signing in, and a (resource, action) pair defers to POLICY. The access-matrix test fails on an endpoint missing here.

@@ -16,6 +16,8 @@ from backoffice.domain import files
 from backoffice.vocabulary import ReviewType
 from backoffice.models import (
     AgencyContribution,
+    Appointment,
+    AppointmentRole,
     ContributionType,
     Agency,
     AgencyType,
@@ -325,6 +327,20 @@ class ContributionFactory(BaseFactory):
     contribution_type = ContributionType.IMR
     requested_date = factory.LazyFunction(lambda: clock.today() - timedelta(days=14))
     due_date = None
+
+
+class AppointmentFactory(BaseFactory):
+    """A review's lead reviewer, appointed a month ago, with nothing to declare."""
+
+    class Meta:
+        model = Appointment
+
+    case = factory.SubFactory(CaseFactory)
+    person_name = factory.Sequence(lambda n: f"Reviewer {n}")
+    role = AppointmentRole.LEAD_REVIEWER
+    organisation = "Independent"
+    appointed_date = factory.LazyFunction(lambda: clock.today() - timedelta(days=30))
+    conflict_declaration = "None declared."
 
 
 class DeadlineRuleFactory(BaseFactory):

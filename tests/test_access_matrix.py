@@ -57,6 +57,7 @@ def records(session):
         "abuse_category": None,
         "contribution": factories.ContributionFactory(case=decision.case, contribution_type="record_check"),
         "turnaround_rule": session.scalars(select(TurnaroundRule)).first(),
+        "appointment": factories.AppointmentFactory(case=decision.case),
     }
 
 

@@ -65,6 +65,13 @@ contribution    archive         x       .     .     .       .
 contribution    export          x       .     .     x       .
 contribution    export_all      .       .     .     x       .
 contribution    read_archived   .       .     .     x       .
+appointment     read            x       x     x     x       .
+appointment     create          x       .     .     .       .
+appointment     edit            x       .     .     .       .
+appointment     archive         x       .     .     .       .
+appointment     export          .       .     .     x       .
+appointment     export_all      .       .     .     x       .
+appointment     read_archived   .       .     .     x       .
 hold            read            x       x     x     x       .
 hold            create          x       .     .     .       .
 hold            edit            x       .     .     .       .

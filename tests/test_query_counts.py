@@ -41,13 +41,14 @@ MAKERS = {
     "family_event": lambda: [factories.FamilyEventFactory(member=factories.FamilyFactory(case=c)) for c in _cases()],
     "publication": _cases,
     "contribution": _for_each_case(factories.ContributionFactory, contribution_type="record_check"),
+    "appointment": _for_each_case(factories.AppointmentFactory),
 }
 
 
 LIST_PAGES = {
     "business_support": [
         "case", "family", "family_event", "document", "publication", "agency", "deadline", "notification", "hold",
-        "contribution",
+        "contribution", "appointment",
     ],
     "panel": ["decision"],
     "admin": ["user", "deadline_rule"],

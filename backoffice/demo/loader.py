@@ -55,6 +55,8 @@ from backoffice.domain.rules import case_errors, decision_errors
 from backoffice.extensions import db
 from backoffice.models import (
     AgencyContribution,
+    Appointment,
+    AppointmentRole,
     ContributionQa,
     ContributionType,
     AbuseCategory,
@@ -529,6 +531,7 @@ def _take_steps(ctx: Context, case: Case, journey: Journey, start: date) -> None
             _prepare_publication(ctx, case, step, day)
         with _acting_as(ctx.users["business_support"]):
             _contributions_at(ctx, case, step, day)
+            _appointed_at(case, step, day)
         with _acting_as(actor):
             try:
                 entry = transitions.apply(case, step.name, actor.id, actor.role_names, values, ctx.today)
@@ -539,6 +542,27 @@ def _take_steps(ctx: Context, case: Case, journey: Journey, start: date) -> None
             entry.at = last_at = _moment(day, ctx, after=last_at)
     if case.state != journey.state:
         raise InvalidDemoData(f"Demo case {case.subject_pseudonym} ended in {case.state}, not {journey.state}.")
+
+
+# --- Who runs the review -----------------------------------------------------------------------------
+
+# The step at which a review's independent people are appointed (made-up names and organisations).
+APPOINTED_AT = {
+    "establish_panel": ((AppointmentRole.INDEPENDENT_CHAIR, "Morwenna Tresize", "Tresize Reviews Ltd",
+                         "Home Office DHR chair training (2024)"),
+                        (AppointmentRole.AUTHOR, "Idris Penhale", "Tresize Reviews Ltd", "AAFDA DHR author course")),
+    "start_review": ((AppointmentRole.LEAD_REVIEWER, "Saoirse Kellow", "Kellow Safeguarding", "SCIE Learning Together"),),
+    # A local CSPR's lead reviewer, on the local review itself (the rapid review is converted into it).
+    "draft_report": ((AppointmentRole.LEAD_REVIEWER, "Anwen Carbis", "Independent", "SCIE Learning Together"),),
+}
+
+
+def _appointed_at(case: Case, step: Transition, day: date) -> None:
+    if step.name == "draft_report" and (case.review_type != ReviewType.CSPR or case.appointments):
+        return
+    for role, name, organisation, accreditation in APPOINTED_AT.get(step.name, ()):
+        db.session.add(Appointment(case=case, person_name=name, role=role, organisation=organisation,
+                                   accreditation=accreditation, appointed_date=day, conflict_declaration="None declared."))
 
 
 # --- What agencies were asked for ----------------------------------------------------------------

@@ -210,7 +210,7 @@ def _contents(session: Session, case: Case) -> list:
         records += [*member.events, member]
     for decision in case.decisions:
         records += [*decision.approvals, *decision.criteria]
-    records += [*case.contributions, *case.notifications, *case.decisions]  # contributions name documents
+    records += [*case.contributions, *case.appointments, *case.notifications, *case.decisions]  # contributions name documents
     for document in case.documents:
         records += [*document.previous_versions, document]
     records += [*case.deadlines, *case.holds, *case.timeline, *case.agency_links, *_holds(session, case)]

@@ -12,7 +12,7 @@ from datetime import date
 
 from sqlalchemy.orm import object_session
 
-from backoffice.domain import lifecycle, publication, states
+from backoffice.domain import lifecycle, publication, reviewers, states
 from backoffice.domain.lifecycle import Field, Transition
 from backoffice.vocabulary import CONVERTED_LOCAL_REVIEW_STATE, ReviewType, state_label
 from backoffice.models.case import Case, CaseAgency, notice_key
@@ -88,14 +88,15 @@ def apply(case: Case, name: str, actor_id: int | None, roles, values: dict, toda
     _record_fields(case, step, values)
     _record_notifications(case, step, values)
     from_state, case.state = case.state, target
+    recorded = [(values.get("note") or "").strip()]
     for effect in step.effects:
-        EFFECTS[effect](case, today, actor_id)
+        recorded.append(EFFECTS[effect](case, today, actor_id))  # what an effect says goes on the timeline
     entry = TransitionLog(
         transition=step.name,
         from_state=from_state,
         to_state=step.target,
         actor_id=actor_id,
-        note=(values.get("note") or "").strip() or None,
+        note=" ".join(text for text in recorded if text) or None,
     )
     case.timeline.append(entry)
     return entry
@@ -171,7 +172,12 @@ def _publish_review(case: Case, today: date, actor_id: int | None) -> None:
     publication.publish_review(case, today)
 
 
+def _name_the_author(case: Case, today: date, actor_id: int | None) -> str | None:
+    return reviewers.author_note(case, today)
+
+
 EFFECTS = {
+    "name_the_author": _name_the_author,
     "publish_review": _publish_review,
     "take_decision_date": _take_decision_date,
     "convert_to_local_review": _convert_to_local_review,

@@ -63,10 +63,13 @@ from backoffice.models.retention import (
     Tombstone,
     Trigger,
 )
+from backoffice.models.reviewer import Appointment, AppointmentRole
 from backoffice.models.site import PublicText
 from backoffice.models.user import Role, User, UserStream
 
 __all__ = [
+    "Appointment",
+    "AppointmentRole",
     "AgencyContribution",
     "ContributionQa",
     "ContributionStatus",

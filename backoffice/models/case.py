@@ -16,6 +16,7 @@ from backoffice.models.base import (
 
 if TYPE_CHECKING:
     from backoffice.models.contribution import AgencyContribution
+    from backoffice.models.reviewer import Appointment
     from backoffice.models.decision import PanelDecision
     from backoffice.models.document import PublishedDocument
     from backoffice.models.family import FamilyInvolvement
@@ -263,6 +264,9 @@ class Case(Tracked, Archivable, Base):
     documents: Mapped[list["PublishedDocument"]] = relationship(back_populates="case", lazy="select")
     family: Mapped[list["FamilyInvolvement"]] = relationship(
         back_populates="case", order_by="FamilyInvolvement.id", lazy="select"
+    )
+    appointments: Mapped[list["Appointment"]] = relationship(
+        back_populates="case", order_by="Appointment.appointed_date", lazy="select"
     )
     contributions: Mapped[list["AgencyContribution"]] = relationship(
         back_populates="case", order_by="AgencyContribution.due_date", lazy="select"

@@ -13,6 +13,7 @@ from backoffice.models import (
     AbuseCategory,
     Agency,
     AgencyContribution,
+    Appointment,
     AuditEvent,
     Case,
     Deadline,
@@ -35,7 +36,7 @@ from backoffice.views.admin_parts import due_on
 from backoffice.views.agencies import AbuseCategoryView, AgencyView, PublicTextView
 from backoffice.views.audit import AuditLogView
 from backoffice.views.cases import CaseView
-from backoffice.views.contributions import ContributionView, TurnaroundRuleView
+from backoffice.views.contributions import AppointmentView, ContributionView, TurnaroundRuleView
 from backoffice.views.clock import DeadlineRuleView, DeadlineView, HoldView, NotificationView
 from backoffice.views.decisions import DecisionView
 from backoffice.views.documents import DocumentView
@@ -60,6 +61,7 @@ def register_views(app: Flask) -> None:
     admin.add_view(FamilyView(FamilyInvolvement, db, name="Family involvement", endpoint="family"))
     admin.add_view(FamilyEventView(FamilyEvent, db, name="Family engagement", endpoint="family_event"))
     admin.add_view(ContributionView(AgencyContribution, db, name="Agency contributions", endpoint="contribution"))
+    admin.add_view(AppointmentView(Appointment, db, name="Reviewers", endpoint="appointment"))
     admin.add_view(DocumentView(PublishedDocument, db, name="Documents", endpoint="document"))
     admin.add_view(PublicationView(Case, db, name="Publication", endpoint="publication", url="/admin/publication"))
     admin.add_view(DeadlineView(Deadline, db, name="Deadlines", endpoint="deadline"))

@@ -13,7 +13,7 @@ from flask_login import current_user
 from wtforms import SelectField, TextAreaField
 from wtforms.validators import InputRequired, Length, Optional
 
-from backoffice.domain import contributions, family, lifecycle, transitions
+from backoffice.domain import contributions, family, lifecycle, reviewers, transitions
 from backoffice.domain.deadlines import status as deadline_status
 from backoffice.vocabulary import ALL_STATES, ReviewType, initial_state, state_label, types_in_streams
 from backoffice.domain.rules import case_errors
@@ -35,6 +35,7 @@ ADD_TO_CASE = (
     ("family", "Add a family member or friend"),
     ("document", "Add a document"),
     ("notification", "Record a notification"),
+    ("appointment", "Appoint a reviewer (chair, lead reviewer, author)"),
     ("hold", "Put the case on hold"),
     ("legal_hold", "Place a legal hold (stops disposal)"),
 )
@@ -261,6 +262,7 @@ class CaseView(SecureModelView):
             "family": family.summary(case.family, dhr=case.review_type == ReviewType.DHR)
             if may("family", "read") else None,
             "publication": may("publication", "read"),
+            "led_by": reviewers.leading(case, today()) if may("appointment", "read") else None,
             "contributions": contributions.case_summary(case, today()) if may("contribution", "read") else None,
             "request_contributions": url_for("contribution.request_view", case_id=case.id,
                                              url=self.get_url(".details_view", id=case.id))

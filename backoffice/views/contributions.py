@@ -1,5 +1,6 @@
-"""Agency contributions in the interface: every request and its return, asking several agencies at
-once from a case, what each agency still owes, and the turnaround rules behind the due dates."""
+"""Running the review in the interface: agency contributions (every request and its return, asking
+several agencies at once from a case, what each agency still owes, the turnaround rules behind the due
+dates) and the independent reviewers appointed to it."""
 
 from __future__ import annotations
 
@@ -16,11 +17,13 @@ from sqlalchemy.orm import joinedload, lazyload, load_only
 from wtforms import IntegerField, SelectField, SelectMultipleField, TextAreaField
 from wtforms.validators import DataRequired, InputRequired, Length, Optional
 
-from backoffice.domain import contributions
+from backoffice.domain import contributions, reviewers
 from backoffice.extensions import db
 from backoffice.models import (
     Agency,
     AgencyContribution,
+    Appointment,
+    AppointmentRole,
     Case,
     ContributionQa,
     ContributionStatus,
@@ -315,3 +318,32 @@ def due_for_dashboard(limit: int) -> tuple[list[contributions.Row], int]:
             for c in db.session.scalars(query.options(_named_cases())
                                         .order_by(contributions.current_due_sql(), AgencyContribution.id).limit(limit))]
     return rows, total
+
+
+class AppointmentView(CaseRecordView):
+    """The independent chair, lead reviewer and author of each review, and what they declared."""
+
+    resource = "appointment"
+    name = "Reviewers"
+    column_list = ["case", "person_name", "role", "organisation", "appointed_date", "contract_end"]
+    column_details_list = [*column_list, "accreditation", "conflict_declaration", "note", "created_at",
+                           "updated_at", "archived_at", "archive_reason"]
+    column_export_list = [*column_list, "accreditation"]
+    column_sortable_list = [("case", "case.reference"), "person_name", "role", "appointed_date", "contract_end"]
+    column_default_sort = ("appointed_date", True)
+    column_searchable_list = ["case.reference", "case.subject_pseudonym", "person_name"]
+    column_filters = ["role", "organisation", "appointed_date", "contract_end"]
+    column_labels = {"person_name": "Name", "appointed_date": "Appointed", "contract_end": "Contract ends",
+                     "conflict_declaration": "Conflicts of interest declared"}
+    column_formatters = {"role": label_formatter}
+    form_columns = ["case", "person_name", "role", "organisation", "accreditation", "appointed_date", "contract_end",
+                    "conflict_declaration", "note"]
+    form_choices = {"role": [(r.value, r.label) for r in AppointmentRole]}
+    form_args = {
+        "accreditation": {"description": "For example: SCIE Learning Together, Home Office DHR chair training."},
+        "conflict_declaration": {"description": "Any past or present link with the agencies or the family, and how it "
+                                                "is handled; or \"None declared\"."},
+    }
+
+    def domain_errors(self, model: Appointment, is_created: bool) -> dict[str, str]:
+        return reviewers.appointment_errors(model, today())
