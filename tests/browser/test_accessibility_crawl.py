@@ -36,6 +36,8 @@ def records(session) -> dict:
     factories.HoldFactory(case=decision.case)
     session.add(Notification(case=decision.case, recipient="dfe", purpose="other", reference="N-1"))
     factories.AgencyFactory(name="West Marches Police")
+    factories.ContributionFactory(case=decision.case, contribution_type="record_check")
+    factories.AppointmentFactory(case=decision.case)
     session.commit()
     return {"case": decision.case}
 

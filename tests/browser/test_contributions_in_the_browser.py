@@ -1,6 +1,7 @@
 """Chasing agencies in Chromium: business support asks four agencies for their IMRs on a DHR from the case
 page by keyboard, records two returns and an extension by mouse, sees the fourth flagged overdue on the
-dashboard, and the DHR waits at "IMRs received" until the last one is in."""
+dashboard, and the DHR waits at "IMRs received" until the last one is in; and appoints a review's lead
+reviewer from the case page by keyboard."""
 
 from __future__ import annotations
 
@@ -14,7 +15,7 @@ from backoffice.models import AgencyContribution, CaseAgency
 from backoffice.vocabulary import ReviewType
 from tests import factories
 from tests.browser.conftest import serious_accessibility_findings
-from tests.browser.test_journeys import tab_to
+from tests.browser.test_journeys import choose_by_keyboard, tab_to
 from tests.browser.test_roles_in_the_browser import sign_in_as
 
 AGENCIES = ("Westmarch Police", "Westmarch Health", "Westmarch Housing", "Westmarch Probation")
@@ -89,4 +90,29 @@ def test_business_support_chases_four_imrs_and_the_dhr_waits_for_the_last(page, 
     assert "Westmarch Housing, Westmarch Probation" in step.inner_text()
     rows = page.locator("[data-testid=contributions] tbody tr")
     assert rows.count() == 4
+    assert page.problems == []
+
+
+def test_business_support_appoints_a_lead_reviewer_from_the_case_page_by_keyboard(page, session):
+    sar = factories.CaseFactory(review_type=ReviewType.SAR, state="IN_PROGRESS", subject_pseudonym="Adult K")
+    sign_in_as(page, "business_support")
+    page.goto(f"/admin/case/details/?id={sar.id}")
+
+    tab_to(page, "a[href*='/admin/appointment/new/']")
+    page.keyboard.press("Enter")
+    page.wait_for_url(re.compile(r"/admin/appointment/new/"))
+    tab_to(page, "#person_name")
+    page.keyboard.type("Saoirse Kellow")
+    choose_by_keyboard(page, "role", "Lead")
+    for field, typed in (("organisation", "Kellow Safeguarding"), ("appointed_date", uk(clock.today())),
+                         ("conflict_declaration", "None declared.")):
+        tab_to(page, f"#{field}")
+        page.keyboard.type(typed)
+    assert serious_accessibility_findings(page) == []
+    tab_to(page, "input[type=submit][value=Save]")
+    page.keyboard.press("Enter")
+    page.wait_for_url(re.compile(r"/admin/appointment/details/\?id=\d+"))
+
+    page.goto(f"/admin/case/details/?id={sar.id}")
+    assert page.inner_text("[data-testid=led-by]") == "Review led by Saoirse Kellow (lead reviewer, Kellow Safeguarding)."
     assert page.problems == []
