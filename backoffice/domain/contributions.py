@@ -104,7 +104,7 @@ def fill_due_dates(session: Session) -> None:
     """On every write path: a new request (or one whose kind or requested date changed) takes its due
     date from the rule in force; with no rule, the date given is kept, and a missing one is refused."""
     for contribution in (o for o in (*session.new, *session.dirty) if isinstance(o, C)):
-        if contribution in session.dirty and not _timing_changed(session, contribution):
+        if contribution in session.dirty and not _timing_changed(contribution):
             continue
         case = contribution.case or (session.get(Case, contribution.case_id) if contribution.case_id else None)
         if case is None or contribution.requested_date is None or contribution.contribution_type is None:
@@ -119,7 +119,7 @@ def fill_due_dates(session: Session) -> None:
                           f"{case.review_type}: give the date it is due.", errors={"due_date": "Give the date it is due."})
 
 
-def _timing_changed(session: Session, contribution: AgencyContribution) -> bool:
+def _timing_changed(contribution: AgencyContribution) -> bool:
     from sqlalchemy import inspect
 
     state = inspect(contribution)

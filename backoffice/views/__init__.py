@@ -36,7 +36,7 @@ from backoffice.views.admin_parts import due_on
 from backoffice.views.agencies import AbuseCategoryView, AgencyView, PublicTextView
 from backoffice.views.audit import AuditLogView
 from backoffice.views.cases import CaseView
-from backoffice.views.contributions import AppointmentView, ContributionView, TurnaroundRuleView
+from backoffice.views.contributions import AppointmentView, ContributionView, TurnaroundRuleView, contribution_badge
 from backoffice.views.clock import DeadlineRuleView, DeadlineView, HoldView, NotificationView
 from backoffice.views.decisions import DecisionView
 from backoffice.views.documents import DocumentView
@@ -88,7 +88,8 @@ def register_views(app: Flask) -> None:
     admin.add_view(AuditLogView(AuditEvent, db, name="Audit log", endpoint="audit", category="Administration"))
     admin.init_app(app)
     app.jinja_env.globals.update(error_summary=error_summary, field_hint=field_hint,
-                                 admin_static_url=admin_static_url, menu_once=menu_once)
+                                 admin_static_url=admin_static_url, menu_once=menu_once,
+                                 contribution_badge=contribution_badge)
     app.add_template_filter(due_on, "due")
     app.register_blueprint(downloads_bp)
     app.register_blueprint(health_bp)

@@ -49,6 +49,11 @@ BADGES = {ContributionStatus.OVERDUE: "danger", ContributionStatus.NOT_ENGAGING:
           ContributionStatus.REQUESTED: "secondary"}
 
 
+def contribution_badge(status: ContributionStatus) -> str:
+    """The Bootstrap colour of a contribution status's badge, on every page that shows one."""
+    return BADGES[ContributionStatus(status)]
+
+
 def status_badge(view, context, model: AgencyContribution, name) -> Markup:
     """The contribution's status today, as a badge, with how late it is."""
     current = contributions.status(model, today())
