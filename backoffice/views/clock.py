@@ -151,12 +151,34 @@ class VersionForm(PlainForm):
                                   description="Required to recompute open cases; recorded in the audit trail.")
 
 
-class DeadlineRuleView(SecureModelView):
+class VersionedRuleView(SecureModelView):
+    """A timescale kept as data and changed only by a new version (its `new_version_view`): the edit
+    form leaves out `versioned` (the timing and identity), and each row links to the new version."""
+
+    versioned: tuple[str, ...] = ()
+    new_version_title = "Change the timescale"
+
+    def edit_form(self, obj=None):
+        form = super().edit_form(obj)
+        for name in self.versioned:
+            if name in form:
+                del form[name]
+        return form
+
+    def get_list_row_actions(self):
+        actions = super().get_list_row_actions()
+        if may(self.resource, "edit"):
+            actions.append(EndpointLinkRowAction("fa fa-code-fork", ".new_version_view", title=self.new_version_title))
+        return actions
+
+
+class DeadlineRuleView(VersionedRuleView):
     """Admins keep the timescales as data. A timescale changes only by a new version with an effective
     date, after a preview of the open cases it would move; the edit form changes only the wording."""
 
     resource = "deadline_rule"
     name = "Deadline rules"
+    versioned = (*rule_versions.FIXED, "effective_to")  # editing changes the wording, standing, role and source
     extra_endpoint_actions = {"new_version_view": ("edit",)}
     edit_template = "admin/deadline_rule_edit.html"
     column_list = ["review_type", "label", "anchor", "offset", "unit", "met_by", "standing",
@@ -202,20 +224,6 @@ class DeadlineRuleView(SecureModelView):
         if model.effective_to and model.effective_from and model.effective_to < model.effective_from:
             return {"effective_to": "A rule cannot stop before it starts."}
         return {}
-
-    def edit_form(self, obj=None):
-        """Editing changes the wording, standing, role and source; the timescale is versioned."""
-        form = super().edit_form(obj)
-        for name in (*rule_versions.FIXED, "effective_to"):
-            if name in form:
-                del form[name]
-        return form
-
-    def get_list_row_actions(self):
-        actions = super().get_list_row_actions()
-        if may(self.resource, "edit"):
-            actions.append(EndpointLinkRowAction("fa fa-code-fork", ".new_version_view", title="Change the timescale"))
-        return actions
 
     @expose("/version/", methods=("GET", "POST"))
     def new_version_view(self):

@@ -9,7 +9,6 @@ from flask_admin import expose
 from flask_admin.babel import lazy_gettext
 from flask_admin.contrib.sqla.filters import BaseSQLAFilter
 from flask_admin.helpers import get_redirect_target
-from flask_admin.model.template import EndpointLinkRowAction
 from flask_login import current_user
 from markupsafe import Markup
 from sqlalchemy import inspect, select
@@ -33,11 +32,11 @@ from backoffice.models import (
     Standing,
     TurnaroundRule,
 )
-from backoffice.policy import may
 from backoffice.refusals import Refused
 from backoffice.scope import visible_case_records
 from backoffice.views.admin_parts import label_formatter
-from backoffice.views.base import SecureModelView, saved, today
+from backoffice.views.base import saved, today
+from backoffice.views.clock import VersionedRuleView
 from backoffice.views.cases import CaseRecordView, agency_loader, opened_from_case, within_opened_case
 from backoffice.views.fields import Checkboxes, UKDateField
 from backoffice.views.forms import PlainForm
@@ -217,12 +216,14 @@ class ContributionView(CaseRecordView):
                            turnarounds=turnarounds, involved=involved)
 
 
-class TurnaroundRuleView(SecureModelView):
+class TurnaroundRuleView(VersionedRuleView):
     """Admins keep how long agencies are given, per kind of request and type of review. A timescale
     changes by a new version from a date; requests already made keep their due dates."""
 
     resource = "reference_data"
     name = "Agency turnarounds"
+    versioned = (*TurnaroundRule.TIMING, "review_type", "contribution_type")  # editing changes wording and standing
+    new_version_title = "Change the turnaround"
     extra_endpoint_actions = {"new_version_view": ("edit",)}
     column_list = ["review_type", "contribution_type", "offset", "unit", "standing", "effective_from", "effective_to"]
     column_details_list = [*column_list, "source", "change_reason", "created_at", "updated_at"]
@@ -247,20 +248,6 @@ class TurnaroundRuleView(SecureModelView):
         if model.offset is not None and model.offset < 1:
             return {"offset": "A turnaround is at least 1."}
         return {}
-
-    def edit_form(self, obj=None):
-        """Editing changes the wording and standing; the timescale is versioned."""
-        form = super().edit_form(obj)
-        for name in (*TurnaroundRule.TIMING, "review_type", "contribution_type"):
-            if name in form:
-                del form[name]
-        return form
-
-    def get_list_row_actions(self):
-        actions = super().get_list_row_actions()
-        if may(self.resource, "edit"):
-            actions.append(EndpointLinkRowAction("fa fa-code-fork", ".new_version_view", title="Change the turnaround"))
-        return actions
 
     @expose("/version/", methods=("GET", "POST"))
     def new_version_view(self):
