@@ -60,6 +60,11 @@ def opened_at(session: Session, record, data: dict) -> dict:
     return {**data, "loaded_version": str(reload(session, record).version)}
 
 
+def today() -> date:
+    """Today in England, asked when the test runs: a module-level constant goes stale past midnight."""
+    return clock.today()
+
+
 def tomorrow() -> date:
     """Tomorrow's date: the nearest date that is in the future."""
     return clock.today() + timedelta(days=1)

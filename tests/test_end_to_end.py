@@ -14,15 +14,13 @@ from datetime import date, timedelta
 
 from sqlalchemy import select
 
-from backoffice import clock
 
 from backoffice.domain.calendar import add_months, add_working_days
 from backoffice.models import AgencyContribution, ApprovalStatus, CaseAgency, Case, Deadline, Notification, PanelDecision
 from tests import factories
-from tests.helpers import shows, text
+from tests.helpers import shows, text, today
 from tests.html_pages import table, work
 
-TODAY = clock.today()
 
 # The CSPR: incident Thu 1 May 2025, the partnership aware Fri 2 May 2025.
 CSPR_AWARE = date(2025, 5, 2)
@@ -35,7 +33,13 @@ SAR_MEETING = date(2025, 7, 1)
 CHRONOLOGY_IN = date(2025, 6, 20)
 SAR_REFERRER_TOLD = date(2025, 7, 3)
 # The DHR: the police notified the partnership 40 days ago; nobody has decided anything since.
-DHR_AWARE = TODAY - timedelta(days=40)
+
+
+def dhr_aware_date() -> date:
+    """40 days ago, asked afresh (a run may cross midnight)."""
+    return today() - timedelta(days=40)
+
+
 
 MANDATORY_CRITERIA = {
     "criteria-0-criterion": "SAR_CARE_SUPPORT_NEEDS", "criteria-0-value": "met",
@@ -116,7 +120,7 @@ def test_three_reviews_end_to_end(session, login_as):
         "SAR", "Adult R", incident=date(2025, 5, 28), aware=date(2025, 5, 30), referral=SAR_REFERRED,
         dob="1950-05-05"))
     dhr = create(session, business_support, new_case(
-        "DHR", "Person S", incident=DHR_AWARE - timedelta(days=2), aware=DHR_AWARE, referral=DHR_AWARE,
+        "DHR", "Person S", incident=dhr_aware_date() - timedelta(days=2), aware=dhr_aware_date(), referral=dhr_aware_date(),
         dob="1980-01-01"))
     assert (cspr.state, sar.state, dhr.state) == ("INCIDENT_REPORTED", "REFERRAL_RECEIVED", "NOTIFIED_BY_POLICE")
     assert (cspr.reference, sar.reference) == ("CSPR-2025-001", "SAR-2025-001")
@@ -126,7 +130,7 @@ def test_three_reviews_end_to_end(session, login_as):
     assert due(session, cspr) == {"SIN_TO_PANEL": (sin_due, None), "SIN_TO_OFSTED": (sin_due, None),
                                   "SIN_TO_PARTNERS": (sin_due, None)}
     assert due(session, sar) == {"SAR_ACKNOWLEDGED": (add_working_days(SAR_REFERRED, 5), None)}
-    one_month = add_months(DHR_AWARE, 1)
+    one_month = add_months(dhr_aware_date(), 1)
     assert due(session, dhr) == {"DHR_DECISION": (one_month, None), "DHR_HOME_OFFICE_TOLD": (one_month, None)}
     cspr_page = business_support.get(f"/admin/case/details/?id={cspr.id}")
     assert ["Serious incident notification to the National Panel statutory", "12 May 2025", "", "Overdue"] in table(
@@ -259,7 +263,7 @@ def test_three_reviews_end_to_end(session, login_as):
     assert completed_row[:3] == ["Review completed", "01 Jan 2026", ""]
 
     # --- the overdue DHR milestones reach the dashboards of the roles that must act --------------
-    assert DHR_AWARE < add_months(DHR_AWARE, 1) < TODAY  # both one-month milestones have passed
+    assert dhr_aware_date() < add_months(dhr_aware_date(), 1) < today()  # both one-month milestones have passed
     dhr_board = {(m, s) for ref, m, s in work(board.get("/admin/")) if ref == dhr.reference}
     dhr_business_support = {(m, s) for ref, m, s in work(business_support.get("/admin/")) if ref == dhr.reference}
     panel_home = panel.get("/admin/")

@@ -20,7 +20,6 @@ from datetime import timedelta
 import pytest
 from sqlalchemy import select
 
-from backoffice import clock
 
 from backoffice.models import (
     AbuseCategory,
@@ -36,9 +35,8 @@ from backoffice.models import (
     utcnow,
 )
 from tests import factories
-from tests.helpers import csv_rows, text
+from tests.helpers import csv_rows, text, today
 
-TODAY = clock.today()
 RAW_MARKERS = ("<script>alert(", "<img src=x onerror", "<script", "onerror=alert(1)>")
 
 
@@ -84,7 +82,7 @@ def check(response, *tags: str, absent: tuple[str, ...] = ()) -> None:
 def world(session):
     """Every free-text field of every model holding a payload, on one CSPR case in progress."""
     with factories.in_one_commit():
-        recent = TODAY - timedelta(days=21)
+        recent = today() - timedelta(days=21)
         author = factories.UserFactory(roles=["panel"], full_name=xss("author"), email="author@example.org")
         parent_agency = factories.AgencyFactory(name=xss("parent"))
         agency = factories.AgencyFactory(
@@ -343,7 +341,7 @@ def test_a_refused_new_case_shows_the_posted_values_escaped(session, login_as):
     from tests.helpers import case_form
 
     signed_in = login_as("business_support")
-    future = (TODAY + timedelta(days=30)).isoformat()
+    future = (today() + timedelta(days=30)).isoformat()
 
     response = signed_in.post(
         "/admin/case/new/",
@@ -423,7 +421,7 @@ PREFIXES = ("=", "+", "-", "@", "\t", "\r")
 
 @pytest.fixture
 def formula_world(session):
-    recent = TODAY - timedelta(days=21)
+    recent = today() - timedelta(days=21)
     agency = factories.AgencyFactory(name=FORMULAS["agency"], safeguarding_lead=FORMULAS["lead"])
     factories.AgencyFactory(name="Northshire Police, east division", parent=agency)  # exported as its parent
     case = factories.CaseFactory(

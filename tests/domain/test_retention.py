@@ -12,23 +12,21 @@ from datetime import datetime, time, timedelta, timezone
 import pytest
 from sqlalchemy import select, text
 
-from backoffice import clock
 from backoffice.domain import audit, retention
 from backoffice.models import (
     AuditEvent, Case, DisposalDecision, FamilyInvolvement, LegalHold, RetentionRule, Tombstone, TransitionLog, User,
 )
 from backoffice.refusals import Refused
 from tests import factories
-from tests.helpers import stored_bytes
+from tests.helpers import stored_bytes, today
 
-TODAY = clock.today()
 LEGAL_NAME = "Jane Ann Smithson"
 CONTACT = "07700 900999, 12 Acacia Avenue"
 
 
 def closed_case(years_ago: float, **fields) -> Case:
     """A CSPR closed as not notifiable `years_ago` years ago, with a named family member."""
-    closed = datetime.combine(TODAY - timedelta(days=round(365.25 * years_ago)), time(12), tzinfo=timezone.utc)
+    closed = datetime.combine(today() - timedelta(days=round(365.25 * years_ago)), time(12), tzinfo=timezone.utc)
     case = factories.CaseFactory(state="CLOSED_NOT_NOTIFIABLE", subject_legal_name=LEGAL_NAME, **fields)
     factories.FamilyFactory(case=case, name="Mary Smithson", contact_details=CONTACT, safety_notes="Do not call after 6pm")
     session = factories._session()
@@ -43,11 +41,11 @@ def board_member() -> User:
 
 
 def queued(session, case: Case) -> list[str]:
-    return [str(item.rule.record_class) for item in retention.review(session, TODAY) if item.case.id == case.id]
+    return [str(item.rule.record_class) for item in retention.review(session, today()) if item.case.id == case.id]
 
 
 def item_for(session, case: Case, record_class: str = "not_progressed") -> retention.Due:
-    found = retention.find(session, case.id, record_class, TODAY)
+    found = retention.find(session, case.id, record_class, today())
     assert found is not None, queued(session, case)
     return found
 
@@ -88,13 +86,13 @@ def test_the_schedule_is_data_an_admin_changes(session):
 
 def test_a_legal_hold_keeps_a_record_listed_but_refuses_every_disposal(session, app):
     case = closed_case(7)
-    session.add(LegalHold(case_id=case.id, kind="inquiry", reason="Independent inquiry request", placed_on=TODAY))
+    session.add(LegalHold(case_id=case.id, kind="inquiry", reason="Independent inquiry request", placed_on=today()))
     session.commit()
     item = item_for(session, case)
 
     assert item.hold is not None
     with pytest.raises(Refused, match="nothing may be disposed of until it is lifted"):
-        retention.decide(session, item, "destroy", "Past retention", None, board_member().id, TODAY, app.config["UPLOAD_DIR"])
+        retention.decide(session, item, "destroy", "Past retention", None, board_member().id, today(), app.config["UPLOAD_DIR"])
     session.rollback()
     with pytest.raises(Refused, match="legal hold"):
         session.delete(session.get(Case, case.id))  # any other path: a script, a shell
@@ -105,8 +103,8 @@ def test_a_legal_hold_keeps_a_record_listed_but_refuses_every_disposal(session, 
 
 def test_once_lifted_with_a_reason_the_record_may_be_decided(session, app):
     case = closed_case(7)
-    hold = LegalHold(case_id=case.id, kind="litigation", reason="Claim issued", placed_on=TODAY - timedelta(days=30),
-                     lifted_on=TODAY, lift_reason="Claim settled")
+    hold = LegalHold(case_id=case.id, kind="litigation", reason="Claim issued", placed_on=today() - timedelta(days=30),
+                     lifted_on=today(), lift_reason="Claim settled")
     session.add(hold)
     session.commit()
 
@@ -119,18 +117,18 @@ def test_once_lifted_with_a_reason_the_record_may_be_decided(session, app):
 def test_retaining_needs_a_reason_and_a_later_review_date_and_takes_it_off_the_queue_until_then(session, app):
     case = closed_case(7)
     decide = lambda reason, on: retention.decide(  # noqa: E731
-        session, item_for(session, case), "retain", reason, on, board_member().id, TODAY, app.config["UPLOAD_DIR"])
+        session, item_for(session, case), "retain", reason, on, board_member().id, today(), app.config["UPLOAD_DIR"])
 
     with pytest.raises(Refused, match="reason"):
-        decide("  ", TODAY + timedelta(days=30))
+        decide("  ", today() + timedelta(days=30))
     with pytest.raises(Refused, match="after today"):
-        decide("Sibling's review may need it", TODAY)
+        decide("Sibling's review may need it", today())
     session.rollback()
-    decide("Sibling's review may need it", TODAY + timedelta(days=30))
+    decide("Sibling's review may need it", today() + timedelta(days=30))
     session.commit()
 
     assert "not_progressed" not in queued(session, case)
-    later = [i.case.id for i in retention.review(session, TODAY + timedelta(days=31))]
+    later = [i.case.id for i in retention.review(session, today() + timedelta(days=31))]
     assert case.id in later
 
 
@@ -146,7 +144,7 @@ def test_destroying_leaves_a_tombstone_and_no_personal_value_in_the_trail_which_
     assert LEGAL_NAME in trail_text(session) and "07700 900999" in trail_text(session)
 
     retention.decide(session, item_for(session, case), "destroy", "Six years after closure; no reason to keep it",
-                     None, board.id, TODAY, app.config["UPLOAD_DIR"])
+                     None, board.id, today(), app.config["UPLOAD_DIR"])
     session.commit()
 
     assert session.scalars(select(Case).where(Case.reference == reference)).first() is None
@@ -171,10 +169,10 @@ def test_earlier_decisions_on_a_destroyed_case_stay_on_record_by_reference(sessi
     reference, board = case.reference, board_member()
     session.add(DisposalDecision(case_id=case.id, case_reference=reference, review_type=case.review_type,
                                  record_class="not_progressed", action="retain", reason="Inquiry pending",
-                                 review_on=TODAY - timedelta(days=1), decided_by_id=board.id))
+                                 review_on=today() - timedelta(days=1), decided_by_id=board.id))
     session.commit()
 
-    retention.decide(session, item_for(session, case), "destroy", "Inquiry closed", None, board.id, TODAY,
+    retention.decide(session, item_for(session, case), "destroy", "Inquiry closed", None, board.id, today(),
                      app.config["UPLOAD_DIR"])
     session.commit()
 
@@ -187,7 +185,7 @@ def test_earlier_decisions_on_a_destroyed_case_stay_on_record_by_reference(sessi
 def test_the_family_details_are_anonymised_the_case_stays_and_the_trail_still_verifies(session, app):
     case = closed_case(2)
     retention.decide(session, item_for(session, case, "family_contacts"), "anonymise", "A year after closure",
-                     None, board_member().id, TODAY, app.config["UPLOAD_DIR"])
+                     None, board_member().id, today(), app.config["UPLOAD_DIR"])
     session.commit()
 
     member = session.scalars(select(FamilyInvolvement).where(FamilyInvolvement.case_id == case.id)).one()
@@ -204,14 +202,14 @@ def test_family_contact_details_are_never_destroyed_on_their_own(session, app):
     case = closed_case(2)
     with pytest.raises(Refused, match="may not be destroyed"):
         retention.decide(session, item_for(session, case, "family_contacts"), "destroy", "Tidy up", None,
-                         board_member().id, TODAY, app.config["UPLOAD_DIR"])
+                         board_member().id, today(), app.config["UPLOAD_DIR"])
 
 
 def test_a_redacted_row_edited_afterwards_breaks_the_chain(session, app, engine):
     if engine.dialect.name != "sqlite":
         pytest.skip("on PostgreSQL the trigger refuses the edit itself (test_audit_event_stays_append_only)")
     case = closed_case(7)
-    retention.decide(session, item_for(session, case), "destroy", "Past retention", None, board_member().id, TODAY,
+    retention.decide(session, item_for(session, case), "destroy", "Past retention", None, board_member().id, today(),
                      app.config["UPLOAD_DIR"])
     session.commit()
     redacted = session.scalars(select(AuditEvent.id).where(AuditEvent.redacted_by.is_not(None))).first()

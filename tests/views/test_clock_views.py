@@ -15,14 +15,12 @@ from urllib.parse import parse_qs, urlsplit
 import pytest
 from sqlalchemy import select
 
-from backoffice import clock
 from backoffice.domain.calendar import add_months, add_working_days, sub_working_days
 from backoffice.models import Case, Deadline, DeadlineRule, Hold, HoldReason, Notification, utcnow
 from tests import factories
-from tests.helpers import count, page_text, reload, shows, text
+from tests.helpers import count, page_text, reload, shows, text, today
 from tests.html_pages import form_fields, list_rows, table, tables, work
 
-TODAY = clock.today()
 DOB = {"CSPR": date(2015, 6, 1), "SAR": date(1950, 6, 1), "DHR": date(1980, 6, 1)}
 
 SIN_PANEL = "Serious incident notification to the National Panel"
@@ -65,9 +63,10 @@ def buttons(response) -> int:
 # --- building cases ----------------------------------------------------------------------------
 
 
-def case(review_type: str = "CSPR", aware: date = TODAY, **fields) -> Case:
-    """A case; a SAR or DHR with a decision date had a review commissioned that day; a CSPR's safeguarding
-    partners were told the day the partnership became aware."""
+def case(review_type: str = "CSPR", aware: date | None = None, **fields) -> Case:
+    """A case (aware today unless told); a SAR or DHR with a decision date had a review commissioned that
+    day; a CSPR's safeguarding partners were told the day the partnership became aware."""
+    aware = aware or today()
     values = dict(
         review_type=review_type,
         subject_dob=DOB[review_type],
@@ -119,7 +118,7 @@ def waive(session, a_case: Case, milestone: str, reason: str = "Told by telephon
 
 def sin_overdue(pseudonym: str) -> Case:
     """A CSPR the partnership became aware of 10 working days ago; nothing sent yet."""
-    return case(aware=sub_working_days(TODAY, 10), subject_pseudonym=pseudonym)
+    return case(aware=sub_working_days(today(), 10), subject_pseudonym=pseudonym)
 
 
 # --- the dashboard: "Your deadlines" -----------------------------------------------------------
@@ -134,24 +133,24 @@ def clock(session):
     waive(session, waived, "SIN_TO_OFSTED")
 
     # The SIN went on time 6 working days ago: the rapid review (board) is due within 10 working days.
-    soon = case(aware=sub_working_days(TODAY, 8), subject_pseudonym="Child Soon")
-    sent = sub_working_days(TODAY, 6)
+    soon = case(aware=sub_working_days(today(), 8), subject_pseudonym="Child Soon")
+    sent = sub_working_days(today(), 6)
     send(session, soon, "national_panel", sent)
     send(session, soon, "ofsted", sent)
 
     # The rapid review went to the Panel 3 days ago: its response (business support) is due in 7 days.
-    awaiting = case(aware=TODAY - timedelta(days=40), subject_pseudonym="Child Awaiting",
-                    state="AWAITING_PANEL_RESPONSE", rr_sent_date=TODAY - timedelta(days=3))
-    send(session, awaiting, "national_panel", TODAY - timedelta(days=39))
-    send(session, awaiting, "ofsted", TODAY - timedelta(days=39))
+    awaiting = case(aware=today() - timedelta(days=40), subject_pseudonym="Child Awaiting",
+                    state="AWAITING_PANEL_RESPONSE", rr_sent_date=today() - timedelta(days=3))
+    send(session, awaiting, "national_panel", today() - timedelta(days=39))
+    send(session, awaiting, "ofsted", today() - timedelta(days=39))
 
     # A SAR decided 2 days ago: the review (board) is due in six months; everything else met.
-    decided = case("SAR", aware=TODAY - timedelta(days=20), subject_pseudonym="Adult Decided",
-                   acknowledged_date=TODAY - timedelta(days=19), decision_date=TODAY - timedelta(days=2),
-                   referrer_informed_date=TODAY - timedelta(days=1))
+    decided = case("SAR", aware=today() - timedelta(days=20), subject_pseudonym="Adult Decided",
+                   acknowledged_date=today() - timedelta(days=19), decision_date=today() - timedelta(days=2),
+                   referrer_informed_date=today() - timedelta(days=1))
 
     # A DHR notified 40 days ago with no decision: both one-month deadlines overdue.
-    dhr = case("DHR", aware=TODAY - timedelta(days=40), subject_pseudonym="Person Overdue")
+    dhr = case("DHR", aware=today() - timedelta(days=40), subject_pseudonym="Person Overdue")
 
     cases = {c.subject_pseudonym: fresh(session, c) for c in (late, waived, soon, awaiting, decided, dhr)}
     refs = {name: c.reference for name, c in cases.items()}
@@ -165,7 +164,7 @@ def test_the_clock_fixture_puts_each_deadline_where_the_dashboard_tests_expect(s
 
     session.expire_all()
     found = {
-        (d.case.reference, d.milestone): status(d, TODAY).value
+        (d.case.reference, d.milestone): status(d, today()).value
         for d in session.scalars(select(Deadline))
     }
     session.commit()
@@ -242,7 +241,7 @@ def test_a_cspr_ten_working_days_after_awareness_without_a_notification_is_overd
 
     assert (reference, SIN_PANEL, "Overdue") in work(business_support)
     row = next(r for r in table(business_support, "work") if r[1] == SIN_PANEL)
-    due = add_working_days(sub_working_days(TODAY, 10), 5)
+    due = add_working_days(sub_working_days(today(), 10), 5)
     assert row == [f"{reference} Child Q", SIN_PANEL, f"{due:%d %b %Y}", "Overdue"]
     assert f'href="/admin/case/details/?id={late.id}"' in text(business_support)
     assert reference not in text(panel)
@@ -250,16 +249,16 @@ def test_a_cspr_ten_working_days_after_awareness_without_a_notification_is_overd
 
 
 def test_met_waived_and_far_future_deadlines_are_not_on_the_dashboard(session, login_as):
-    met = case(aware=sub_working_days(TODAY, 3), subject_pseudonym="Child Met")
-    send(session, met, "national_panel", sub_working_days(TODAY, 1))
-    send(session, met, "ofsted", sub_working_days(TODAY, 1))
+    met = case(aware=sub_working_days(today(), 3), subject_pseudonym="Child Met")
+    send(session, met, "national_panel", sub_working_days(today(), 1))
+    send(session, met, "ofsted", sub_working_days(today(), 1))
     waived = sin_overdue("Child Waived")
     waive(session, waived, "SIN_TO_PANEL")
     waive(session, waived, "SIN_TO_OFSTED")
-    far = case("SAR", aware=TODAY - timedelta(days=10), subject_pseudonym="Adult Far",
-               acknowledged_date=TODAY - timedelta(days=9), decision_date=TODAY - timedelta(days=1),
-               referrer_informed_date=TODAY)
-    assert deadline_of(session, far, "SAR_COMPLETED").due_date == add_months(TODAY - timedelta(days=1), 6)
+    far = case("SAR", aware=today() - timedelta(days=10), subject_pseudonym="Adult Far",
+               acknowledged_date=today() - timedelta(days=9), decision_date=today() - timedelta(days=1),
+               referrer_informed_date=today())
+    assert deadline_of(session, far, "SAR_COMPLETED").due_date == add_months(today() - timedelta(days=1), 6)
 
     for role in ("business_support", "board"):
         home = login_as(role).get("/admin/")
@@ -268,8 +267,8 @@ def test_met_waived_and_far_future_deadlines_are_not_on_the_dashboard(session, l
 
 
 def test_deadlines_of_cases_outside_the_users_streams_never_show(session, login_as):
-    dhr = case("DHR", aware=TODAY - timedelta(days=40), subject_pseudonym="Person Hidden")
-    sar = case("SAR", aware=sub_working_days(TODAY, 10), subject_pseudonym="Adult Hidden")  # not acknowledged
+    dhr = case("DHR", aware=today() - timedelta(days=40), subject_pseudonym="Person Hidden")
+    sar = case("SAR", aware=sub_working_days(today(), 10), subject_pseudonym="Adult Hidden")  # not acknowledged
     references = [fresh(session, dhr).reference, fresh(session, sar).reference]
     session.commit()
 
@@ -335,13 +334,13 @@ def one_of_each(session):
     """Deadlines in every status, known by (pseudonym, milestone)."""
     overdue = sin_overdue("Child Overdue")
     waive(session, overdue, "SIN_TO_OFSTED")
-    case(aware=TODAY, subject_pseudonym="Child Due")  # SIN due in 5 working days
-    met = case(aware=sub_working_days(TODAY, 10), subject_pseudonym="Child Met")
-    send(session, met, "national_panel", add_working_days(sub_working_days(TODAY, 10), 1))  # on time
-    send(session, met, "ofsted", sub_working_days(TODAY, 1))  # after its due date: met late
-    case("SAR", aware=TODAY - timedelta(days=20), subject_pseudonym="Adult Pending",
-         acknowledged_date=TODAY - timedelta(days=19), decision_date=TODAY - timedelta(days=2),
-         referrer_informed_date=TODAY - timedelta(days=1))
+    case(aware=today(), subject_pseudonym="Child Due")  # SIN due in 5 working days
+    met = case(aware=sub_working_days(today(), 10), subject_pseudonym="Child Met")
+    send(session, met, "national_panel", add_working_days(sub_working_days(today(), 10), 1))  # on time
+    send(session, met, "ofsted", sub_working_days(today(), 1))  # after its due date: met late
+    case("SAR", aware=today() - timedelta(days=20), subject_pseudonym="Adult Pending",
+         acknowledged_date=today() - timedelta(days=19), decision_date=today() - timedelta(days=2),
+         referrer_informed_date=today() - timedelta(days=1))
     session.expire_all()
     refs = {c.subject_pseudonym: c.reference for c in session.scalars(select(Case))}
     session.commit()
@@ -458,7 +457,7 @@ def test_only_the_board_may_waive(session, login_as, role):
 
 
 def test_the_board_cannot_waive_a_deadline_of_a_case_outside_their_streams(session, login_as):
-    dhr = case("DHR", aware=TODAY - timedelta(days=40))
+    dhr = case("DHR", aware=today() - timedelta(days=40))
     deadline = deadline_of(session, dhr, "DHR_DECISION")
     session.commit()
     board = login_as("board", streams=["children", "adults"])
@@ -469,8 +468,8 @@ def test_the_board_cannot_waive_a_deadline_of_a_case_outside_their_streams(sessi
 
 
 def test_a_met_deadline_cannot_be_waived(session, login_as):
-    met = case(aware=sub_working_days(TODAY, 3))
-    send(session, met, "national_panel", sub_working_days(TODAY, 1))
+    met = case(aware=sub_working_days(today(), 3))
+    send(session, met, "national_panel", sub_working_days(today(), 1))
     deadline = deadline_of(session, met, "SIN_TO_PANEL")
     session.commit()
 
@@ -494,7 +493,7 @@ def step_link(a_case: Case, step: str) -> str:
 
 
 def test_the_case_page_offers_the_signed_in_roles_next_steps(session, login_as):
-    new = case(aware=sub_working_days(TODAY, 1))
+    new = case(aware=sub_working_days(today(), 1))
 
     business_support = details(login_as("business_support"), new)
     panel = details(login_as("panel"), new)
@@ -508,7 +507,7 @@ def test_the_case_page_offers_the_signed_in_roles_next_steps(session, login_as):
 
 
 def test_a_blocked_step_is_shown_disabled_with_the_guards_reason(session, login_as):
-    submitted = case(aware=sub_working_days(TODAY, 2), state="SIN_SUBMITTED")
+    submitted = case(aware=sub_working_days(today(), 2), state="SIN_SUBMITTED")
     signed_in = login_as("business_support")
 
     page = details(signed_in, submitted)
@@ -518,14 +517,14 @@ def test_a_blocked_step_is_shown_disabled_with_the_guards_reason(session, login_
     assert shows(page, "Record the date the serious incident notification was sent first.")
     assert step_link(submitted, "start_rapid_review") not in text(page)
 
-    send(session, submitted, "national_panel", sub_working_days(TODAY, 1))  # the guard now holds
+    send(session, submitted, "national_panel", sub_working_days(today(), 1))  # the guard now holds
     page = details(signed_in, submitted)
     assert step_link(submitted, "start_rapid_review") in text(page)
     assert not shows(page, "Record the date the serious incident notification was sent first.")
 
 
 def test_nothing_is_offered_to_an_auditor(session, login_as):
-    new = case(aware=sub_working_days(TODAY, 1))
+    new = case(aware=sub_working_days(today(), 1))
 
     page = details(login_as("auditor"), new)
 
@@ -582,13 +581,13 @@ def test_the_case_page_lists_the_notifications_with_due_and_sent_dates(session, 
 
 
 def test_the_timeline_shows_who_moved_the_case_from_what_to_what_and_why(session, login_as):
-    new = case(aware=sub_working_days(TODAY, 2))
+    new = case(aware=sub_working_days(today(), 2))
     signed_in = login_as("business_support", full_name="Bea Support")
     before = details(signed_in, new)
     assert "Incident reported → Serious incident notification submitted" not in text(before)
 
     response = signed_in.post(f"/admin/case/transition/?id={new.id}&step=submit_sin", {
-        "notification_sent_date": sub_working_days(TODAY, 1).isoformat(),
+        "notification_sent_date": sub_working_days(today(), 1).isoformat(),
         "notification_reference": "CINS-77",
         "note": "Sent by secure email to the Panel & Ofsted.",
     })
@@ -613,13 +612,13 @@ def notification_url(notification: Notification) -> str:
 def test_business_support_records_an_expected_notification_as_sent_and_its_deadline_is_met(session, login_as):
     late = sin_overdue("Child Q")
     expected = notification_of(session, late, "national_panel")  # created by the rules, not by anyone
-    due = add_working_days(sub_working_days(TODAY, 10), 5)
+    due = add_working_days(sub_working_days(today(), 10), 5)
     assert (expected.due_date, expected.sent_date) == (due, None)
     session.commit()
     signed_in = login_as("business_support")
     form = form_fields(signed_in.get(notification_url(expected)))
     assert (form["case"], form["recipient"], form["purpose"]) == (str(late.id), "national_panel", "serious_incident")
-    sent = sub_working_days(TODAY, 1)
+    sent = sub_working_days(today(), 1)
 
     response = signed_in.post(notification_url(expected), {**form, "sent_date": sent.isoformat(),
                                                             "reference": "CINS-2026-0099"})
@@ -645,7 +644,7 @@ def test_a_sent_date_in_the_future_is_refused_and_nothing_changes(session, login
     form = form_fields(signed_in.get(notification_url(expected)))
 
     response = signed_in.post(notification_url(expected), {
-        **form, "sent_date": (TODAY + timedelta(days=1)).isoformat(), "reference": "FUTURE"})
+        **form, "sent_date": (today() + timedelta(days=1)).isoformat(), "reference": "FUTURE"})
 
     assert response.status_code == 200
     assert shows(response, "The date sent cannot be in the future.")
@@ -663,7 +662,7 @@ def test_the_panel_cannot_edit_a_notification(session, login_as):
     panel = login_as("panel")
 
     assert panel.get(notification_url(expected)).status_code == 403
-    response = panel.post(notification_url(expected), {**form, "sent_date": sub_working_days(TODAY, 1).isoformat()})
+    response = panel.post(notification_url(expected), {**form, "sent_date": sub_working_days(today(), 1).isoformat()})
 
     assert response.status_code == 403
     assert notification_of(session, late, "national_panel").sent_date is None
@@ -675,13 +674,13 @@ def test_the_panel_cannot_edit_a_notification(session, login_as):
 
 def decided_sar(session) -> Case:
     """A SAR whose review started 30 days ago: due to complete in about five months."""
-    return case("SAR", aware=TODAY - timedelta(days=60), acknowledged_date=TODAY - timedelta(days=59),
-                decision_date=TODAY - timedelta(days=30), referrer_informed_date=TODAY - timedelta(days=29))
+    return case("SAR", aware=today() - timedelta(days=60), acknowledged_date=today() - timedelta(days=59),
+                decision_date=today() - timedelta(days=30), referrer_informed_date=today() - timedelta(days=29))
 
 
 def hold_form(a_case: Case, **overrides) -> dict:
     data = {"case": str(a_case.id), "reason": "criminal_proceedings",
-            "detail": "Trial listed at the Crown Court.", "start_date": (TODAY - timedelta(days=9)).isoformat(),
+            "detail": "Trial listed at the Crown Court.", "start_date": (today() - timedelta(days=9)).isoformat(),
             "end_date": ""}
     data.update(overrides)
     return data
@@ -689,7 +688,7 @@ def hold_form(a_case: Case, **overrides) -> dict:
 
 def test_business_support_adds_a_hold_and_the_review_target_moves_while_the_original_stays(session, login_as):
     sar = decided_sar(session)
-    original = add_months(TODAY - timedelta(days=30), 6)
+    original = add_months(today() - timedelta(days=30), 6)
     before = deadline_of(session, sar, "SAR_COMPLETED")
     assert (before.original_due, before.due_date) == (original, original)
     session.commit()
@@ -701,7 +700,7 @@ def test_business_support_adds_a_hold_and_the_review_target_moves_while_the_orig
     assert response.status_code == 302, text(response)[:3000]
     hold = session.scalars(select(Hold)).one()
     assert (hold.case_id, hold.reason, hold.start_date, hold.end_date) == (
-        sar.id, "criminal_proceedings", TODAY - timedelta(days=9), None)
+        sar.id, "criminal_proceedings", today() - timedelta(days=9), None)
     completed = deadline_of(session, sar, "SAR_COMPLETED")
     assert completed.original_due == original
     assert completed.due_date == original + timedelta(days=10)  # 9 days ago up to and including today
@@ -717,11 +716,11 @@ def test_business_support_adds_a_hold_and_the_review_target_moves_while_the_orig
 
 def test_a_hold_ending_before_it_starts_is_refused_and_nothing_changes(session, login_as):
     sar = decided_sar(session)
-    original = add_months(TODAY - timedelta(days=30), 6)
+    original = add_months(today() - timedelta(days=30), 6)
     session.commit()
 
     response = login_as("business_support").post("/admin/hold/new/", hold_form(
-        sar, start_date=(TODAY - timedelta(days=9)).isoformat(), end_date=(TODAY - timedelta(days=10)).isoformat()))
+        sar, start_date=(today() - timedelta(days=9)).isoformat(), end_date=(today() - timedelta(days=10)).isoformat()))
 
     assert response.status_code == 200
     assert shows(response, "A hold cannot end before it starts.")
@@ -733,7 +732,7 @@ def test_a_hold_ending_before_it_starts_is_refused_and_nothing_changes(session, 
 def test_a_hold_moved_to_another_case_no_longer_extends_the_first(session, login_as):
     """Correcting which case a hold belongs to must take its extension off the case it left."""
     wrong, right = decided_sar(session), decided_sar(session)
-    original = add_months(TODAY - timedelta(days=30), 6)
+    original = add_months(today() - timedelta(days=30), 6)
     session.commit()
     signed_in = login_as("business_support")
     assert signed_in.post("/admin/hold/new/", hold_form(wrong)).status_code == 302
@@ -836,7 +835,7 @@ def test_the_auditor_reads_the_rules_but_may_not_edit_them(session, login_as):
 def test_a_month_deadline_that_falls_on_a_weekend_names_its_weekday(session, login_as):
     """Six months from a decision may land on a Saturday or Sunday: the case page and the deadlines
     list say so, instead of a bare date nobody expects to be a weekend."""
-    decided = next(day for day in (TODAY - timedelta(days=n) for n in range(1, 15))
+    decided = next(day for day in (today() - timedelta(days=n) for n in range(1, 15))
                    if add_months(day, 6).weekday() >= 5)
     sar = case("SAR", aware=decided - timedelta(days=10), subject_pseudonym="Adult Weekend",
                acknowledged_date=decided - timedelta(days=9), decision_date=decided, referrer_informed_date=decided)

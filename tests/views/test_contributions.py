@@ -9,15 +9,13 @@ from datetime import timedelta
 import pytest
 from sqlalchemy import select
 
-from backoffice import clock
 from backoffice.domain.calendar import add_working_days
 from backoffice.models import AgencyContribution, CaseAgency, ContributionQa, TurnaroundRule
 from backoffice.vocabulary import ReviewType
 from tests import factories
-from tests.helpers import count, opened_at, page_text, reload, shows, text
+from tests.helpers import count, opened_at, page_text, reload, shows, text, today
 from tests.html_pages import list_rows, table
 
-TODAY = clock.today()
 
 
 @pytest.fixture
@@ -51,12 +49,12 @@ def test_business_support_asks_several_agencies_at_once(session, login_as, dhr):
     chosen = [agency(dhr, name).id for name in ("Police", "Health", "Housing")]
 
     response = support.post(request_url(dhr), data={"contribution_type": "imr", "agencies": chosen,
-                                                    "requested_date": TODAY.isoformat()}, follow_redirects=True)
+                                                    "requested_date": today().isoformat()}, follow_redirects=True)
 
     assert shows(response, "Requested Individual management review (IMR) from 3 agencies")
     made = session.scalars(select(AgencyContribution).where(AgencyContribution.case_id == dhr.id)).all()
     assert sorted(c.agency.name for c in made) == ["Health", "Housing", "Police"]
-    assert {c.due_date for c in made} == {add_working_days(TODAY, 20)}
+    assert {c.due_date for c in made} == {add_working_days(today(), 20)}
     assert {c.created_by_id for c in made} == {support.user.id}
 
 
@@ -64,12 +62,12 @@ def test_asking_no_agency_or_one_that_already_owes_it_changes_nothing(session, l
     support = login_as("business_support")
     first = agency(dhr, "Police").id
     support.post(request_url(dhr), data={"contribution_type": "imr", "agencies": [first],
-                                         "requested_date": TODAY.isoformat()})
+                                         "requested_date": today().isoformat()})
     before = count(session, AgencyContribution)
 
-    nothing = support.post(request_url(dhr), data={"contribution_type": "imr", "requested_date": TODAY.isoformat()})
+    nothing = support.post(request_url(dhr), data={"contribution_type": "imr", "requested_date": today().isoformat()})
     again = support.post(request_url(dhr), data={"contribution_type": "imr", "agencies": [first, agency(dhr, "Health").id],
-                                                 "requested_date": TODAY.isoformat()})
+                                                 "requested_date": today().isoformat()})
 
     assert shows(nothing, "Choose at least one agency")
     assert shows(again, "Already requested and still owed by Police: nothing was requested")
@@ -78,9 +76,9 @@ def test_asking_no_agency_or_one_that_already_owes_it_changes_nothing(session, l
 
 def test_the_case_page_shows_who_owes_what_and_what_is_late(session, login_as, dhr):
     police, health = agency(dhr, "Police"), agency(dhr, "Health")
-    factories.ContributionFactory(case=dhr, agency=police, requested_date=TODAY - timedelta(days=60))
-    factories.ContributionFactory(case=dhr, agency=health, requested_date=TODAY - timedelta(days=60),
-                                  received_date=TODAY - timedelta(days=30))
+    factories.ContributionFactory(case=dhr, agency=police, requested_date=today() - timedelta(days=60))
+    factories.ContributionFactory(case=dhr, agency=health, requested_date=today() - timedelta(days=60),
+                                  received_date=today() - timedelta(days=30))
     session.commit()
 
     page = login_as("panel").get(f"/admin/case/details/?id={dhr.id}")
@@ -93,13 +91,13 @@ def test_the_case_page_shows_who_owes_what_and_what_is_late(session, login_as, d
 
 
 def test_a_quality_check_records_who_made_it(session, login_as, dhr):
-    contribution = factories.ContributionFactory(case=dhr, received_date=TODAY - timedelta(days=2))
+    contribution = factories.ContributionFactory(case=dhr, received_date=today() - timedelta(days=2))
     session.commit()
     support = login_as("business_support")
     form = {"case": dhr.id, "agency": contribution.agency_id, "contribution_type": "imr",
             "requested_date": contribution.requested_date.isoformat(), "due_date": contribution.due_date.isoformat(),
             "received_date": contribution.received_date.isoformat(), "qa_outcome": "returned",
-            "qa_date": TODAY.isoformat(), "qa_reason": "The chronology stops a year early."}
+            "qa_date": today().isoformat(), "qa_reason": "The chronology stops a year early."}
 
     support.post(f"/admin/contribution/edit/?id={contribution.id}", data=opened_at(session, contribution, form))
 
@@ -110,7 +108,7 @@ def test_a_quality_check_records_who_made_it(session, login_as, dhr):
 def test_a_due_date_typed_over_the_turnaround_is_refused_and_nothing_is_saved(session, login_as, dhr):
     support = login_as("business_support")
     form = {"case": dhr.id, "agency": agency(dhr, "Police").id, "contribution_type": "imr",
-            "requested_date": TODAY.isoformat(), "due_date": (TODAY + timedelta(days=3)).isoformat()}
+            "requested_date": today().isoformat(), "due_date": (today() + timedelta(days=3)).isoformat()}
 
     response = support.post("/admin/contribution/new/", data=form)
 
@@ -121,10 +119,10 @@ def test_a_due_date_typed_over_the_turnaround_is_refused_and_nothing_is_saved(se
 def test_an_agencys_page_lists_what_it_owes_across_cases_to_those_who_read_them(session, login_as, dhr):
     police = agency(dhr, "Police")
     other = factories.CaseFactory(review_type=ReviewType.DHR)
-    factories.ContributionFactory(case=dhr, agency=police, requested_date=TODAY - timedelta(days=60))
+    factories.ContributionFactory(case=dhr, agency=police, requested_date=today() - timedelta(days=60))
     factories.ContributionFactory(case=other, agency=police, contribution_type="initial_chronology")
     factories.ContributionFactory(case=other, agency=police, contribution_type="record_check",
-                                  due_date=TODAY, received_date=TODAY)  # in: not owed
+                                  due_date=today(), received_date=today())  # in: not owed
     session.commit()
 
     page = login_as("business_support").get(f"/admin/agency/details/?id={police.id}")
@@ -137,8 +135,8 @@ def test_an_agencys_page_lists_what_it_owes_across_cases_to_those_who_read_them(
 
 def test_the_dashboard_shows_business_support_what_to_chase(session, login_as, dhr):
     police = agency(dhr, "Police")
-    factories.ContributionFactory(case=dhr, agency=police, requested_date=TODAY - timedelta(days=60))
-    factories.ContributionFactory(case=dhr, contribution_type="initial_chronology", requested_date=TODAY)  # not due yet
+    factories.ContributionFactory(case=dhr, agency=police, requested_date=today() - timedelta(days=60))
+    factories.ContributionFactory(case=dhr, contribution_type="initial_chronology", requested_date=today())  # not due yet
     session.commit()
 
     home = login_as("business_support").get("/admin/")
@@ -150,8 +148,8 @@ def test_the_dashboard_shows_business_support_what_to_chase(session, login_as, d
 
 
 def test_the_list_filters_by_status_today(session, login_as, dhr):
-    factories.ContributionFactory(case=dhr, agency=agency(dhr, "Police"), requested_date=TODAY - timedelta(days=60))
-    factories.ContributionFactory(case=dhr, agency=agency(dhr, "Health"), requested_date=TODAY)
+    factories.ContributionFactory(case=dhr, agency=agency(dhr, "Police"), requested_date=today() - timedelta(days=60))
+    factories.ContributionFactory(case=dhr, agency=agency(dhr, "Health"), requested_date=today())
     session.commit()
     auditor = login_as("auditor")
 
@@ -166,7 +164,7 @@ def test_an_admin_changes_a_turnaround_by_a_new_version(session, login_as):
     rule = session.scalars(select(TurnaroundRule).where(TurnaroundRule.review_type == "SAR",
                                                         TurnaroundRule.contribution_type == "imr")).one()
     admin = login_as("admin")
-    starts = TODAY + timedelta(days=7)
+    starts = today() + timedelta(days=7)
 
     refused = admin.post(f"/admin/turnaround_rule/version/?id={rule.id}",
                          data={"offset": 25, "unit": "working_days", "effective_from": starts.isoformat()})

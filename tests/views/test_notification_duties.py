@@ -12,24 +12,28 @@ from datetime import date, timedelta
 import pytest
 from sqlalchemy import select
 
-from backoffice import clock
 from backoffice.domain.calendar import add_working_days
 from backoffice.models import Case, DecisionOutcome, Notification
 from backoffice.models.decision import ApprovalStatus
 from backoffice.refusals import Refused
 from tests import factories
-from tests.helpers import case_form, count, reload, shows, text
+from tests.helpers import case_form, count, reload, shows, text, today
 from tests.html_pages import form_fields, table
 from tests.views.test_clock_views import deadline_of, details
 
-TODAY = clock.today()
-AWARE = TODAY - timedelta(days=3)
+
+
+def aware_date() -> date:
+    """3 days ago, asked afresh (a run may cross midnight)."""
+    return today() - timedelta(days=3)
+
+
 LAC_SOS = "Death of a looked-after child: Secretary of State told"
 LAC_OFSTED = "Death of a looked-after child: Ofsted told"
 
 
 def child(**fields) -> Case:
-    return factories.CaseFactory(incident_date=AWARE - timedelta(days=1), aware_date=AWARE, referral_date=AWARE,
+    return factories.CaseFactory(incident_date=aware_date() - timedelta(days=1), aware_date=aware_date(), referral_date=aware_date(),
                                  subject_pseudonym="Child L", **fields)
 
 
@@ -82,15 +86,15 @@ def test_a_childs_serious_incident_facts_are_not_asked_of_an_adults_review(sessi
 
 def test_the_sin_step_records_when_the_safeguarding_partners_were_told_and_meets_the_deadline(session, login_as):
     case = child()
-    assert deadline_of(session, case, "SIN_TO_PARTNERS").due_date == add_working_days(AWARE, 5)
+    assert deadline_of(session, case, "SIN_TO_PARTNERS").due_date == add_working_days(aware_date(), 5)
     signed_in = login_as("business_support")
 
     response = signed_in.post(f"/admin/case/transition/?id={case.id}&step=submit_sin", {
-        "notification_sent_date": TODAY.isoformat(), "notification_reference": "CINS-1",
-        "partners_told_date": (AWARE + timedelta(days=1)).isoformat(), "note": ""})
+        "notification_sent_date": today().isoformat(), "notification_reference": "CINS-1",
+        "partners_told_date": (aware_date() + timedelta(days=1)).isoformat(), "note": ""})
 
     assert response.status_code == 302, text(response)[:3000]
-    assert deadline_of(session, case, "SIN_TO_PARTNERS").met_date == AWARE + timedelta(days=1)
+    assert deadline_of(session, case, "SIN_TO_PARTNERS").met_date == aware_date() + timedelta(days=1)
 
 
 def test_the_partners_are_not_told_before_the_partnership_knew(session, login_as):
@@ -107,7 +111,7 @@ def test_the_partners_are_not_told_before_the_partnership_knew(session, login_as
 def test_a_looked_after_childs_death_is_due_to_the_secretary_of_state_and_ofsted(session, login_as):
     case = child(child_care_status="looked_after", incident_nature="death")
 
-    due = add_working_days(AWARE, 5)
+    due = add_working_days(aware_date(), 5)
     assert deadline_of(session, case, "LAC_DEATH_TO_SOS").due_date == due
     assert deadline_of(session, case, "LAC_DEATH_TO_OFSTED").due_date == due
     assert {("secretary_of_state", "looked_after_death"), ("ofsted", "looked_after_death")} <= expected(session, case)
@@ -161,7 +165,7 @@ def dhr(**fields) -> Case:
 
 
 def test_a_dardr_report_is_due_to_both_bodies_after_it_is_completed(app, session, login_as, dardrs_in_force):
-    completed = TODAY - timedelta(days=30)
+    completed = today() - timedelta(days=30)
     case = dhr()
     assert deadline_of(session, case, "DARDR_COPY_TO_SOS") is None  # not completed yet
     with app.app_context():  # the app's settings in reach of the test's own write, as in a command
@@ -180,7 +184,7 @@ def test_before_commencement_a_dhr_owes_no_dardr_copies(app, session):
     app.config["DARDR_FROM"] = "2025-06-01"  # after this DHR's referral
     try:
         with app.app_context():
-            case = dhr(report_completed_date=TODAY - timedelta(days=30))
+            case = dhr(report_completed_date=today() - timedelta(days=30))
     finally:
         app.config["DARDR_FROM"] = None
 

@@ -10,20 +10,18 @@ from datetime import date, timedelta
 import pytest
 from sqlalchemy import select
 
-from backoffice import clock
 from backoffice.vocabulary import ReviewType
 from backoffice.models import DocumentStatus, PublicText
 from tests import factories
 from tests.generated_documents import report_pdf
-from tests.helpers import page_text, stored_bytes, text
+from tests.helpers import page_text, stored_bytes, text, today
 
 PAGE = "/reviews/"
-TODAY = clock.today()
 
 
 def published(title: str, review_type=ReviewType.CSPR, on: date | None = None, **fields):
     """A review published in full, with its published overview report."""
-    fields.setdefault("publication_date", on or TODAY - timedelta(days=10))
+    fields.setdefault("publication_date", on or today() - timedelta(days=10))
     case = factories.published_case(review_type=review_type, anonymised_title=title, **fields)
     document = factories.DocumentFactory(
         case=case, title=f"{title} overview report", status=DocumentStatus.PUBLISHED,
@@ -36,17 +34,17 @@ def published(title: str, review_type=ReviewType.CSPR, on: date | None = None, *
 def reviews(session):
     """Public reviews, and every way a review or document may not be public."""
     shown = {
-        "cspr": published("Child A", ReviewType.CSPR, TODAY - timedelta(days=40)),
-        "cspr_newer": published("Baby O", ReviewType.CSPR, TODAY - timedelta(days=5)),
+        "cspr": published("Child A", ReviewType.CSPR, today() - timedelta(days=40)),
+        "cspr_newer": published("Baby O", ReviewType.CSPR, today() - timedelta(days=5)),
         "sar": published("SAR Colin", ReviewType.SAR),
         "dhr": published("DHR Neil", ReviewType.DHR),
     }
     hidden = {
         "embargoed": published("Embargoed review", embargo_reason="A new trial was ordered."),
-        "embargo_ahead": published("Embargo ahead", embargo_reason="Inquest", embargo_until=TODAY + timedelta(days=9)),
-        "past_online_until": published("Taken down", online_until=TODAY - timedelta(days=1)),
+        "embargo_ahead": published("Embargo ahead", embargo_reason="Inquest", embargo_until=today() + timedelta(days=9)),
+        "past_online_until": published("Taken down", online_until=today() - timedelta(days=1)),
         "not_published": published("Not to publish", publication_decision="not_published"),
-        "future": published("Not yet", on=TODAY + timedelta(days=3)),
+        "future": published("Not yet", on=today() + timedelta(days=3)),
         "unpublished": published("Unpublished", publication_date=None),
         "archived": published("Archived review", archived_at=factories.NOW, archive_reason="Entered twice."),
     }
@@ -60,7 +58,7 @@ def reviews(session):
         archived_at=factories.NOW, archive_reason="Replaced.",
     )
     factories.DocumentFactory(  # an embargo that has ended is no longer in force
-        case=published("Embargo over", embargo_reason="Trial", embargo_until=TODAY - timedelta(days=1))[0],
+        case=published("Embargo over", embargo_reason="Trial", embargo_until=today() - timedelta(days=1))[0],
         title="Embargo over briefing", status=DocumentStatus.PUBLISHED,
     )
     session.commit()
@@ -118,7 +116,7 @@ def test_reviews_are_grouped_by_type_then_month_newest_first(app, session, clien
         "Domestic Homicide Reviews (DHR)", "DHR Neil",
     )]
     assert order == sorted(order)
-    assert (TODAY - timedelta(days=40)).strftime("%B %Y") in shown
+    assert (today() - timedelta(days=40)).strftime("%B %Y") in shown
 
 
 def test_the_page_is_accessible_in_structure(app, session, client, reviews):

@@ -7,13 +7,11 @@ from datetime import timedelta
 
 from sqlalchemy import select
 
-from backoffice import clock
 from backoffice.models import Appointment, TransitionLog
 from backoffice.vocabulary import ReviewType
 from tests import factories
-from tests.helpers import count, shows
+from tests.helpers import count, shows, today
 
-TODAY = clock.today()
 
 
 def test_business_support_appoints_a_lead_reviewer_and_the_case_page_names_them(session, login_as):
@@ -21,7 +19,7 @@ def test_business_support_appoints_a_lead_reviewer_and_the_case_page_names_them(
     support = login_as("business_support")
     form = {"case": sar.id, "person_name": "Saoirse Kellow", "role": "lead_reviewer",
             "organisation": "Kellow Safeguarding", "accreditation": "SCIE Learning Together",
-            "appointed_date": TODAY.isoformat(), "conflict_declaration": "None declared."}
+            "appointed_date": today().isoformat(), "conflict_declaration": "None declared."}
 
     response = support.post(f"/admin/appointment/new/?case_id={sar.id}", data=form)
 
@@ -34,7 +32,7 @@ def test_business_support_appoints_a_lead_reviewer_and_the_case_page_names_them(
 def test_an_appointment_without_the_conflicts_declared_is_refused_and_nothing_is_saved(session, login_as):
     sar = factories.CaseFactory(review_type=ReviewType.SAR, state="IN_PROGRESS")
     form = {"case": sar.id, "person_name": "Saoirse Kellow", "role": "lead_reviewer",
-            "appointed_date": TODAY.isoformat(), "contract_end": (TODAY - timedelta(days=1)).isoformat(),
+            "appointed_date": today().isoformat(), "contract_end": (today() - timedelta(days=1)).isoformat(),
             "conflict_declaration": " "}
 
     response = login_as("business_support").post("/admin/appointment/new/", data=form)
@@ -49,7 +47,7 @@ def test_the_report_received_step_names_its_author(session, login_as):
     factories.AppointmentFactory(case=dhr, role="independent_chair", person_name="Morwenna Tresize")
     factories.AppointmentFactory(case=dhr, role="author", person_name="Idris Penhale", organisation="Tresize Reviews")
     factories.AppointmentFactory(case=dhr, role="author", person_name="Former Author",
-                                 contract_end=TODAY - timedelta(days=2))  # no longer serving
+                                 contract_end=today() - timedelta(days=2))  # no longer serving
     session.commit()
 
     login_as("business_support").post(f"/admin/case/transition/?id={dhr.id}&step=draft_overview",

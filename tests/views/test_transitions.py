@@ -23,12 +23,18 @@ from backoffice.models import (
 )
 from backoffice.policy import RoleName
 from tests import factories
-from tests.helpers import page_text
+from tests.helpers import page_text, today
 
 STEPS = [(review_type, step) for review_type, steps in TRANSITIONS.items() for step in steps]
 STEP_IDS = [f"{rt.value}-{step.name}" for rt, step in STEPS]
 ROLES = [RoleName.BUSINESS_SUPPORT, RoleName.PANEL, RoleName.BOARD, RoleName.AUDITOR]
-AWARE = clock.today() - timedelta(days=60)
+
+
+def aware_date() -> date:
+    """60 days ago, asked afresh (a run may cross midnight)."""
+    return today() - timedelta(days=60)
+
+
 DOB = {ReviewType.CSPR: date(2015, 6, 1), ReviewType.SAR: date(1950, 6, 1), ReviewType.DHR: date(1980, 6, 1)}
 
 
@@ -37,9 +43,9 @@ def case_in(review_type: ReviewType, state: str) -> Case:
         review_type=review_type,
         state=state,
         subject_dob=DOB[review_type],
-        incident_date=AWARE - timedelta(days=2),
-        aware_date=AWARE,
-        referral_date=AWARE,
+        incident_date=aware_date() - timedelta(days=2),
+        aware_date=aware_date(),
+        referral_date=aware_date(),
     )
 
 
@@ -51,18 +57,18 @@ def satisfy(session, case: Case, step) -> None:
             outcomes, mandate = details
             factories.DecisionFactory(
                 case=case,
-                meeting_date=AWARE + timedelta(days=5),
+                meeting_date=aware_date() + timedelta(days=5),
                 outcome=outcomes[0],
                 legal_mandate=LegalMandate(mandate) if mandate else None,
                 approval_status=ApprovalStatus.APPROVED,
             )
         elif need == "decision_recorded":
-            factories.DecisionFactory(case=case, meeting_date=AWARE + timedelta(days=5))
+            factories.DecisionFactory(case=case, meeting_date=aware_date() + timedelta(days=5))
         elif need == "notified":  # the rules already expect the notification: record it as sent
             recipient, purpose = details[0].split(":")
             expected = [n for n in case.notifications if str(n.recipient) == recipient and n.purpose == purpose]
             notification = expected[0] if expected else Notification(case=case, recipient=recipient, purpose=purpose)
-            notification.sent_date = AWARE + timedelta(days=3)
+            notification.sent_date = aware_date() + timedelta(days=3)
             session.add(notification)
         elif need == "ready_to_publish":
             factories.ready_to_publish(case, details[0][0])
@@ -70,7 +76,7 @@ def satisfy(session, case: Case, step) -> None:
             case.publication_decision, case.publication_reason = details[0], "The family asked us not to publish."
         elif need == "contributions_in":  # asked of one agency, and in
             factories.ContributionFactory(case=case, contribution_type=details[0],
-                                          received_date=AWARE + timedelta(days=4))
+                                          received_date=aware_date() + timedelta(days=4))
         elif need in ("ho_qa_outcome", "panel_response"):
             setattr(case, need, details[0])
         else:  # pragma: no cover - a new kind of guard needs a line here
@@ -85,7 +91,7 @@ def answers(step) -> dict:
         if field.name == "publication_date":  # after the notices that the set-up sent 30 days ago
             values[field.name] = clock.today().isoformat()
         elif field.kind == "date":
-            values[field.name] = (AWARE + timedelta(days=offset)).isoformat()
+            values[field.name] = (aware_date() + timedelta(days=offset)).isoformat()
         elif field.kind == "choice":
             values[field.name] = field.choices[0][0]
         else:
@@ -186,7 +192,7 @@ def test_a_missing_required_answer_is_refused_and_nothing_changes(session, login
 def test_a_step_not_open_from_the_current_state_is_refused(session, login_as):
     case = case_in(ReviewType.CSPR, "INCIDENT_REPORTED")
     response = login_as("board").post(
-        f"/admin/case/transition/?id={case.id}&step=send_rapid_review", data={"rr_sent_date": AWARE.isoformat()},
+        f"/admin/case/transition/?id={case.id}&step=send_rapid_review", data={"rr_sent_date": aware_date().isoformat()},
         follow_redirects=True,
     )
     assert "not available while the case is" in response.get_data(as_text=True)
@@ -196,7 +202,7 @@ def test_a_step_not_open_from_the_current_state_is_refused(session, login_as):
 def test_a_date_in_the_future_or_before_the_partnership_knew_is_refused(session, login_as):
     case = case_in(ReviewType.SAR, "REFERRAL_RECEIVED")
     signed_in = login_as("business_support")
-    for bad in (clock.today() + timedelta(days=1), AWARE - timedelta(days=1)):
+    for bad in (clock.today() + timedelta(days=1), aware_date() - timedelta(days=1)):
         response = signed_in.post(f"/admin/case/transition/?id={case.id}&step=acknowledge",
                                   data={"acknowledged_date": bad.isoformat()})
         assert response.status_code == 200
@@ -246,14 +252,14 @@ def test_criteria_not_met_closes_with_the_learning_and_the_date_the_referrer_was
 
     login_as("board").post(url(case, step), data={
         "learning_retained": "Escalation between hospital and social care was slow.",
-        "referrer_informed_date": (AWARE + timedelta(days=20)).isoformat(),
+        "referrer_informed_date": (aware_date() + timedelta(days=20)).isoformat(),
     })
 
     session.expire_all()
     case = session.get(Case, case.id)
     assert case.state == "NOT_MET_NO_FURTHER_ACTION"
     assert case.learning_retained == "Escalation between hospital and social care was slow."
-    assert case.referrer_informed_date == AWARE + timedelta(days=20)
+    assert case.referrer_informed_date == aware_date() + timedelta(days=20)
 
 
 # --- the same step sent twice at once -------------------------------------------------------------
