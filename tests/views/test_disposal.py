@@ -9,8 +9,8 @@ from datetime import timedelta
 from sqlalchemy import select
 
 from backoffice.models import AuditEvent, Case, DisposalDecision, LegalHold, RetentionRule, Tombstone
-from tests.domain.test_retention import LEGAL_NAME, TODAY, closed_case
-from tests.helpers import count, reload, shows, text
+from tests.domain.test_retention import LEGAL_NAME, closed_case
+from tests.helpers import count, reload, shows, text, today
 from tests.html_pages import form_fields, table
 
 QUEUE = "/admin/disposal/"
@@ -76,12 +76,12 @@ def test_retaining_asks_for_a_review_date(session, login_as):
 
     refused = signed_in.post(decide_url(case), {"action": "retain", "reason": "Related inquiry likely", "review_on": ""})
     kept = signed_in.post(decide_url(case), {"action": "retain", "reason": "Related inquiry likely",
-                                             "review_on": (TODAY + timedelta(days=365)).strftime("%d/%m/%Y")})
+                                             "review_on": (today() + timedelta(days=365)).strftime("%d/%m/%Y")})
 
     assert shows(refused, "Give the date to review it again, after today.")
     assert kept.status_code == 302
     decision = session.scalars(select(DisposalDecision)).one()
-    assert (str(decision.action), decision.review_on) == ("retain", TODAY + timedelta(days=365))
+    assert (str(decision.action), decision.review_on) == ("retain", today() + timedelta(days=365))
     assert [row[1] for row in table(signed_in.get(QUEUE), "disposal-queue")] == [
         "Family members' contact details and safety notes"]
 
@@ -102,7 +102,7 @@ def test_a_case_on_legal_hold_shows_why_and_offers_no_decision(session, login_as
     signed_in = login_as("business_support")
     created = signed_in.post("/admin/legal_hold/new/", {"case": str(case.id), "kind": "inquest",
                                                         "reason": "Coroner's inquest opened",
-                                                        "placed_on": TODAY.strftime("%d/%m/%Y")})
+                                                        "placed_on": today().strftime("%d/%m/%Y")})
     assert created.status_code == 302, text(created)[:2000]
 
     rows = table(signed_in.get(QUEUE), "disposal-queue")
@@ -116,13 +116,13 @@ def test_a_case_on_legal_hold_shows_why_and_offers_no_decision(session, login_as
 
 def test_lifting_a_hold_needs_a_reason(session, login_as):
     case = closed_case(7)
-    hold = LegalHold(case_id=case.id, kind="litigation", reason="Claim", placed_on=TODAY - timedelta(days=5))
+    hold = LegalHold(case_id=case.id, kind="litigation", reason="Claim", placed_on=today() - timedelta(days=5))
     session.add(hold)
     session.commit()
     signed_in = login_as("board")
     form = form_fields(signed_in.get(f"/admin/legal_hold/edit/?id={hold.id}"))
 
-    refused = signed_in.post(f"/admin/legal_hold/edit/?id={hold.id}", {**form, "lifted_on": TODAY.strftime("%d/%m/%Y")})
+    refused = signed_in.post(f"/admin/legal_hold/edit/?id={hold.id}", {**form, "lifted_on": today().strftime("%d/%m/%Y")})
 
     assert shows(refused, "Say why the hold is lifted.")
     assert reload(session, hold).lifted_on is None
