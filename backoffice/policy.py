@@ -112,6 +112,11 @@ POLICY: dict[str, dict[str, frozenset[RoleName]]] = {
     "contribution": case_record_kept_by(BS, exported_by=frozenset({BS, AUDITOR})),
     # The independent chair, lead reviewer and author of a review: business support keeps them.
     "appointment": case_record_kept_by(BS),
+    # Panel and partnership meetings: business support sets them up and produces their papers, which
+    # only the roles the members attend in may read (domain/meetings.papers_readable_by narrows "papers").
+    "meeting": {**case_record_kept_by(BS), "papers": frozenset({BS, PANEL, BOARD})},
+    # The conflicts of interest declared at a meeting on a case: the panel records them.
+    "meeting_conflict": case_record_kept_by(PANEL),
     "hold": {
         "read": CASE_READERS,
         "create": frozenset({BS}),
@@ -179,7 +184,7 @@ POLICY: dict[str, dict[str, frozenset[RoleName]]] = {
 
 # Resources that are case content: readable only within the case's review stream, and never by admins.
 CASE_RESOURCES = frozenset({"case", "decision", "family", "document", "publication", "notification", "hold", "deadline",
-                            "legal_hold", "disposal", "contribution", "appointment"})
+                            "legal_hold", "disposal", "contribution", "appointment", "meeting", "meeting_conflict"})
 
 # Plain (non Flask-Admin) endpoints: PUBLIC needs no login, SIGNED_IN any signed-in user,
 # SIGN_IN_STEP is part of signing in, and a (resource, action) pair defers to POLICY. The access-matrix test fails on an endpoint missing here.

@@ -15,6 +15,7 @@ from backoffice.vocabulary import types_in_streams
 from backoffice.models.audit import AuditEvent
 from backoffice.models.base import Archivable
 from backoffice.models.case import Case
+from backoffice.models.meeting import Meeting
 from backoffice.policy import may, user_streams
 
 
@@ -39,6 +40,14 @@ def within_streams(query, model):
     """Restrict a query over a record that names its review type (a tombstone, a disposal decision,
     kept after the case is gone) to the user's streams."""
     return query.filter(model.review_type.in_(types_in_streams(user_streams())))
+
+
+def visible_meetings(query):
+    """Restrict a query over meetings to those of at least one of the user's streams (their agendas are
+    narrowed to the cases the user may see where they are shown)."""
+    streams = sorted(s.value for s in user_streams())
+    query = query.filter(or_(*(Meeting.streams.contains(s) for s in streams)) if streams else False)
+    return unarchived_unless_allowed(query, Meeting, "meeting")
 
 
 def visible_case_records(query, model, resource: str, exporting: bool = False):

@@ -44,6 +44,8 @@ def records(session):
     recorder = factories.UserFactory(roles=["panel"])
     decision = factories.DecisionFactory(recorded_by_id=recorder.id)
     family = factories.FamilyFactory(case=decision.case)
+    meeting = factories.quorate(factories.AgendaItemFactory(case=decision.case).meeting)
+    factories.AttendeeFactory(meeting=meeting, member_role="board")  # so every role "papers" allows may read them
     return {
         "case": decision.case,
         "publication": decision.case,
@@ -58,6 +60,9 @@ def records(session):
         "contribution": factories.ContributionFactory(case=decision.case, contribution_type="record_check"),
         "turnaround_rule": session.scalars(select(TurnaroundRule)).first(),
         "appointment": factories.AppointmentFactory(case=decision.case),
+        "meeting": meeting,
+        "meeting_conflict": factories.ConflictFactory(meeting=meeting, case=decision.case),
+        "meeting_type": factories.meeting_type(),
     }
 
 
@@ -82,7 +87,7 @@ def requests_for(app, rule, records) -> list[tuple[str, str, dict]]:
     view = admin_views(app).get(view_endpoint)
     if method_name == "request_view":  # asked of a case's agencies, from its page
         args["case_id"] = records["case"].id
-    if method_name in {"details_view", "edit_view", "archive_view", "approve_view", "new_version_view"}:
+    if method_name in {"details_view", "edit_view", "archive_view", "approve_view", "new_version_view", "papers_view"}:
         args["id"] = record_id
     if method_name == "ajax_lookup":
         args.update(name=next(iter(getattr(view, "_form_ajax_refs", {}) or {"none": 0})), query="a")

@@ -24,7 +24,7 @@ LISTS = {
     "hold": "auditor", "agency": "business_support", "abuse_category": "admin", "deadline_rule": "admin",
     "public_text": "admin", "user": "admin", "audit": "auditor", "retention_rule": "admin", "legal_hold": "auditor",
     "disposal": "auditor", "tombstone": "auditor", "contribution": "auditor", "turnaround_rule": "admin",
-    "appointment": "auditor",
+    "appointment": "auditor", "meeting": "auditor", "meeting_conflict": "auditor", "meeting_type": "admin",
 }
 HOSTILE = st.sampled_from(["-1", "0", "99999999999999999999", "1e999", "NaN", "%00", "\x00", "'", "\\", "%", "_",
                            "' OR 1=1 --", "\u202e", "\x1b[31m", "2026-13-45", "x" * 5000])

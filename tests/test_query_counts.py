@@ -42,15 +42,17 @@ MAKERS = {
     "publication": _cases,
     "contribution": _for_each_case(factories.ContributionFactory, contribution_type="record_check"),
     "appointment": _for_each_case(factories.AppointmentFactory),
+    "meeting": lambda: [factories.quorate(factories.AgendaItemFactory(case=c).meeting) for c in _cases()],
+    "meeting_conflict": lambda: [factories.ConflictFactory(case=c) for c in _cases()],
 }
 
 
 LIST_PAGES = {
     "business_support": [
         "case", "family", "family_event", "document", "publication", "agency", "deadline", "notification", "hold",
-        "contribution", "appointment",
+        "contribution", "appointment", "meeting",
     ],
-    "panel": ["decision"],
+    "panel": ["decision", "meeting_conflict"],
     "admin": ["user", "deadline_rule"],
 }
 

@@ -32,6 +32,11 @@ from sqlalchemy import event, func, insert, inspect, select, text
 from sqlalchemy.orm import Session
 
 from backoffice.models import (
+    AgendaItem,
+    Attendee,
+    ConflictDeclaration,
+    Meeting,
+    MeetingType,
     AbuseCategory,
     Agency,
     AgencyContribution,
@@ -89,6 +94,11 @@ AUDITED: dict[type, tuple[str, str]] = {
     Notification: ("notification", "notification"),
     AgencyContribution: ("contribution", "contribution"),
     Appointment: ("appointment", "appointment"),
+    Meeting: ("meeting", "meeting"),
+    AgendaItem: ("agenda_item", "meeting"),
+    Attendee: ("attendee", "meeting"),
+    ConflictDeclaration: ("conflict_declaration", "meeting_conflict"),
+    MeetingType: ("meeting_type", "reference_data"),
     TurnaroundRule: ("turnaround_rule", "reference_data"),
     Hold: ("hold", "hold"),
     Deadline: ("deadline", "deadline"),
@@ -226,6 +236,13 @@ def stream_keys_within(streams: Iterable) -> list[str]:
     return [",".join(group) for size in range(1, len(names) + 1) for group in combinations(names, size)]
 
 
+def facts_of(obj) -> tuple[str | None, str | None]:
+    """(reference, streams) of the record an event is about: its case's, or for a record of no one case
+    (a meeting, its attendees) the streams it names."""
+    own = getattr(obj, "audit_streams", None)
+    return (None, own) if own else case_facts(case_of(obj))
+
+
 def case_facts(case: Case | None) -> tuple[str | None, str | None]:
     """(reference, streams) of the case an event is about."""
     if case is None or case.review_type is None:
@@ -258,7 +275,7 @@ def _entries_for_flush(session: Session) -> list[Entry]:
         if not created and not changes and not hidden:
             continue
         object_type, _ = AUDITED[type(obj)]
-        reference, streams = case_facts(case_of(obj))
+        reference, streams = facts_of(obj)
         entries.append(
             Entry(
                 action=_action_for(obj, created, changes),
@@ -273,7 +290,7 @@ def _entries_for_flush(session: Session) -> list[Entry]:
         )
     for obj in session.deleted:
         if type(obj) in AUDITED:
-            reference, streams = case_facts(case_of(obj))
+            reference, streams = facts_of(obj)
             entries.append(Entry(AuditAction.DELETE, AUDITED[type(obj)][0], getattr(obj, "id", None), reference,
                                  streams=streams))
     return entries

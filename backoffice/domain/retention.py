@@ -19,7 +19,7 @@ from sqlalchemy.orm import Session, selectinload
 
 from backoffice.domain import audit, files
 from backoffice.domain.calendar import add_months
-from backoffice.models import Case, FamilyInvolvement, PublishedDocument
+from backoffice.models import AgendaItem, Case, ConflictDeclaration, FamilyInvolvement, Meeting, PublishedDocument
 from backoffice.models.retention import (
     DisposalAction, DisposalDecision, LegalHold, RecordClass, RetentionRule, Tombstone, Trigger,
 )
@@ -214,7 +214,18 @@ def _contents(session: Session, case: Case) -> list:
     for document in case.documents:
         records += [*document.previous_versions, document]
     records += [*case.deadlines, *case.holds, *case.timeline, *case.agency_links, *_holds(session, case)]
-    return [*records, case]
+    return [*_meeting_records(session, case), *records, case]
+
+
+def _meeting_records(session: Session, case: Case) -> list:
+    """The case's places on meeting agendas and the conflicts declared on it; a meeting whose minutes
+    were filed on the case keeps no link to them."""
+    document_ids = [d.id for d in case.documents]
+    if document_ids:
+        for meeting in session.scalars(select(Meeting).where(Meeting.minutes_id.in_(document_ids))):
+            meeting.minutes = None
+    return [*session.scalars(select(ConflictDeclaration).where(ConflictDeclaration.case_id == case.id)),
+            *session.scalars(select(AgendaItem).where(AgendaItem.case_id == case.id))]
 
 
 # --- reading ------------------------------------------------------------------------------------

@@ -63,11 +63,18 @@ from backoffice.models.retention import (
     Tombstone,
     Trigger,
 )
+from backoffice.models.meeting import AgendaItem, Attendance, Attendee, ConflictDeclaration, Meeting, MeetingType
 from backoffice.models.reviewer import Appointment, AppointmentRole
 from backoffice.models.site import PublicText
 from backoffice.models.user import Role, User, UserStream
 
 __all__ = [
+    "AgendaItem",
+    "Attendance",
+    "Attendee",
+    "ConflictDeclaration",
+    "Meeting",
+    "MeetingType",
     "Appointment",
     "AppointmentRole",
     "AgencyContribution",

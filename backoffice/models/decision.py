@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from datetime import date, datetime
 from enum import StrEnum
+from typing import TYPE_CHECKING
 
 from sqlalchemy import ForeignKey, Index, String, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
@@ -11,6 +12,9 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 from backoffice.models.base import Archivable, Base, LongText, NARRATIVE, NOTE, Tracked, enum_type, utcnow
 from backoffice.models.case import Case
 from backoffice.models.user import User
+
+if TYPE_CHECKING:
+    from backoffice.models.meeting import Meeting
 
 
 class DecisionOutcome(StrEnum):
@@ -87,6 +91,7 @@ class PanelDecision(Tracked, Archivable, Base):
     id: Mapped[int] = mapped_column(primary_key=True)
     case_id: Mapped[int] = mapped_column(ForeignKey("case.id"), index=True)
     meeting_date: Mapped[date]
+    meeting_id: Mapped[int | None] = mapped_column(ForeignKey("meeting.id"), index=True)
     outcome: Mapped[DecisionOutcome] = mapped_column(enum_type(DecisionOutcome))
     legal_mandate: Mapped[LegalMandate | None] = mapped_column(enum_type(LegalMandate, 10))
     rationale: Mapped[str] = mapped_column(LongText(NARRATIVE))
@@ -101,6 +106,7 @@ class PanelDecision(Tracked, Archivable, Base):
     approved_at: Mapped[datetime | None]
 
     case: Mapped[Case] = relationship(lazy="joined", back_populates="decisions")
+    meeting: Mapped[Meeting | None] = relationship("Meeting")
     recorded_by: Mapped[User | None] = relationship(foreign_keys=[recorded_by_id], lazy="joined")
     criteria: Mapped[list[CriterionAssessment]] = relationship(
         back_populates="decision", cascade="all, delete-orphan", lazy="selectin"

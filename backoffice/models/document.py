@@ -20,11 +20,12 @@ class DocumentType(StrEnum):
     LEARNING_BRIEF = "learning_brief"
     AGENCY_RESPONSE = "agency_response"
     IMPROVEMENTS_STATEMENT = "improvements_statement"
-    # What agencies send the review: working papers, never published (WORKING_PAPERS).
+    # What agencies send the review, and meeting minutes: working papers, never published (WORKING_PAPERS).
     AGENCY_SUMMARY = "agency_summary"
     CHRONOLOGY = "chronology"
     IMR = "imr"
     AGENCY_INFORMATION = "agency_information"
+    MINUTES = "minutes"  # a meeting's minutes, filed on a case on its agenda
 
     @property
     def label(self) -> str:
@@ -39,7 +40,7 @@ class DocumentType(StrEnum):
 
 
 WORKING_PAPERS = frozenset({DocumentType.AGENCY_SUMMARY, DocumentType.CHRONOLOGY, DocumentType.IMR,
-                            DocumentType.AGENCY_INFORMATION})
+                            DocumentType.AGENCY_INFORMATION, DocumentType.MINUTES})
 
 
 class DocumentStatus(StrEnum):

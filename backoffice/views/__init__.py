@@ -16,6 +16,9 @@ from backoffice.models import (
     Appointment,
     AuditEvent,
     Case,
+    ConflictDeclaration,
+    Meeting,
+    MeetingType,
     Deadline,
     DeadlineRule,
     FamilyEvent,
@@ -37,6 +40,7 @@ from backoffice.views.agencies import AbuseCategoryView, AgencyView, PublicTextV
 from backoffice.views.audit import AuditLogView
 from backoffice.views.cases import CaseView
 from backoffice.views.contributions import AppointmentView, ContributionView, TurnaroundRuleView, contribution_badge
+from backoffice.views.meetings import ConflictView, MeetingTypeView, MeetingView, role_label
 from backoffice.views.clock import DeadlineRuleView, DeadlineView, HoldView, NotificationView
 from backoffice.views.decisions import DecisionView
 from backoffice.views.documents import DocumentView
@@ -62,6 +66,8 @@ def register_views(app: Flask) -> None:
     admin.add_view(FamilyEventView(FamilyEvent, db, name="Family engagement", endpoint="family_event"))
     admin.add_view(ContributionView(AgencyContribution, db, name="Agency contributions", endpoint="contribution"))
     admin.add_view(AppointmentView(Appointment, db, name="Reviewers", endpoint="appointment"))
+    admin.add_view(MeetingView(Meeting, db, name="Meetings", endpoint="meeting"))
+    admin.add_view(ConflictView(ConflictDeclaration, db, name="Conflicts of interest", endpoint="meeting_conflict"))
     admin.add_view(DocumentView(PublishedDocument, db, name="Documents", endpoint="document"))
     admin.add_view(PublicationView(Case, db, name="Publication", endpoint="publication", url="/admin/publication"))
     admin.add_view(DeadlineView(Deadline, db, name="Deadlines", endpoint="deadline"))
@@ -79,6 +85,8 @@ def register_views(app: Flask) -> None:
     )
     admin.add_view(TurnaroundRuleView(TurnaroundRule, db, name="Agency turnarounds", endpoint="turnaround_rule",
                                       category="Reference data"))
+    admin.add_view(MeetingTypeView(MeetingType, db, name="Meeting types", endpoint="meeting_type",
+                                   category="Reference data"))
     admin.add_view(RetentionRuleView(RetentionRule, db, name="Retention schedule", endpoint="retention_rule",
                                      category="Reference data"))
     admin.add_view(
@@ -89,7 +97,7 @@ def register_views(app: Flask) -> None:
     admin.init_app(app)
     app.jinja_env.globals.update(error_summary=error_summary, field_hint=field_hint,
                                  admin_static_url=admin_static_url, menu_once=menu_once,
-                                 contribution_badge=contribution_badge)
+                                 contribution_badge=contribution_badge, role_label=role_label)
     app.add_template_filter(due_on, "due")
     app.register_blueprint(downloads_bp)
     app.register_blueprint(health_bp)

@@ -17,7 +17,7 @@ from flask_admin.model.form import converts
 from flask_admin.model.widgets import XEditableWidget
 from sqlalchemy import func, literal_column, select
 from sqlalchemy.orm import Query, selectinload
-from wtforms import TextAreaField
+from wtforms import SelectMultipleField, TextAreaField
 from wtforms.fields.core import UnboundField
 from wtforms.validators import Length
 
@@ -190,7 +190,8 @@ def limit_text_fields(form_class, model) -> None:
     for column in model.__table__.columns:
         limit = getattr(column.type, "length", None)
         field = getattr(form_class, column.key, None)
-        if not isinstance(limit, int) or not isinstance(field, UnboundField):
+        if not isinstance(limit, int) or not isinstance(field, UnboundField) \
+                or issubclass(field.field_class, SelectMultipleField):  # choices joined: no typed length
             continue
         validators = list(field.kwargs.get("validators") or ())
         if not any(isinstance(v, Length) for v in validators):

@@ -16,6 +16,7 @@ from wtforms.validators import DataRequired, Length, ValidationError
 from backoffice.domain.approval import (
     ApprovalRefused, amend, approvals_required, awaiting_answer_from, record_approval, why_not_answerable)
 from backoffice.vocabulary import ALL_CRITERIA, criterion_label
+from backoffice.domain import meetings
 from backoffice.domain.rules import decision_errors
 from backoffice.models import (
     ApprovalOutcome,
@@ -31,6 +32,7 @@ from backoffice.views.forms import PlainForm
 from backoffice.views.admin_parts import label_formatter
 from backoffice.views.base import saved, today
 from backoffice.views.cases import CaseRecordView
+from backoffice.views.meetings import opened_from_meeting, visible_meeting_choices
 
 
 class ApprovalForm(PlainForm):
@@ -74,6 +76,17 @@ class AwaitingMyAnswerFilter(BaseSQLAFilter):
         return lazy_gettext("is")
 
 
+def _made_at(view, context, model: PanelDecision, name) -> Markup | str:
+    """The meeting a decision was made at, and whether it was quorate (the board sees it when approving)."""
+    if model.meeting is None:
+        return "Not recorded"
+    found = meetings.quorum(model.meeting)
+    badge = Markup('<span class="badge badge-success" data-testid="decision-quorum">Quorate</span>') if found.met else \
+        Markup('<span class="badge badge-danger" data-testid="decision-quorum">Not quorate</span>')
+    return Markup('<a href="{}">{}</a> {} <small class="d-block text-muted">{}</small>').format(
+        view.get_url("meeting.details_view", id=model.meeting_id), model.meeting, badge, found.summary)
+
+
 def _criteria(view, context, model: PanelDecision, name) -> Markup:
     items = [
         Markup("<li>{}: <strong>{}</strong>{}</li>").format(
@@ -93,6 +106,7 @@ class DecisionView(CaseRecordView):
     column_list = ["case", "meeting_date", "outcome", "legal_mandate", "approval_status", "recorded_by"]
     column_details_list = [
         "case",
+        "meeting",
         "meeting_date",
         "outcome",
         "legal_mandate",
@@ -131,6 +145,7 @@ class DecisionView(CaseRecordView):
         "approvals": "Board members' answers",
         "approved_at": "Approved at",
         "criteria": "Statutory criteria",
+        "meeting": "Made at",
     }
     column_formatters = {
         "outcome": label_formatter,
@@ -138,9 +153,11 @@ class DecisionView(CaseRecordView):
         "approval_status": label_formatter,
         "approvals": _approvals,
         "criteria": _criteria,
+        "meeting": _made_at,
     }
     form_columns = [
         "case",
+        "meeting",
         "meeting_date",
         "criteria",
         "outcome",
@@ -169,6 +186,8 @@ class DecisionView(CaseRecordView):
     form_args = {
         "rationale": {"validators": [DataRequired("Record the rationale for the decision.")]},
         "legal_mandate": {"description": "Safeguarding Adult Reviews only."},
+        "meeting": {"query_factory": visible_meeting_choices,
+                    "description": "The meeting where it was decided: its date is the decision's."},
     }
 
     def get_list_row_actions(self):
@@ -184,7 +203,19 @@ class DecisionView(CaseRecordView):
         except ApprovalRefused as exc:
             raise ValidationError(str(exc)) from None
 
+    def create_form(self, obj=None):
+        """Opened from a meeting's agenda (`?meeting_id=`), the decision is that meeting's, on its date."""
+        form = super().create_form(obj)
+        meeting = opened_from_meeting()
+        if meeting is not None and request.method == "GET":
+            form.meeting.data = meeting
+            form.meeting_date.data = meeting.held_on
+        return form
+
     def domain_errors(self, model: PanelDecision, is_created: bool) -> dict[str, str]:
+        return {**self._decision_errors(model), **meetings.decision_meeting_errors(model)}
+
+    def _decision_errors(self, model: PanelDecision) -> dict[str, str]:
         case = model.case
         return decision_errors(
             review_type=case.review_type if case else None,

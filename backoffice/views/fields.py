@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import date, datetime
 
 from markupsafe import Markup
-from wtforms import DateField
+from wtforms import DateField, SelectMultipleField
 from wtforms.widgets import TextInput, html_params
 
 DATE_HINT = "Day, month and year, for example 20/11/2026."
@@ -20,7 +20,8 @@ class UKDateField(DateField):
     widget = TextInput()
 
     def __init__(self, label=None, validators=None, description: str = "", **kwargs) -> None:
-        description = f"{description} {DATE_HINT}".strip() if DATE_HINT not in (description or "") else description
+        description = description or ""  # Flask-Admin passes None for a column with no description
+        description = f"{description} {DATE_HINT}".strip() if DATE_HINT not in description else description
         render_kw = {"inputmode": "numeric", "autocomplete": "off", "spellcheck": "false", **(kwargs.pop("render_kw", None) or {})}
         super().__init__(label, validators, format=list(DATE_FORMATS), description=description, render_kw=render_kw, **kwargs)
 
@@ -62,3 +63,18 @@ class Checkboxes:
         group = html_params(id=field.id, role="group", **{"aria-label": field.label.text},
                             **({"aria-describedby": described} if described else {}))
         return Markup(f'<div class="checkbox-group" {group}>') + Markup("").join(items) + Markup("</div>")
+
+
+class JoinedChoicesField(SelectMultipleField):
+    """Several choices kept in one text column, sorted and comma-joined (a meeting's streams, a quorum's
+    agency types), chosen as a group of checkboxes."""
+
+    widget = Checkboxes()
+
+    def process_data(self, value) -> None:
+        if isinstance(value, str):
+            value = [v for v in value.split(",") if v]
+        super().process_data(value)
+
+    def populate_obj(self, obj, name: str) -> None:
+        setattr(obj, name, ",".join(sorted(self.data or [])) or None)
