@@ -38,8 +38,12 @@ def records(session) -> dict:
     factories.AgencyFactory(name="West Marches Police")
     factories.ContributionFactory(case=decision.case, contribution_type="record_check")
     factories.AppointmentFactory(case=decision.case)
+    meeting = factories.quorate(factories.AgendaItemFactory(case=decision.case).meeting)
+    factories.AttendeeFactory(meeting=meeting, member_role="board")
+    factories.ConflictFactory(meeting=meeting, case=decision.case)
+    decision.meeting, decision.meeting_date = meeting, meeting.held_on
     session.commit()
-    return {"case": decision.case}
+    return {"case": decision.case, "meeting": meeting}
 
 
 def menu_lists(app, role: str) -> list[str]:
@@ -92,6 +96,8 @@ def test_every_page_of_every_role_meets_wcag_aa_with_no_console_error(app, page,
             findings += visit(page, path)
             if "/new/" in path and "/user/" not in path:  # a user's form asks for the password again first
                 findings += sent_back_with_errors(page, path)
+    if role in roles_allowed("meeting", "papers"):
+        findings += visit(page, f"/admin/meeting/papers/?id={records['meeting'].id}")
     if role in roles_allowed("case", "read"):
         findings += visit(page, f"/admin/case/details/?id={records['case'].id}")
         step = page.locator("[data-testid=next-steps] a").first
