@@ -60,3 +60,15 @@ def test_the_demo_publishes_reviews_on_the_public_page_while_they_are_online(app
     assert "Young Person S" not in shown  # published with the twelve-month minimum, now over
     statuses = set(session.scalars(select(FamilyInvolvement.engagement_status)))
     assert {"invited", "engaged", "declined", "withdrawn", "not_contactable"} <= statuses  # from their events
+
+
+def test_the_demo_decides_at_panel_meetings_with_and_without_quorum(app, session):
+    from backoffice.domain.meetings import quorum
+    from backoffice.models import Meeting
+
+    run(app, "load")
+
+    held = session.scalars(select(Meeting)).all()
+    assert {m.meeting_type.name for m in held} == {"Rapid review panel", "SAR review panel", "DHR review panel"}
+    assert {quorum(m).met for m in held} == {True, False}
+    assert all(d.meeting is not None and d.meeting.held_on == d.meeting_date for d in session.scalars(select(PanelDecision)))

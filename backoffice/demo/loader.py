@@ -54,6 +54,11 @@ from backoffice.domain.lifecycle import Transition, decision_recorded, transitio
 from backoffice.domain.rules import case_errors, decision_errors
 from backoffice.extensions import db
 from backoffice.models import (
+    AgendaItem,
+    Attendance,
+    Attendee,
+    Meeting,
+    MeetingType,
     AgencyContribution,
     Appointment,
     AppointmentRole,
@@ -153,6 +158,8 @@ def load_demo() -> dict[str, tuple[str, str, str]]:
         with _acting_as(users["business_support"]):
             cases = _cases(ctx, _categories())
         decisions = _decisions(ctx, cases)
+        with _acting_as(users["business_support"]):
+            _meetings(ctx, decisions)
         _board_answers(ctx, decisions)
         for row in CASES:
             _lifecycle(ctx, row, cases[row.pseudonym])
@@ -332,6 +339,38 @@ def _decisions(ctx: Context, cases: dict[str, Case]) -> list[tuple[DecisionRow, 
             db.session.add(decision)
             decisions.append((row, decision))
     return decisions
+
+
+# The panel meeting each review type's decisions are made at, and the members who sit on it.
+MEETING_OF = {ReviewType.CSPR: "Rapid review panel", ReviewType.SAR: "SAR review panel",
+              ReviewType.DHR: "DHR review panel"}
+MEMBERS = {ReviewType.CSPR: [("Tom Ashworth", "csc"), ("DCI Helen Marsh", "police"), ("Joanne Keel", "icb")],
+           ReviewType.SAR: [("Claire Benbow", "asc"), ("DCI Helen Marsh", "police"), ("Joanne Keel", "icb")],
+           ReviewType.DHR: [("DCI Helen Marsh", "police"), ("Claire Benbow", "asc"), ("Jenny Lomax", "acute")]}
+
+
+def _meetings(ctx: Context, decisions: list[tuple[DecisionRow, PanelDecision]]) -> None:
+    """Each decision is made at its review type's panel meeting on its date, with that case on the
+    agenda. Every third meeting lacks quorum: its second member sent apologies."""
+    types = {t.name: t for t in db.session.scalars(select(MeetingType))}
+    held: dict[tuple[ReviewType, date], Meeting] = {}
+    for _, decision in decisions:
+        review_type = ReviewType(decision.case.review_type)
+        key = (review_type, decision.meeting_date)
+        if key not in held:
+            short = len(held) % 3 == 2
+            held[key] = Meeting(
+                meeting_type=types[MEETING_OF[review_type]], held_on=decision.meeting_date,
+                streams=review_type.stream.value, location="Wrekinshire House, Committee Room 1",
+                attendees=[Attendee(person_name=name, agency=ctx.agencies[agency], member_role=RoleName.PANEL,
+                                    attendance=Attendance.APOLOGIES if short and n == 1 else Attendance.ATTENDED)
+                           for n, (name, agency) in enumerate(MEMBERS[review_type])]
+                + [Attendee(person_name="Board chair", member_role=RoleName.BOARD, attendance=Attendance.ATTENDED)])
+            db.session.add(held[key])
+        meeting = held[key]
+        meeting.agenda.append(AgendaItem(case=decision.case, position=len(meeting.agenda) + 1,
+                                         purpose="Decision on a review"))
+        decision.meeting = meeting
 
 
 def _board_answers(ctx: Context, decisions: list[tuple[DecisionRow, PanelDecision]]) -> None:
