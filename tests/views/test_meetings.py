@@ -4,12 +4,14 @@ conflicts declared; the board sees the quorum when approving; the papers are for
 
 from __future__ import annotations
 
+import re
+
 from sqlalchemy import select
 
 from backoffice import clock
 from backoffice.models import AgencyType, ConflictDeclaration, Meeting, PanelDecision
 from tests import factories
-from tests.helpers import count, decision_form, reload, shows, today
+from tests.helpers import count, decision_form, reload, shows, text, today
 
 
 def meeting_form(case, police, **overrides) -> dict:
@@ -175,3 +177,20 @@ def test_admins_keep_the_meeting_types_and_their_quorum_rules(session, login_as)
     kind = reload(session, kind)
     assert (kind.quorum_minimum, kind.quorum_agency_types) == (4, "adult_social_care,police")
     assert login_as("business_support").get("/admin/meeting_type/").status_code == 403
+
+
+def test_setting_up_a_meeting_is_audited_under_its_stream_for_readers_of_that_stream_only(session, login_as):
+    from backoffice.models import AuditEvent
+
+    case = factories.CaseFactory()
+    police = factories.AgencyFactory(agency_type=AgencyType.POLICE)
+    login_as("business_support").post("/admin/meeting/new/", data=meeting_form(case, police))
+
+    events = {(e.object_type, e.streams) for e in session.scalars(select(AuditEvent).where(
+        AuditEvent.object_type.in_(["meeting", "agenda_item", "attendee"])))}
+    assert events == {("meeting", "children"), ("agenda_item", "children"), ("attendee", "children")}
+    def types_listed(response) -> list[str]:
+        return [t.strip() for t in re.findall(r'<td class="col-object_type">([^<]*)', text(response))]
+
+    assert "Attendee" in types_listed(login_as("auditor", streams=["children"]).get("/admin/audit/"))
+    assert "Attendee" not in types_listed(login_as("auditor", streams=["adults"]).get("/admin/audit/"))
