@@ -14,6 +14,8 @@ from sqlalchemy import select, text
 
 from backoffice.domain import audit, retention
 from backoffice.models import (
+    ConflictDeclaration,
+    Meeting,
     AuditEvent, Case, DisposalDecision, FamilyInvolvement, LegalHold, RetentionRule, Tombstone, TransitionLog, User,
 )
 from backoffice.refusals import Refused
@@ -162,6 +164,24 @@ def test_destroying_leaves_a_tombstone_and_no_personal_value_in_the_trail_which_
     assert verifies(session, app)
     disposed = session.scalars(select(AuditEvent).where(AuditEvent.action == "dispose")).one()
     assert disposed.object_ref == reference and disposed.actor_id is None or disposed.object_ref == reference
+
+
+def test_a_destroyed_case_leaves_the_meetings_it_was_discussed_at_without_it(session, app):
+    case, other = closed_case(7), factories.CaseFactory()
+    minutes = factories.DocumentFactory(case=case, document_type="minutes", title="Panel minutes")
+    meeting = factories.MeetingFactory(minutes=minutes)
+    for on_agenda in (case, other):
+        factories.AgendaItemFactory(meeting=meeting, case=on_agenda)
+    factories.ConflictFactory(meeting=meeting, case=case)
+
+    retention.decide(session, item_for(session, case), "destroy", "Six years after closure; no reason to keep it",
+                     None, board_member().id, today(), app.config["UPLOAD_DIR"])
+    session.commit()
+
+    session.expire_all()
+    kept = session.get(Meeting, meeting.id)
+    assert [item.case for item in kept.agenda] == [other]
+    assert kept.minutes is None and session.scalars(select(ConflictDeclaration)).all() == []
 
 
 def test_earlier_decisions_on_a_destroyed_case_stay_on_record_by_reference(session, app):
