@@ -142,6 +142,9 @@ class Config:
     SECURITY_DEFAULT_REMEMBER_ME = False
     # Idle timeout: the server refuses a session cookie older than this since the last request.
     PERMANENT_SESSION_LIFETIME = timedelta(minutes=_number("IDLE_TIMEOUT_MINUTES", 30, minimum=1))
+    # The cookie is re-issued (restarting the idle clock) at most once a minute of activity, not signed
+    # afresh on every request (security.register_sessions): the timeout holds to the minute.
+    SESSION_REFRESH_EACH_REQUEST = False
     SESSION_ABSOLUTE_LIFETIME = timedelta(hours=_number("SESSION_ABSOLUTE_HOURS", 10, minimum=1))
 
     # Flask-Security-Too: login only; accounts are created by admins or the CLI.

@@ -162,6 +162,11 @@ def register_second_factor_lockout(app: Flask) -> None:
         return redirect(url_for("security.login"))
 
 
+# How often activity re-issues the session cookie, restarting the idle timeout (SESSION_REFRESH_EACH_REQUEST
+# is off: signing a cookie on every request costs every page, and a minute's precision is enough).
+IDLE_CLOCK_STEP_SECONDS = 60
+
+
 def register_sessions(app: Flask) -> None:
     """Sessions end: after idle time (the signed cookie's age is checked by the server), after an
     absolute lifetime, and for good at sign-out (a copied cookie stops working)."""
@@ -179,7 +184,8 @@ def register_sessions(app: Flask) -> None:
     def _expire_sessions():
         if request.endpoint in PUBLIC_PAGES:
             return None
-        session.permanent = True  # so PERMANENT_SESSION_LIFETIME (the idle timeout) applies
+        if not session.permanent:  # (setting it again would mark the session changed, re-issuing it)
+            session.permanent = True  # so PERMANENT_SESSION_LIFETIME (the idle timeout) applies
         if not getattr(current_user, "is_authenticated", False):
             return None
         started = session.get("signed_in_at")
@@ -188,6 +194,8 @@ def register_sessions(app: Flask) -> None:
             logout_user()
             flash("Your session has ended. Please sign in again.", "info")
             return redirect(url_for("security.login"))
+        if now - session.get("active_at", 0) >= IDLE_CLOCK_STEP_SECONDS:
+            session["active_at"] = int(now)  # a change, so the cookie is re-issued: the idle clock restarts
         return None
 
     def _started(sender, user, **extra) -> None:

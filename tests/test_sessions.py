@@ -102,3 +102,18 @@ def test_disabling_a_user_or_changing_their_password_ends_their_sessions(app, se
         assert victim.get("/admin/case/").status_code == 200
         assert edit_user(admin, victim.user, **changes).status_code == 302
         assert victim.get("/admin/case/").status_code == 302, changes
+
+
+def test_activity_keeps_a_session_alive_reissuing_its_cookie_at_most_once_a_minute(app, login_as):
+    signed_in = login_as("panel")
+    with signed_in.client.session_transaction() as cookie_session:
+        cookie_session["active_at"] = int((clock.now() - timedelta(minutes=2)).timestamp())
+
+    first = signed_in.get("/admin/case/")
+    second = signed_in.get("/admin/case/")
+
+    assert first.status_code == second.status_code == 200
+    assert "session=" in first.headers.get("Set-Cookie", "")  # active again after two minutes: re-issued
+    assert "session=" not in second.headers.get("Set-Cookie", "")  # a second later: the cookie stands
+    with signed_in.client.session_transaction() as cookie_session:
+        assert clock.now().timestamp() - cookie_session["active_at"] < 60
