@@ -6,6 +6,7 @@ from __future__ import annotations
 import pytest
 from sqlalchemy import String, text
 from sqlalchemy.exc import DBAPIError
+from wtforms import SelectMultipleField
 from wtforms.validators import Length
 
 from backoffice.models import Base, Case
@@ -50,6 +51,10 @@ def test_every_form_field_of_a_text_column_has_the_columns_maximum(app):
                 field = getattr(form_class, column.key, None)
                 limit = getattr(column.type, "length", None)
                 if field is None or not isinstance(limit, int) or not hasattr(field, "kwargs"):
+                    continue
+                if issubclass(field.field_class, SelectMultipleField):  # fixed choices, joined: all must fit
+                    if len(",".join(value for value, _ in field.kwargs.get("choices") or ())) > limit:
+                        problems.append(f"{endpoint}.{column.key}: every choice together exceeds {limit}")
                     continue
                 lengths = [v.max for v in field.kwargs.get("validators") or () if isinstance(v, Length)]
                 if not lengths or min(lengths) > limit:
