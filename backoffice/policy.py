@@ -117,6 +117,11 @@ POLICY: dict[str, dict[str, frozenset[RoleName]]] = {
     "meeting": {**case_record_kept_by(BS), "papers": frozenset({BS, PANEL, BOARD})},
     # The conflicts of interest declared at a meeting on a case: the panel records them.
     "meeting_conflict": case_record_kept_by(PANEL),
+    # The learning loop: business support records findings, actions and their progress; the panel drafts
+    # recommendations; the board approves a review's recommendations and accepts or returns evidence.
+    "finding": case_record_kept_by(BS),
+    "recommendation": {**case_record_kept_by(PANEL), "approve": frozenset({BOARD})},
+    "action": {**case_record_kept_by(BS), "accept_evidence": frozenset({BOARD})},
     "hold": {
         "read": CASE_READERS,
         "create": frozenset({BS}),
@@ -184,7 +189,8 @@ POLICY: dict[str, dict[str, frozenset[RoleName]]] = {
 
 # Resources that are case content: readable only within the case's review stream, and never by admins.
 CASE_RESOURCES = frozenset({"case", "decision", "family", "document", "publication", "notification", "hold", "deadline",
-                            "legal_hold", "disposal", "contribution", "appointment", "meeting", "meeting_conflict"})
+                            "legal_hold", "disposal", "contribution", "appointment", "meeting", "meeting_conflict",
+                            "finding", "recommendation", "action"})
 
 # Plain (non Flask-Admin) endpoints: PUBLIC needs no login, SIGNED_IN any signed-in user,
 # SIGN_IN_STEP is part of signing in, and a (resource, action) pair defers to POLICY. The access-matrix test fails on an endpoint missing here.

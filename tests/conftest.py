@@ -31,7 +31,8 @@ from tests import factories
 PASSWORD = "correct horse battery staple"
 ALL_STREAMS = ("children", "adults", "domestic_abuse")
 KEPT_TABLES = {"role", "alembic_version"}  # seeded by the migrations and never changed by tests
-SEEDED_TABLES = ("abuse_category", "deadline_rule", "meeting_type", "public_text", "retention_rule", "turnaround_rule")  # seeded by the migrations; tests may change them
+SEEDED_TABLES = ("abuse_category", "deadline_rule", "meeting_type", "public_text", "retention_rule", "theme",
+                 "turnaround_rule")  # seeded by the migrations; tests may change them
 
 
 @event.listens_for(Engine, "connect")

@@ -15,6 +15,9 @@ from backoffice import accounts, clock
 from backoffice.domain import files
 from backoffice.vocabulary import ReviewType
 from backoffice.models import (
+    Finding,
+    Recommendation,
+    ReviewAction,
     AgendaItem,
     Attendee,
     ConflictDeclaration,
@@ -405,6 +408,48 @@ class ConflictFactory(BaseFactory):
     person_name = "Member 1"
     interest = "Was the family's social worker in 2023."
     handling = "Left the room for this item."
+
+
+class FindingFactory(BaseFactory):
+    class Meta:
+        model = Finding
+
+    case = factory.SubFactory(CaseFactory, review_type="SAR", state="ACTION_PLAN_MONITORING")
+    title = factory.Sequence(lambda n: f"Finding {n}: information was not shared")
+    text = "Agencies held pieces of the picture; none was shared at the strategy meeting."
+
+
+class RecommendationFactory(BaseFactory):
+    """A multi-agency recommendation that passes the drafting check."""
+
+    class Meta:
+        model = Recommendation
+
+    finding = factory.SubFactory(FindingFactory)
+    case = factory.LazyAttribute(lambda r: r.finding.case)
+    text = factory.Sequence(lambda n: f"Recommendation {n}: share information before every strategy meeting")
+    level = "multi_agency"
+    addressee_agency = factory.SubFactory(AgencyFactory)
+    expected_change = "Every strategy meeting has each agency's information."
+    measure = "An audit of 20 strategy meetings finds each agency's information in 18."
+    owner = "Chair of the practice subgroup"
+    target_date = factory.LazyFunction(lambda: clock.today() + timedelta(days=180))
+
+
+class ActionFactory(BaseFactory):
+    """An action not started, due in three months, on a recommendation."""
+
+    class Meta:
+        model = ReviewAction
+
+    recommendation = factory.SubFactory(RecommendationFactory)
+    case = factory.LazyAttribute(lambda a: a.recommendation.case)
+    description = factory.Sequence(lambda n: f"Action {n}: add an information-sharing checklist")
+    owner_agency = factory.SubFactory(AgencyFactory)
+    lead = "Head of Safeguarding"
+    due_date = factory.LazyFunction(lambda: clock.today() + timedelta(days=90))
+    impact_measure = "Checklist completed in 90% of strategy meetings."
+    status = "not_started"
 
 
 class DeadlineRuleFactory(BaseFactory):

@@ -12,7 +12,8 @@ import re
 import pytest
 from sqlalchemy import cast, func, literal, null, select, union_all
 
-from backoffice.models import AuditEvent, Base, PublicText, TurnaroundRule
+from backoffice import clock
+from backoffice.models import AuditEvent, Base, PublicText, Theme, TurnaroundRule
 from backoffice.models.base import UTCDateTime
 from backoffice.policy import PUBLIC, ROUTES, SIGN_IN_STEP, SIGNED_IN, RoleName, roles_allowed
 from tests import factories
@@ -44,6 +45,7 @@ def records(session):
     recorder = factories.UserFactory(roles=["panel"])
     decision = factories.DecisionFactory(recorded_by_id=recorder.id)
     family = factories.FamilyFactory(case=decision.case)
+    action = factories.ActionFactory(status="completed", completed_date=clock.today(), evidence_outcome="Done.")
     meeting = factories.quorate(factories.AgendaItemFactory(case=decision.case).meeting)
     factories.AttendeeFactory(meeting=meeting, member_role="board")  # so every role "papers" allows may read them
     return {
@@ -63,6 +65,10 @@ def records(session):
         "meeting": meeting,
         "meeting_conflict": factories.ConflictFactory(meeting=meeting, case=decision.case),
         "meeting_type": factories.meeting_type(),
+        "finding": action.recommendation.finding,
+        "recommendation": action.recommendation,
+        "action": action,
+        "theme": session.scalars(select(Theme)).first(),
     }
 
 
@@ -85,9 +91,10 @@ def requests_for(app, rule, records) -> list[tuple[str, str, dict]]:
     if "number" in rule.arguments:
         args["number"] = 1
     view = admin_views(app).get(view_endpoint)
-    if method_name == "request_view":  # asked of a case's agencies, from its page
+    if method_name in ("request_view", "send_view", "approve_set_view"):  # asked of a case, from its page
         args["case_id"] = records["case"].id
-    if method_name in {"details_view", "edit_view", "archive_view", "approve_view", "new_version_view", "papers_view"}:
+    if method_name in {"details_view", "edit_view", "archive_view", "approve_view", "new_version_view", "papers_view",
+                       "evidence_view"}:
         args["id"] = record_id
     if method_name == "ajax_lookup":
         args.update(name=next(iter(getattr(view, "_form_ajax_refs", {}) or {"none": 0})), query="a")

@@ -44,15 +44,19 @@ MAKERS = {
     "appointment": _for_each_case(factories.AppointmentFactory),
     "meeting": lambda: [factories.quorate(factories.AgendaItemFactory(case=c).meeting) for c in _cases()],
     "meeting_conflict": lambda: [factories.ConflictFactory(case=c) for c in _cases()],
+    "finding": lambda: [factories.FindingFactory(case=c) for c in _cases()],
+    "recommendation": lambda: [factories.RecommendationFactory(finding=factories.FindingFactory(case=c)) for c in _cases()],
+    "action": lambda: [factories.ActionFactory(recommendation=factories.RecommendationFactory(
+        finding=factories.FindingFactory(case=c))) for c in _cases()],
 }
 
 
 LIST_PAGES = {
     "business_support": [
         "case", "family", "family_event", "document", "publication", "agency", "deadline", "notification", "hold",
-        "contribution", "appointment", "meeting",
+        "contribution", "appointment", "meeting", "finding", "action",
     ],
-    "panel": ["decision", "meeting_conflict"],
+    "panel": ["decision", "meeting_conflict", "recommendation"],
     "admin": ["user", "deadline_rule"],
 }
 

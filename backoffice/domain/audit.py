@@ -32,6 +32,13 @@ from sqlalchemy import event, func, insert, inspect, select, text
 from sqlalchemy.orm import Session
 
 from backoffice.models import (
+    ActionUpdate,
+    Finding,
+    Recommendation,
+    RecommendationApproval,
+    RecommendationSet,
+    ReviewAction,
+    Theme,
     AgendaItem,
     Attendee,
     ConflictDeclaration,
@@ -99,6 +106,13 @@ AUDITED: dict[type, tuple[str, str]] = {
     Attendee: ("attendee", "meeting"),
     ConflictDeclaration: ("conflict_declaration", "meeting_conflict"),
     MeetingType: ("meeting_type", "reference_data"),
+    Theme: ("theme", "reference_data"),
+    Finding: ("finding", "finding"),
+    Recommendation: ("recommendation", "recommendation"),
+    RecommendationSet: ("recommendation_set", "recommendation"),
+    RecommendationApproval: ("recommendation_approval", "recommendation"),
+    ReviewAction: ("action", "action"),
+    ActionUpdate: ("action_update", "action"),
     TurnaroundRule: ("turnaround_rule", "reference_data"),
     Hold: ("hold", "hold"),
     Deadline: ("deadline", "deadline"),

@@ -165,6 +165,13 @@ def contributions_in(kind: str) -> Guard:
     return Guard(("contributions_in", kind), check)
 
 
+def _actions_settled(case) -> str | None:
+    from backoffice.domain.learning import actions_settled
+
+    return actions_settled(case)
+
+
+actions_settled = Guard(("actions_settled",), _actions_settled)
 rapid_review_may_start = Guard(("notified", "national_panel:serious_incident"), _rapid_review_may_start)
 panel_holds_national_review = Guard(("panel_response", "national_review"), _panel_holds_national_review)
 decision_recorded = Guard(("decision_recorded",), _decision_recorded)
@@ -239,7 +246,8 @@ TRANSITIONS: dict[ReviewType, tuple[Transition, ...]] = {
           ("PUBLISHED", "PUBLISHED_IMPROVEMENTS_ONLY", "NO_FURTHER_REVIEW_LEARNING_RETAINED",
            "ALTERNATIVE_LEARNING_ACTIVITY", "NATIONAL_REVIEW", "LCSPR_COMMISSIONED"),
           "ACTION_PLAN_MONITORING", {BS}, NOTE),
-        T("close", "Close the case", ("ACTION_PLAN_MONITORING",), "CLOSED", {BOARD}, RATIONALE),
+        T("close", "Close the case", ("ACTION_PLAN_MONITORING",), "CLOSED", {BOARD}, RATIONALE,
+          guards=(actions_settled,)),
     ),
     ReviewType.SAR: (
         T("acknowledge", "Acknowledge the referral", "REFERRAL_RECEIVED", "ACKNOWLEDGED", {BS},
@@ -280,7 +288,7 @@ TRANSITIONS: dict[ReviewType, tuple[Transition, ...]] = {
           "ACTION_PLAN_MONITORING", {BS}, NOTE),
         T("close", "Close the case",
           ("ACTION_PLAN_MONITORING", "NOT_MET_NO_FURTHER_ACTION", "REFERRED_TO_OTHER_PROCESS"),
-          "CLOSED", {BOARD}, RATIONALE),
+          "CLOSED", {BOARD}, RATIONALE, guards=(actions_settled,)),
     ),
     ReviewType.DHR: (
         T("scope", "Start scoping (agency scoping letters)", "NOTIFIED_BY_POLICE", "SCOPING", {BS}, NOTE),
@@ -309,7 +317,8 @@ TRANSITIONS: dict[ReviewType, tuple[Transition, ...]] = {
         T("publish", "Publish the report", "PUBLICATION_PENDING", "PUBLISHED", {BOARD}, PUBLISHED_ON, NOTE,
           guards=(ready_to_publish(FULL, SUMMARY),), effects=("publish_review",)),
         T("monitor_actions", "Monitor the action plan", "PUBLISHED", "ACTION_PLAN_MONITORING", {BS}, NOTE),
-        T("close", "Close the case", ("ACTION_PLAN_MONITORING",), "CLOSED", {BOARD}, RATIONALE),
+        T("close", "Close the case", ("ACTION_PLAN_MONITORING",), "CLOSED", {BOARD}, RATIONALE,
+          guards=(actions_settled,)),
         T("close_no_review", "Close: no review held, learning retained", "HOME_OFFICE_NOTIFIED", "CLOSED",
           {BOARD}, LEARNING, REFERRER_TOLD, RATIONALE, guards=(approved_decision(NOT_MET, ALTERNATIVE, ELSEWHERE),)),
     ),

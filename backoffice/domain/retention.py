@@ -19,7 +19,10 @@ from sqlalchemy.orm import Session, selectinload
 
 from backoffice.domain import audit, files
 from backoffice.domain.calendar import add_months
-from backoffice.models import AgendaItem, Case, ConflictDeclaration, FamilyInvolvement, Meeting, PublishedDocument
+from backoffice.models import (
+    AgendaItem, Case, ConflictDeclaration, FamilyInvolvement, Finding, Meeting, PublishedDocument, Recommendation,
+    RecommendationSet, ReviewAction,
+)
 from backoffice.models.retention import (
     DisposalAction, DisposalDecision, LegalHold, RecordClass, RetentionRule, Tombstone, Trigger,
 )
@@ -214,7 +217,18 @@ def _contents(session: Session, case: Case) -> list:
     for document in case.documents:
         records += [*document.previous_versions, document]
     records += [*case.deadlines, *case.holds, *case.timeline, *case.agency_links, *_holds(session, case)]
-    return [*_meeting_records(session, case), *records, case]
+    return [*_learning_records(session, case), *_meeting_records(session, case), *records, case]
+
+
+def _learning_records(session: Session, case: Case) -> list:
+    """The review's learning loop, actions before their recommendations before their findings."""
+    def of_case(model):
+        return list(session.scalars(select(model).where(model.case_id == case.id)))
+
+    actions = of_case(ReviewAction)
+    sets = of_case(RecommendationSet)
+    return [*(u for a in actions for u in a.updates), *actions, *(a for s in sets for a in s.approvals), *sets,
+            *of_case(Recommendation), *of_case(Finding)]
 
 
 def _meeting_records(session: Session, case: Case) -> list:

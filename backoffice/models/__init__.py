@@ -63,12 +63,40 @@ from backoffice.models.retention import (
     Tombstone,
     Trigger,
 )
+from backoffice.models.learning import (
+    ActionStatus,
+    ActionUpdate,
+    EvidenceDecision,
+    Finding,
+    Level,
+    NationalBody,
+    Rag,
+    Recommendation,
+    RecommendationApproval,
+    RecommendationSet,
+    ReviewAction,
+    Theme,
+    ThemeGroup,
+)
 from backoffice.models.meeting import AgendaItem, Attendance, Attendee, ConflictDeclaration, Meeting, MeetingType
 from backoffice.models.reviewer import Appointment, AppointmentRole
 from backoffice.models.site import PublicText
 from backoffice.models.user import Role, User, UserStream
 
 __all__ = [
+    "ActionStatus",
+    "ActionUpdate",
+    "EvidenceDecision",
+    "Finding",
+    "Level",
+    "NationalBody",
+    "Rag",
+    "Recommendation",
+    "RecommendationApproval",
+    "RecommendationSet",
+    "ReviewAction",
+    "Theme",
+    "ThemeGroup",
     "AgendaItem",
     "Attendance",
     "Attendee",

@@ -22,6 +22,7 @@ from backoffice.models import (
     Deadline,
     DeadlineRule,
     FamilyEvent,
+    Finding,
     FamilyInvolvement,
     DisposalDecision,
     Hold,
@@ -30,7 +31,10 @@ from backoffice.models import (
     PanelDecision,
     PublicText,
     PublishedDocument,
+    Recommendation,
     RetentionRule,
+    ReviewAction,
+    Theme,
     Tombstone,
     TurnaroundRule,
     User,
@@ -41,6 +45,7 @@ from backoffice.views.audit import AuditLogView
 from backoffice.views.cases import CaseView
 from backoffice.views.contributions import AppointmentView, ContributionView, TurnaroundRuleView, contribution_badge
 from backoffice.views.meetings import ConflictView, MeetingTypeView, MeetingView, role_label
+from backoffice.views.learning import ActionView, FindingView, RecommendationView, ThemeView, learning_panel, rag_badge
 from backoffice.views.clock import DeadlineRuleView, DeadlineView, HoldView, NotificationView
 from backoffice.views.decisions import DecisionView
 from backoffice.views.documents import DocumentView
@@ -68,6 +73,10 @@ def register_views(app: Flask) -> None:
     admin.add_view(AppointmentView(Appointment, db, name="Reviewers", endpoint="appointment"))
     admin.add_view(MeetingView(Meeting, db, name="Meetings", endpoint="meeting"))
     admin.add_view(ConflictView(ConflictDeclaration, db, name="Conflicts of interest", endpoint="meeting_conflict"))
+    admin.add_view(FindingView(Finding, db, name="Findings", endpoint="finding", category="Learning"))
+    admin.add_view(RecommendationView(Recommendation, db, name="Recommendations", endpoint="recommendation",
+                                      category="Learning"))
+    admin.add_view(ActionView(ReviewAction, db, name="Actions", endpoint="action", category="Learning"))
     admin.add_view(DocumentView(PublishedDocument, db, name="Documents", endpoint="document"))
     admin.add_view(PublicationView(Case, db, name="Publication", endpoint="publication", url="/admin/publication"))
     admin.add_view(DeadlineView(Deadline, db, name="Deadlines", endpoint="deadline"))
@@ -85,6 +94,7 @@ def register_views(app: Flask) -> None:
     )
     admin.add_view(TurnaroundRuleView(TurnaroundRule, db, name="Agency turnarounds", endpoint="turnaround_rule",
                                       category="Reference data"))
+    admin.add_view(ThemeView(Theme, db, name="Themes", endpoint="theme", category="Reference data"))
     admin.add_view(MeetingTypeView(MeetingType, db, name="Meeting types", endpoint="meeting_type",
                                    category="Reference data"))
     admin.add_view(RetentionRuleView(RetentionRule, db, name="Retention schedule", endpoint="retention_rule",
@@ -97,7 +107,8 @@ def register_views(app: Flask) -> None:
     admin.init_app(app)
     app.jinja_env.globals.update(error_summary=error_summary, field_hint=field_hint,
                                  admin_static_url=admin_static_url, menu_once=menu_once,
-                                 contribution_badge=contribution_badge, role_label=role_label)
+                                 contribution_badge=contribution_badge, role_label=role_label,
+                                 learning_panel=learning_panel, rag_badge=rag_badge)
     app.add_template_filter(due_on, "due")
     app.register_blueprint(downloads_bp)
     app.register_blueprint(health_bp)

@@ -293,13 +293,15 @@ class SecureModelView(FlaskAdminSeams, ModelView):
             query = query.options(*self.unshown_eager_loads)
         return query
 
+    list_reads: tuple[str, ...] = ()  # relationships a list's computed columns read (kept eager)
+
     @cached_property
     def unshown_eager_loads(self) -> list:
         """The list loads no relationship it does not show, though the model loads it eagerly elsewhere
         (a case's categories and agencies): Flask-Admin joins the ones the list shows. (The same for
         every request: worked out once.)"""
         paths = [str(name).split(".") for name, _ in self._list_columns]
-        shown = {path[0] for path in paths}
+        shown = {path[0] for path in paths} | set(self.list_reads)
         shown_beyond = {path[1] for path in paths if len(path) > 1}  # a family event's member's case
         options = []
         for relationship in self.model.__mapper__.relationships:

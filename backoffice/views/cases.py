@@ -36,6 +36,9 @@ ADD_TO_CASE = (
     ("document", "Add a document"),
     ("notification", "Record a notification"),
     ("appointment", "Appoint a reviewer (chair, lead reviewer, author)"),
+    ("finding", "Record a finding"),
+    ("recommendation", "Draft a recommendation"),
+    ("action", "Add an action"),
     ("hold", "Put the case on hold"),
     ("legal_hold", "Place a legal hold (stops disposal)"),
 )

@@ -77,6 +77,10 @@ def satisfy(session, case: Case, step) -> None:
         elif need == "contributions_in":  # asked of one agency, and in
             factories.ContributionFactory(case=case, contribution_type=details[0],
                                           received_date=aware_date() + timedelta(days=4))
+        elif need == "actions_settled":  # one action, completed with evidence the board accepted
+            factories.ActionFactory(recommendation=factories.RecommendationFactory(
+                finding=factories.FindingFactory(case=case)), case=case, status="completed",
+                completed_date=clock.today(), evidence_outcome="Audit shows the change.", evidence_decision="accepted")
         elif need in ("ho_qa_outcome", "panel_response"):
             setattr(case, need, details[0])
         else:  # pragma: no cover - a new kind of guard needs a line here

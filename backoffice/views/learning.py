@@ -1,0 +1,308 @@
+"""The learning loop in the interface: themes (admins), findings (business support), recommendations
+(the panel drafts them, the board approves a review's set), and actions with their progress and
+evidence (business support records them, the board accepts or returns the evidence)."""
+
+from __future__ import annotations
+
+from flask import abort, current_app, flash, redirect, request, url_for
+from flask_admin import expose
+from flask_admin.helpers import get_redirect_target
+from flask_login import current_user
+from markupsafe import Markup
+from sqlalchemy import inspect
+from wtforms import RadioField, TextAreaField
+from wtforms.validators import DataRequired, Length
+
+from backoffice.domain import learning
+from backoffice.domain.approval import approvals_required
+from backoffice.extensions import db
+from backoffice.models import (
+    ActionStatus, ActionUpdate, ApprovalOutcome, ApprovalStatus, Case, EvidenceDecision, Finding, Level, NationalBody, PublishedDocument, Rag,
+    Recommendation, RecommendationSet, ReviewAction, Theme, ThemeGroup,
+)
+from backoffice.policy import may
+from backoffice.refusals import Refused
+from backoffice.scope import visible_case_records
+from backoffice.views.admin_parts import label_formatter
+from backoffice.views.base import SecureModelView, saved, today
+from backoffice.views.cases import CaseRecordView, agency_loader, opened_from_case
+from backoffice.views.forms import PlainForm
+
+RAG_BADGES = {Rag.RED: "danger", Rag.AMBER: "warning", Rag.GREEN: "success", Rag.DONE: "secondary"}
+
+
+def rag_badge(action: ReviewAction) -> Markup:
+    """The action's RAG today, as a badge (worked out from its dates and updates, never typed)."""
+    found = learning.rag(action, today())
+    return Markup('<span class="badge badge-{}" data-testid="rag">{}</span>').format(RAG_BADGES[found], found.label)
+
+
+def _rag_formatter(view, context, model: ReviewAction, name) -> Markup:
+    return rag_badge(model)
+
+
+def _themes(view, context, model: Finding, name) -> str:
+    return ", ".join(t.name for t in model.themes)
+
+
+def _active_themes():
+    return db.session.query(Theme).filter(Theme.active.is_(True)).order_by(Theme.name)
+
+
+class ThemeView(SecureModelView):
+    """The controlled vocabulary of themes, each with its source: reference data, kept by admins."""
+
+    resource = "reference_data"
+    column_list = ["name", "group", "active"]
+    column_details_list = ["name", "group", "source", "active", "created_at", "updated_at"]
+    column_default_sort = [("group", False), ("name", False)]
+    column_filters = ["group", "active"]
+    column_searchable_list = ["name"]
+    column_formatters = {"group": label_formatter}
+    form_columns = ["name", "group", "source", "active"]
+    form_choices = {"group": [(g.value, g.label) for g in ThemeGroup]}
+    form_args = {"source": {"description": "Where the term comes from (e.g. the Care Act guidance, the SAR Library)."}}
+
+
+class FindingView(CaseRecordView):
+    """What each review learned, coded by theme."""
+
+    resource = "finding"
+    column_list = ["case", "title", "themes"]
+    column_details_list = ["case", "title", "text", "themes", "created_at", "updated_at", "archived_at",
+                           "archive_reason"]
+    column_export_list = ["case", "title", "text", "themes"]
+    column_searchable_list = ["case.reference", "case.subject_pseudonym", "title"]
+    column_labels = {"text": "What was learned"}
+    column_formatters = {"themes": _themes}
+    column_formatters_export = {"themes": _themes}
+    column_default_sort = ("id", True)
+    form_columns = ["case", "title", "text", "themes"]
+    form_args = {"themes": {"query_factory": _active_themes, "description": "The themes the finding touches."}}
+
+    def __init__(self, *args, **kwargs) -> None:
+        self.column_filters = ["themes.name"]
+        super().__init__(*args, **kwargs)
+
+
+class RecommendationView(CaseRecordView):
+    """What each review recommends, to whom, the change expected and how it will be measured; checked
+    as it is drafted, and approved by the board as a review's set."""
+
+    resource = "recommendation"
+    extra_endpoint_actions = {"send_view": ("create",), "approve_set_view": ("approve",)}
+    column_list = ["case", "text", "level", "addressee", "target_date", "check"]
+    list_reads = ("addressee_agency",)  # "Addressed to" names it
+    column_details_list = ["case", "finding", "text", "level", "addressee", "expected_change", "measure", "owner",
+                           "target_date", "check", "check_override", "created_at", "updated_at", "archived_at",
+                           "archive_reason"]
+    column_export_list = ["case", "text", "level", "addressee", "expected_change", "measure", "owner", "target_date"]
+    column_searchable_list = ["case.reference", "case.subject_pseudonym", "text"]
+    column_labels = {"text": "Recommendation", "addressee": "Addressed to", "target_date": "By",
+                     "check": "Drafting check", "check_override": "Check overridden because",
+                     "measure": "Measurable outcome", "expected_change": "Change expected",
+                     "addressee_agency": "Agency addressed", "national_body": "National body addressed"}
+    column_formatters = {"level": label_formatter, "check": lambda v, c, m, n: _check(m),
+                         "addressee": lambda v, c, m, n: m.addressee}
+    column_formatters_export = {"level": label_formatter, "addressee": lambda v, c, m, n: m.addressee}
+    column_default_sort = ("id", True)
+    form_columns = ["case", "finding", "text", "level", "addressee_agency", "national_body", "expected_change",
+                    "measure", "owner", "target_date", "check_override"]
+    form_choices = {"level": [(v.value, v.label) for v in Level],
+                    "national_body": [(b.value, b.label) for b in NationalBody]}
+    form_args = {
+        "national_body": {"description": "National recommendations only: the body that owns the issue."},
+        "addressee_agency": {"description": "Single- and multi-agency recommendations: the agency addressed."},
+        "measure": {"description": "How the change will be measured, e.g. audit of 20 cases shows ..."},
+        "owner": {"description": "Who answers for it (a role or a name)."},
+        "check_override": {"description": "Only if the check fails and it must go to the board anyway: why."},
+    }
+
+    def __init__(self, *args, **kwargs) -> None:
+        self.extra_ajax_refs = {
+            "addressee_agency": agency_loader(self, "addressee_agency"),
+            "finding": self.create_scoped_loader(
+                "finding", Finding, lambda q: _within_case(visible_case_records(q, Finding, "finding"), Finding),
+                ["title"], placeholder="Start typing the finding's title"),
+        }
+        self.column_filters = ["level", "national_body"]
+        super().__init__(*args, **kwargs)
+
+    def domain_errors(self, model: Recommendation, is_created: bool) -> dict[str, str]:
+        return learning.recommendation_errors(model)
+
+    def on_model_change(self, form, model: Recommendation, is_created: bool) -> None:
+        if model.finding is not None and model.case is None:
+            model.case = model.finding.case
+        if not model.national_body:
+            model.national_body = None
+        super().on_model_change(form, model, is_created)
+
+    @expose("/send/", methods=("POST",))
+    def send_view(self):
+        """Send a review's recommendations to the board as a set (each passes the check or has an override)."""
+        case = opened_from_case() or abort(404)
+        return_url = get_redirect_target() or url_for("case.details_view", id=case.id)
+        form = PlainForm()
+        if form.validate_on_submit():
+            saved(lambda: learning.send_to_the_board(db.session, case, recommendations_of(case)),
+                  lambda: "The recommendations are with the board for approval.")
+        return redirect(return_url)
+
+    @expose("/approve/", methods=("GET", "POST"))
+    def approve_set_view(self):
+        """A board member approves, rejects or asks about a review's recommendations, as a set."""
+        case = opened_from_case() or abort(404)
+        approval_set = db.session.query(RecommendationSet).filter_by(case_id=case.id).one_or_none() or abort(404)
+        return_url = get_redirect_target() or url_for("case.details_view", id=case.id)
+        recommendations = recommendations_of(case)
+        form = SetApprovalForm()
+        required = approvals_required(current_app.config, case.review_type)
+        if form.validate_on_submit() and saved(
+            lambda: learning.answer(approval_set, recommendations, current_user.id, form.outcome.data,
+                                    form.comment.data, required),
+            lambda: f"Your answer is recorded. The recommendations are "
+                    f"{ApprovalStatus(approval_set.status).label.lower()}.",
+        ):
+            return redirect(return_url)
+        return self.render("admin/recommendation_approve.html", case=case, approval_set=approval_set, form=form,
+                           recommendations=recommendations, required=required, return_url=return_url,
+                           why_not=learning.why_not_approver(approval_set, recommendations, current_user.id))
+
+
+def _within_case(query, model):
+    wanted = request.args.get("case_id", "")
+    return query.filter(model.case_id == int(wanted)) if wanted.isdigit() else query
+
+
+def _check(recommendation: Recommendation) -> Markup:
+    missing = learning.check_failures(recommendation)
+    if not missing:
+        return Markup('<span class="badge badge-success">Passes</span>')
+    word = "Overridden" if (recommendation.check_override or "").strip() else "Lacks"
+    return Markup('<span class="badge badge-{}">{}</span> <small>{}</small>').format(
+        "secondary" if word == "Overridden" else "warning", word, ", ".join(missing))
+
+
+class SetApprovalForm(PlainForm):
+    outcome = RadioField("Your answer", choices=[(o.value, o.label) for o in ApprovalOutcome],
+                         validators=[DataRequired("Choose approve, reject or ask for more information.")])
+    comment = TextAreaField("Comment", validators=[Length(max=4000)],
+                            description="Required when rejecting or asking for more information.")
+
+
+def recommendations_of(case: Case) -> list[Recommendation]:
+    """The case's live recommendations, as the user may see them."""
+    return visible_case_records(db.session.query(Recommendation), Recommendation, "recommendation").filter(
+        Recommendation.case_id == case.id, Recommendation.archived_at.is_(None)).order_by(Recommendation.id).all()
+
+
+class EvidenceForm(PlainForm):
+    decision = RadioField("Your decision", choices=[(d.value, d.label) for d in EvidenceDecision],
+                          validators=[DataRequired("Choose accept or return.")])
+    comment = TextAreaField("Comment", validators=[Length(max=4000)],
+                            description="Required when returning it: say what more evidence is needed.")
+
+
+class ActionView(CaseRecordView):
+    """The actions taken on each recommendation: owner, lead, due date, impact measure, status, progress
+    updates and the evidence of change; RAG follows the data."""
+
+    resource = "action"
+    extra_endpoint_actions = {"evidence_view": ("accept_evidence",)}
+    column_list = ["case", "description", "owner_agency", "lead", "due_date", "status", "rag"]
+    list_reads = ("updates",)  # RAG reads the last update
+    column_details_list = ["case", "recommendation", "description", "owner_agency", "lead", "due_date",
+                           "impact_measure", "status", "rag", "updates", "completed_date", "not_implemented_reason",
+                           "evidence_document", "evidence_outcome", "evidence_decision", "evidence_decided_by",
+                           "evidence_comment", "impact_check_date", "impact_outcome", "created_at", "updated_at",
+                           "archived_at", "archive_reason"]
+    column_export_list = ["case", "description", "owner_agency", "lead", "due_date", "status", "rag",
+                          "completed_date", "evidence_decision"]
+    column_searchable_list = ["case.reference", "case.subject_pseudonym", "lead"]
+    column_sortable_list = [("case", "case.reference"), "due_date", "status", "lead"]
+    column_default_sort = "due_date"
+    column_labels = {"owner_agency": "Owner", "rag": "RAG", "evidence_outcome": "Outcome described",
+                     "evidence_document": "Evidence document", "evidence_decision": "Board's decision",
+                     "evidence_decided_by": "Decided by", "evidence_comment": "Board's comment",
+                     "impact_measure": "Impact measure", "updates": "Progress"}
+    column_formatters = {"status": label_formatter, "evidence_decision": label_formatter, "rag": _rag_formatter,
+                         "updates": lambda v, c, m, n: Markup("<ul class='mb-0'>{}</ul>").format(Markup("").join(
+                             Markup("<li>{:%d %b %Y}: {}</li>").format(u.on, u.note) for u in m.updates))}
+    column_formatters_export = {"status": label_formatter, "evidence_decision": label_formatter,
+                                "rag": lambda v, c, m, n: learning.rag(m, today()).label}
+    form_columns = ["case", "recommendation", "description", "owner_agency", "lead", "due_date", "impact_measure",
+                    "status", "updates", "completed_date", "not_implemented_reason", "evidence_document",
+                    "evidence_outcome", "impact_check_date", "impact_outcome"]
+    form_choices = {"status": [(s.value, s.label) for s in ActionStatus]}
+    form_args = {
+        "impact_measure": {"description": "Agreed when the action is created: how its impact will be known."},
+        "evidence_document": {"description": "Upload it under Documents (it is checked there), then choose it."},
+        "evidence_outcome": {"description": "Or describe the outcome that shows the change."},
+        "impact_check_date": {"description": "After completion: when the impact is checked."},
+    }
+
+    def __init__(self, *args, **kwargs) -> None:
+        self.inline_models = [(ActionUpdate, {"form_columns": ["id", "on", "note"], "form_label": "Progress update",
+                                              "form_args": {"on": {"label": "Date"}}})]
+        self.extra_ajax_refs = {
+            "owner_agency": agency_loader(self, "owner_agency"),
+            "recommendation": self.create_scoped_loader(
+                "recommendation", Recommendation,
+                lambda q: _within_case(visible_case_records(q, Recommendation, "recommendation"), Recommendation),
+                ["text"], placeholder="Start typing the recommendation"),
+            "evidence_document": self.create_scoped_loader(
+                "evidence_document", PublishedDocument,
+                lambda q: _within_case(visible_case_records(q, PublishedDocument, "document"), PublishedDocument),
+                ["title"], placeholder="Start typing the document's title"),
+        }
+        self.column_filters = ["status", "owner_agency.name", "due_date"]
+        super().__init__(*args, **kwargs)
+
+    def domain_errors(self, model: ReviewAction, is_created: bool) -> dict[str, str]:
+        errors = learning.action_errors(model, today())
+        if model.recommendation is not None and model.case is not None and model.recommendation.case_id != model.case.id:
+            errors["recommendation"] = "Choose a recommendation of this review."
+        return errors
+
+    def on_model_change(self, form, model: ReviewAction, is_created: bool) -> None:
+        if model.recommendation is not None and model.case is None:
+            model.case = model.recommendation.case
+        state = inspect(model)
+        if any(state.attrs[name].history.has_changes() for name in
+               ("status", "evidence_document", "evidence_outcome", "not_implemented_reason")):
+            learning.reopen_returned_evidence(model)
+        super().on_model_change(form, model, is_created)
+
+    @expose("/evidence/", methods=("GET", "POST"))
+    def evidence_view(self):
+        """The board accepts the evidence of an action (or its reason for not implementing), or returns it."""
+        action = self.get_one(request.args.get("id")) or abort(404)
+        return_url = get_redirect_target() or self.get_url(".details_view", id=action.id)
+        form = EvidenceForm()
+        if form.validate_on_submit():
+            def decide():
+                try:
+                    learning.decide_evidence(action, form.decision.data, form.comment.data, current_user.id)
+                except Refused as exc:
+                    flash(str(exc), "error")
+                    raise
+
+            if saved(decide, lambda: EvidenceDecision(form.decision.data).label + "."):
+                return redirect(return_url)
+        return self.render("admin/action_evidence.html", model=action, form=form, return_url=return_url,
+                           rag=rag_badge(action))
+
+
+def learning_panel(case: Case) -> dict | None:
+    """What the case page shows of the learning loop: each recommendation with its actions and RAG."""
+    if not may("recommendation", "read"):
+        return None
+    recommendations = recommendations_of(case)
+    approval_set = db.session.query(RecommendationSet).filter_by(case_id=case.id).one_or_none()
+    actions = {r.id: [a for a in r.actions if a.archived_at is None] for r in recommendations}
+    return {"recommendations": recommendations, "actions": actions, "set": approval_set,
+            "problems": learning.ready_for_the_board(recommendations) if recommendations else [],
+            "may_send": may("recommendation", "create") and not case.is_archived,
+            "may_approve": may("recommendation", "approve"), "may_add_action": may("action", "create"),
+            "may_decide_evidence": may("action", "accept_evidence")}

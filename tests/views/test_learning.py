@@ -1,0 +1,168 @@
+"""The learning loop in the interface: business support records a finding and an action, the panel
+drafts a recommendation and sends the review's set to the board, the board approves it and accepts or
+returns the evidence; the case page shows each recommendation's actions with RAG; the case cannot
+close while an action is open."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+from sqlalchemy import select
+
+from backoffice.models import ApprovalStatus, Finding, Recommendation, RecommendationSet, ReviewAction, Theme
+from tests import factories
+from tests.helpers import count, opened_at, reload, shows, today
+
+
+def theme(name: str) -> Theme:
+    return factories._session().scalars(select(Theme).where(Theme.name == name)).one()
+
+
+def test_business_support_records_a_finding_coded_by_theme(session, login_as):
+    sar = factories.CaseFactory(review_type="SAR", state="ACTION_PLAN_MONITORING")
+    form = {"case": str(sar.id), "title": "Self-neglect was not recognised",
+            "text": "Agencies treated repeated refusals of care as choice.",
+            "themes": [str(theme("Self-neglect").id), str(theme("Mental capacity").id)]}
+
+    response = login_as("business_support").post(f"/admin/finding/new/?case_id={sar.id}", data=form)
+
+    assert response.status_code == 302
+    finding = session.scalars(select(Finding)).one()
+    assert [t.name for t in finding.themes] == ["Mental capacity", "Self-neglect"]
+    assert login_as("panel").post("/admin/finding/new/", data=form).status_code == 403
+
+
+def recommendation_form(finding, **overrides) -> dict:
+    data = {"case": str(finding.case_id), "finding": str(finding.id), "level": "national",
+            "national_body": "dhsc", "text": "Issue guidance on self-neglect and executive capacity.",
+            "expected_change": "Practitioners assess executive capacity.", "measure": "",
+            "owner": "DHSC", "target_date": (today() + timedelta(days=365)).isoformat(), "check_override": ""}
+    data.update(overrides)
+    return data
+
+
+def test_the_panel_drafts_a_national_recommendation_to_the_body_that_owns_the_issue(session, login_as):
+    finding = factories.FindingFactory()
+
+    response = login_as("panel").post("/admin/recommendation/new/", data=recommendation_form(finding))
+
+    assert response.status_code == 302
+    drafted = session.scalars(select(Recommendation)).one()
+    assert drafted.addressee == "Department of Health and Social Care" and drafted.case == finding.case
+
+
+def test_a_national_recommendation_with_no_body_is_refused_and_nothing_is_saved(session, login_as):
+    finding = factories.FindingFactory()
+
+    response = login_as("panel").post("/admin/recommendation/new/",
+                                      data=recommendation_form(finding, national_body="__None"))
+
+    assert shows(response, "Name the national body that owns the issue")
+    assert count(session, Recommendation) == 0
+
+
+def test_a_set_failing_the_check_cannot_be_sent_to_the_board(session, login_as):
+    draft = factories.RecommendationFactory(measure=None)
+    panel = login_as("panel")
+
+    page = panel.get(f"/admin/case/details/?id={draft.case_id}")
+    assert shows(page, "lacks a measurable outcome")
+    response = panel.post(f"/admin/recommendation/send/?case_id={draft.case_id}", follow_redirects=True)
+
+    assert shows(response, "lacks a measurable outcome")
+    assert count(session, RecommendationSet) == 0
+
+
+def test_the_panel_sends_the_set_and_the_board_approves_it(session, login_as):
+    draft = factories.RecommendationFactory()
+    panel = login_as("panel")
+
+    panel.post(f"/admin/recommendation/send/?case_id={draft.case_id}")
+    approval_set = session.scalars(select(RecommendationSet)).one()
+    assert approval_set.status == ApprovalStatus.PENDING
+    board = login_as("board")
+    assert shows(board.get(f"/admin/case/details/?id={draft.case_id}"), "Approve, reject or ask")
+    response = board.post(f"/admin/recommendation/approve/?case_id={draft.case_id}", data={"outcome": "approve"})
+
+    assert response.status_code == 302
+    assert reload(session, approval_set).status == ApprovalStatus.APPROVED
+
+
+def test_a_board_member_who_drafted_a_recommendation_may_not_approve_the_set(session, login_as):
+    drafter = login_as("board", "panel")
+    draft = factories.RecommendationFactory(created_by_id=drafter.user.id)
+    drafter.post(f"/admin/recommendation/send/?case_id={draft.case_id}")
+
+    response = drafter.post(f"/admin/recommendation/approve/?case_id={draft.case_id}", data={"outcome": "approve"})
+
+    assert shows(response, "You drafted one of these recommendations")
+    assert session.scalars(select(RecommendationSet)).one().status == ApprovalStatus.PENDING
+
+
+def action_form(recommendation, owner, **overrides) -> dict:
+    data = {"case": str(recommendation.case_id), "recommendation": str(recommendation.id),
+            "description": "Add executive capacity to the self-neglect procedure.", "owner_agency": str(owner.id),
+            "lead": "Principal Social Worker", "due_date": (today() + timedelta(days=60)).isoformat(),
+            "impact_measure": "Audit of 10 cases shows executive capacity considered.", "status": "not_started",
+            "completed_date": "", "not_implemented_reason": "", "evidence_outcome": "", "impact_check_date": "",
+            "impact_outcome": ""}
+    data.update(overrides)
+    return data
+
+
+def test_business_support_adds_an_action_and_the_case_page_shows_it_with_its_rag(session, login_as):
+    recommendation = factories.RecommendationFactory()
+    owner = factories.AgencyFactory(name="Adult Social Care")
+    support = login_as("business_support")
+
+    response = support.post("/admin/action/new/", data=action_form(
+        recommendation, owner, due_date=(today() + timedelta(days=10)).isoformat()))
+
+    assert response.status_code == 302
+    page = support.get(f"/admin/case/details/?id={recommendation.case_id}")
+    assert shows(page, "Add executive capacity to the self-neglect procedure.")
+    assert '<span class="badge badge-warning" data-testid="rag">Amber</span>' in page.get_data(as_text=True)
+
+
+def test_completing_an_action_without_evidence_is_refused_and_nothing_changes(session, login_as):
+    action = factories.ActionFactory()
+
+    response = login_as("business_support").post(f"/admin/action/edit/?id={action.id}", data=opened_at(
+        session, action, action_form(action.recommendation, action.owner_agency, status="completed",
+                                     completed_date=today().isoformat())))
+
+    assert shows(response, "Completion needs evidence")
+    assert reload(session, action).status == "not_started"
+
+
+def test_the_board_accepts_the_evidence_and_the_case_may_then_close(session, login_as):
+    action = factories.ActionFactory(status="completed", completed_date=today(),
+                                     evidence_outcome="Audit: 9 of 10 cases considered executive capacity.")
+    board = login_as("board")
+    close = f"/admin/case/transition/?id={action.case_id}&step=close"
+    assert shows(board.post(close, data={"note": "Learning embedded."}), "1 action is still open")
+
+    response = board.post(f"/admin/action/evidence/?id={action.id}", data={"decision": "accepted"})
+
+    assert response.status_code == 302
+    assert reload(session, action).evidence_decision == "accepted"
+    assert board.post(close, data={"note": "Learning embedded."}).status_code == 302
+    assert reload(session, action.case).state == "CLOSED"
+
+
+def test_returning_evidence_needs_a_comment_and_only_the_board_decides(session, login_as):
+    action = factories.ActionFactory(status="completed", completed_date=today(), evidence_outcome="Done.")
+
+    response = login_as("board").post(f"/admin/action/evidence/?id={action.id}", data={"decision": "returned"})
+    assert shows(response, "Say what more evidence is needed.")
+    assert reload(session, action).evidence_decision is None
+    assert login_as("business_support").post(f"/admin/action/evidence/?id={action.id}",
+                                             data={"decision": "accepted"}).status_code == 403
+
+
+def test_learning_records_of_other_streams_are_not_seen(session, login_as):
+    action = factories.ActionFactory()  # a SAR's
+    children = login_as("business_support", streams=["children"])
+
+    assert not shows(children.get("/admin/action/"), action.description)
+    assert count(session, ReviewAction) == 1
