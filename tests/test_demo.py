@@ -72,3 +72,16 @@ def test_the_demo_decides_at_panel_meetings_with_and_without_quorum(app, session
     assert {m.meeting_type.name for m in held} == {"Rapid review panel", "SAR review panel", "DHR review panel"}
     assert {quorum(m).met for m in held} == {True, False}
     assert all(d.meeting is not None and d.meeting.held_on == d.meeting_date for d in session.scalars(select(PanelDecision)))
+
+
+def test_the_demo_has_actions_in_every_state_and_rag_colour_across_the_review_types(app, session):
+    from backoffice.domain.learning import rag
+    from backoffice.models import Rag, ReviewAction
+    from tests.helpers import today
+
+    run(app, "load")
+
+    actions = session.scalars(select(ReviewAction)).all()
+    assert {a.case.review_type for a in actions} == set(ReviewType)
+    assert {str(a.status) for a in actions} == {"not_started", "in_progress", "completed", "not_implemented"}
+    assert {rag(a, today()) for a in actions} == set(Rag)

@@ -789,3 +789,29 @@ HOLDS: list[tuple[str, HoldReason, str, Ago, Ago | None]] = [
     ("DHR Paul", HoldReason.CRIMINAL_PROCEEDINGS,
      "Paused while his brother's criminal trial took place.", 662, 450),
 ]
+
+
+# The learning loop of the reviews that reached action plan monitoring (and the published SARs): per
+# review type, a finding (its themes), and its recommendations: (text, level, addressee: an agency key,
+# "board", or a national body), with the actions the loader gives them in every state and RAG colour.
+LEARNING: dict[ReviewType, tuple[str, str, tuple[str, ...], tuple[tuple[str, str, str], ...]]] = {
+    CSPR: ("Coercive control was not recognised by the health visitor",
+           "The mother's disclosures of financial control were recorded but not shared; no agency asked about "
+           "domestic abuse when she was seen with her husband.",
+           ("Domestic abuse", "Information sharing", "Professional curiosity"),
+           (("Health visitors ask about domestic abuse at every contact where the mother can be seen alone.",
+             "single_agency", "community"),
+            ("The partnership audits domestic abuse information sharing at strategy meetings.", "board", "board"),
+            ("Issue national guidance on routine enquiry where a language barrier exists.", "national", "dhsc"))),
+    SAR: ("Self-neglect was read as lifestyle choice",
+          "Repeated refusals of care were recorded as choice; nobody assessed his executive capacity.",
+          ("Self-neglect", "Mental capacity", "Multi-agency working"),
+          (("Practitioners assess executive capacity when care is repeatedly refused.", "multi_agency", "asc"),
+           ("Add self-neglect to the high-risk panel's terms of reference.", "board", "board"))),
+    DHR: ("Economic abuse was not asked about",
+          "Her GP and the health visitor heard she had no money of her own; neither asked about abuse.",
+          ("Domestic abuse", "Financial or material abuse", "Professional curiosity"),
+          (("GP practices add routine enquiry about economic abuse to their safeguarding template.",
+            "single_agency", "pcn"),
+           ("Include economic abuse in the Home Office's statutory guidance examples.", "national", "home_office"))),
+}

@@ -26,6 +26,7 @@ from backoffice.accounts import create_user, enrol_authenticator
 from backoffice.demo.documents import docx_report, pdf_report
 from backoffice.demo.data import (
     AGENCIES,
+    LEARNING,
     APPROVAL_COMMENTS,
     APPROVE,
     CASES,
@@ -54,6 +55,13 @@ from backoffice.domain.lifecycle import Transition, decision_recorded, transitio
 from backoffice.domain.rules import case_errors, decision_errors
 from backoffice.extensions import db
 from backoffice.models import (
+    ActionUpdate,
+    Finding,
+    Recommendation,
+    RecommendationApproval,
+    RecommendationSet,
+    ReviewAction,
+    Theme,
     AgendaItem,
     Attendance,
     Attendee,
@@ -163,6 +171,7 @@ def load_demo() -> dict[str, tuple[str, str, str]]:
         _board_answers(ctx, decisions)
         for row in CASES:
             _lifecycle(ctx, row, cases[row.pseudonym])
+        _learning(ctx)
         session.commit()
     except BaseException:
         session.rollback()
@@ -371,6 +380,73 @@ def _meetings(ctx: Context, decisions: list[tuple[DecisionRow, PanelDecision]]) 
         meeting.agenda.append(AgendaItem(case=decision.case, position=len(meeting.agenda) + 1,
                                          purpose="Decision on a review"))
         decision.meeting = meeting
+
+
+# The actions each recommendation is given, in turn: (status, due in days, evidence, board's decision).
+ACTION_STATES = (
+    ("not_started", -20, None, None),  # overdue: red
+    ("in_progress", 10, None, None),  # due within 20 working days: amber
+    ("in_progress", 150, None, None),  # green
+    ("completed", -30, "Audit of 20 cases: 18 show the change.", None),  # evidence awaiting the board
+    ("completed", -60, "Re-audit of 20 cases: 19 show the change.", "accepted"),  # closed
+    ("not_implemented", 40, None, None),  # with its reason, awaiting the board
+)
+
+
+def _learning(ctx: Context) -> None:
+    """Findings, recommendations (approved by the board as a set) and actions in every state and RAG
+    colour, on the reviews in action plan monitoring and the published SARs."""
+    db.session.flush()  # the local reviews the lifecycle made are cases too
+    reviewed = [c for c in db.session.scalars(select(Case).order_by(Case.id)) if c.state == "ACTION_PLAN_MONITORING"
+                or (c.review_type == ReviewType.SAR and c.state == "PUBLISHED")]
+    themes = {t.name: t for t in db.session.scalars(select(Theme))}
+    n = 0
+    for case in reviewed:
+        title, text, theme_names, recommended = LEARNING[ReviewType(case.review_type)]
+        with _acting_as(ctx.users["business_support"]):
+            finding = Finding(case=case, title=title, text=text, themes=[themes[t] for t in theme_names])
+            db.session.add(finding)
+        with _acting_as(ctx.users["panel"]):
+            drafted = [_recommendation(ctx, case, finding, *r) for r in recommended]
+        approval_set = RecommendationSet(case=case, status=ApprovalStatus.APPROVED, round=1, sent_at=ctx.now,
+                                         approved_at=ctx.now)
+        approval_set.approvals = [RecommendationApproval(approver_id=ctx.users[b].id, round=1, outcome="approve",
+                                                         at=ctx.now) for b in ("board", "board2")]
+        db.session.add(approval_set)
+        with _acting_as(ctx.users["business_support"]):
+            for recommendation in drafted:
+                for _ in range(2):
+                    _action(ctx, case, recommendation, ACTION_STATES[n % len(ACTION_STATES)])
+                    n += 1
+
+
+def _recommendation(ctx: Context, case: Case, finding: Finding, text: str, level: str, to: str) -> Recommendation:
+    national = level == "national"
+    recommendation = Recommendation(
+        case=case, finding=finding, text=text, level=level, national_body=to if national else None,
+        addressee_agency=ctx.agencies.get(to) if level in ("single_agency", "multi_agency") else None,
+        expected_change="Practice changes as the finding describes.",
+        measure="A case audit of 20 shows the change in at least 18.", owner="Chair of the practice subgroup",
+        target_date=ctx.today + timedelta(days=270))
+    db.session.add(recommendation)
+    return recommendation
+
+
+def _action(ctx: Context, case: Case, recommendation: Recommendation, state: tuple) -> None:
+    status, due_in, evidence, decision = state
+    owner = recommendation.addressee_agency or ctx.agencies["council"]
+    action = ReviewAction(
+        case=case, recommendation=recommendation, description=f"Put into practice: {recommendation.text}",
+        owner_agency=owner, lead=owner.safeguarding_lead or "Safeguarding lead",
+        due_date=ctx.today + timedelta(days=due_in), impact_measure="Re-audit six months after completion.",
+        status=status, completed_date=ctx.today - timedelta(days=5) if status == "completed" else None,
+        evidence_outcome=evidence,
+        not_implemented_reason="Superseded by the national guidance due next year." if status == "not_implemented" else None,
+        evidence_decision=decision, evidence_decided_by_id=ctx.users["board"].id if decision else None,
+        evidence_decided_at=ctx.now if decision else None,
+        updates=[ActionUpdate(on=ctx.today - timedelta(days=10), note="Progress reported to the practice subgroup.")]
+        if status == "in_progress" else [])
+    db.session.add(action)
 
 
 def _board_answers(ctx: Context, decisions: list[tuple[DecisionRow, PanelDecision]]) -> None:

@@ -10,6 +10,7 @@ from flask_admin.helpers import get_redirect_target
 from flask_login import current_user
 from markupsafe import Markup
 from sqlalchemy import inspect
+from sqlalchemy.orm import selectinload
 from wtforms import RadioField, TextAreaField
 from wtforms.validators import DataRequired, Length
 
@@ -91,6 +92,7 @@ class RecommendationView(CaseRecordView):
 
     resource = "recommendation"
     extra_endpoint_actions = {"send_view": ("create",), "approve_set_view": ("approve",)}
+    details_template = "admin/recommendation_details.html"
     column_list = ["case", "text", "level", "addressee", "target_date", "check"]
     list_reads = ("addressee_agency",)  # "Addressed to" names it
     column_details_list = ["case", "finding", "text", "level", "addressee", "expected_change", "measure", "owner",
@@ -194,7 +196,8 @@ class SetApprovalForm(PlainForm):
 def recommendations_of(case: Case) -> list[Recommendation]:
     """The case's live recommendations, as the user may see them."""
     return visible_case_records(db.session.query(Recommendation), Recommendation, "recommendation").filter(
-        Recommendation.case_id == case.id, Recommendation.archived_at.is_(None)).order_by(Recommendation.id).all()
+        Recommendation.case_id == case.id, Recommendation.archived_at.is_(None)).options(
+        selectinload(Recommendation.actions).selectinload(ReviewAction.updates)).order_by(Recommendation.id).all()
 
 
 class EvidenceForm(PlainForm):
@@ -210,6 +213,7 @@ class ActionView(CaseRecordView):
 
     resource = "action"
     extra_endpoint_actions = {"evidence_view": ("accept_evidence",)}
+    details_template = "admin/action_details.html"
     column_list = ["case", "description", "owner_agency", "lead", "due_date", "status", "rag"]
     list_reads = ("updates",)  # RAG reads the last update
     column_details_list = ["case", "recommendation", "description", "owner_agency", "lead", "due_date",
@@ -273,6 +277,11 @@ class ActionView(CaseRecordView):
                ("status", "evidence_document", "evidence_outcome", "not_implemented_reason")):
             learning.reopen_returned_evidence(model)
         super().on_model_change(form, model, is_created)
+
+    def may_decide_evidence(self, action: ReviewAction) -> bool:
+        """Whether the signed-in user may accept or return the action's evidence now (shown on its page)."""
+        return may("action", "accept_evidence") and action.evidence_decision != EvidenceDecision.ACCEPTED \
+            and ActionStatus(action.status) in (ActionStatus.COMPLETED, ActionStatus.NOT_IMPLEMENTED)
 
     @expose("/evidence/", methods=("GET", "POST"))
     def evidence_view(self):
