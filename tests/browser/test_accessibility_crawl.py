@@ -9,7 +9,8 @@ from __future__ import annotations
 
 import pytest
 
-from backoffice.models import Notification
+from backoffice import clock
+from backoffice.models import Notification, RecommendationSet
 from backoffice.policy import RoleName, roles_allowed
 from tests import factories
 from tests.browser.conftest import serious_accessibility_findings
@@ -42,8 +43,12 @@ def records(session) -> dict:
     factories.AttendeeFactory(meeting=meeting, member_role="board")
     factories.ConflictFactory(meeting=meeting, case=decision.case)
     decision.meeting, decision.meeting_date = meeting, meeting.held_on
+    finding = factories.FindingFactory(case=decision.case)
+    action = factories.ActionFactory(recommendation=factories.RecommendationFactory(finding=finding),
+                                     status="completed", completed_date=clock.today(), evidence_outcome="Done.")
+    session.add(RecommendationSet(case=decision.case, status="pending", round=1, sent_at=clock.now()))
     session.commit()
-    return {"case": decision.case, "meeting": meeting}
+    return {"case": decision.case, "meeting": meeting, "action": action}
 
 
 def menu_lists(app, role: str) -> list[str]:
@@ -96,6 +101,9 @@ def test_every_page_of_every_role_meets_wcag_aa_with_no_console_error(app, page,
             findings += visit(page, path)
             if "/new/" in path and "/user/" not in path:  # a user's form asks for the password again first
                 findings += sent_back_with_errors(page, path)
+    if role in roles_allowed("action", "accept_evidence"):
+        findings += visit(page, f"/admin/action/evidence/?id={records['action'].id}")
+        findings += visit(page, f"/admin/recommendation/approve/?case_id={records['case'].id}")
     if role in roles_allowed("meeting", "papers"):
         findings += visit(page, f"/admin/meeting/papers/?id={records['meeting'].id}")
     if role in roles_allowed("case", "read"):
