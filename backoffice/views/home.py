@@ -20,6 +20,7 @@ from backoffice.scope import visible_case_records, visible_cases
 from backoffice import clock
 from backoffice.domain.contributions import DUE_SOON_WORKING_DAYS
 from backoffice.views.contributions import due_for_dashboard
+from backoffice.views.learning import actions_due_for_dashboard, board_learning_summary
 
 
 # The home page lists this many of the user's most urgent deadlines; its counts link to them all.
@@ -41,6 +42,8 @@ class HomeView(AdminIndexView):
     def index(self):
         work, work_counts = self._my_deadlines() if may("deadline", "read") else (None, None)
         owed, owed_count = due_for_dashboard(WORK_SHOWN) if may("contribution", "edit") else (None, None)
+        acting = may("action", "edit") or may("action", "accept_evidence")
+        actions, actions_count = actions_due_for_dashboard(WORK_SHOWN) if acting else (None, None)
         return self.render(
             "admin/index.html",
             work=work,
@@ -49,6 +52,9 @@ class HomeView(AdminIndexView):
             contributions_due=owed,
             contributions_due_count=owed_count,
             contributions_due_days=DUE_SOON_WORKING_DAYS,
+            actions_due=actions,
+            actions_due_count=actions_count,
+            learning_summary=board_learning_summary() if may("action", "accept_evidence") else None,
             today=clock.today(),
             case_counts=self._case_counts() if may("case", "read") else None,
             awaiting_approval=self._awaiting_approval() if may("decision", "approve") else None,

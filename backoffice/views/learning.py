@@ -9,7 +9,7 @@ from flask_admin import expose
 from flask_admin.helpers import get_redirect_target
 from flask_login import current_user
 from markupsafe import Markup
-from sqlalchemy import inspect
+from sqlalchemy import and_, case as sql_case, func, inspect, select
 from sqlalchemy.orm import selectinload
 from wtforms import RadioField, TextAreaField
 from wtforms.validators import DataRequired, Length
@@ -18,7 +18,7 @@ from backoffice.domain import learning
 from backoffice.domain.approval import approvals_required
 from backoffice.extensions import db
 from backoffice.models import (
-    ActionStatus, ActionUpdate, ApprovalOutcome, ApprovalStatus, Case, EvidenceDecision, Finding, Level, NationalBody, PublishedDocument, Rag,
+    ActionStatus, ActionUpdate, Agency, ApprovalOutcome, ApprovalStatus, Case, EvidenceDecision, Finding, Level, NationalBody, PublishedDocument, Rag,
     Recommendation, RecommendationSet, ReviewAction, Theme, ThemeGroup,
 )
 from backoffice.policy import may
@@ -28,6 +28,7 @@ from backoffice.views.admin_parts import label_formatter
 from backoffice.views.base import SecureModelView, saved, today
 from backoffice.views.cases import CaseRecordView, agency_loader, opened_from_case
 from backoffice.views.forms import PlainForm
+from backoffice.vocabulary import ReviewType
 
 RAG_BADGES = {Rag.RED: "danger", Rag.AMBER: "warning", Rag.GREEN: "success", Rag.DONE: "secondary"}
 
@@ -315,3 +316,31 @@ def learning_panel(case: Case) -> dict | None:
             "may_send": may("recommendation", "create") and not case.is_archived,
             "may_approve": may("recommendation", "approve"), "may_add_action": may("action", "create"),
             "may_decide_evidence": may("action", "accept_evidence")}
+
+
+def actions_due_for_dashboard(limit: int) -> tuple[list[ReviewAction], int]:
+    """The open actions overdue or due within 20 working days, soonest first, and how many there are."""
+    query = visible_case_records(select(ReviewAction), ReviewAction, "action").where(learning.due_within_sql(today()))
+    total = db.session.scalar(select(func.count()).select_from(query.subquery()))
+    rows = db.session.scalars(query.options(selectinload(ReviewAction.updates))
+                              .order_by(ReviewAction.due_date, ReviewAction.id).limit(limit)).all()
+    return list(rows), total
+
+
+def board_learning_summary() -> dict:
+    """For the board: overdue open actions by owner agency, and per review type the implementation
+    rate (actions completed with accepted evidence over actions due by today)."""
+    visible = visible_case_records(select(ReviewAction.id), ReviewAction, "action")
+    overdue = db.session.execute(
+        select(Agency.name, func.count()).join(ReviewAction, ReviewAction.owner_agency_id == Agency.id)
+        .where(ReviewAction.id.in_(visible), learning.open_sql(), ReviewAction.due_date < today())
+        .group_by(Agency.name).order_by(func.count().desc(), Agency.name)).all()
+    implemented = and_(ReviewAction.status == ActionStatus.COMPLETED,
+                       ReviewAction.evidence_decision == EvidenceDecision.ACCEPTED)
+    rates = db.session.execute(
+        select(Case.review_type, func.count(), func.sum(sql_case((implemented, 1), else_=0)))
+        .join(Case, Case.id == ReviewAction.case_id)
+        .where(ReviewAction.id.in_(visible), ReviewAction.due_date <= today())
+        .group_by(Case.review_type).order_by(Case.review_type)).all()
+    return {"overdue_by_agency": overdue,
+            "rates": [(ReviewType(t), int(done or 0), due) for t, due, done in rates]}

@@ -166,3 +166,26 @@ def test_learning_records_of_other_streams_are_not_seen(session, login_as):
 
     assert not shows(children.get("/admin/action/"), action.description)
     assert count(session, ReviewAction) == 1
+
+
+def test_the_home_page_lists_the_actions_due_and_overdue_with_their_rag(session, login_as):
+    overdue = factories.ActionFactory(due_date=today() - timedelta(days=3))
+    factories.ActionFactory(due_date=today() + timedelta(days=200))  # green: not listed
+
+    home = login_as("business_support").get("/admin/")
+
+    assert shows(home, overdue.description)
+    assert shows(home, "1 action") and '<span class="badge badge-danger" data-testid="rag">Red</span>' in home.get_data(as_text=True)
+
+
+def test_the_board_sees_the_implementation_rate_per_review_type_and_overdue_actions_by_agency(session, login_as):
+    late_owner = factories.AgencyFactory(name="Northshire Housing")
+    factories.ActionFactory(due_date=today() - timedelta(days=3), owner_agency=late_owner)
+    factories.ActionFactory(due_date=today() - timedelta(days=9), status="completed", completed_date=today(),
+                            evidence_outcome="Audit shows it.", evidence_decision="accepted")
+
+    home = login_as("board").get("/admin/")
+
+    page = home.get_data(as_text=True)
+    assert "<td>Safeguarding Adult Review</td><td>1</td><td>2</td><td>50%</td>" in page
+    assert shows(home, "Northshire Housing: 1")
