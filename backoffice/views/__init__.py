@@ -3,12 +3,13 @@
 from __future__ import annotations
 
 from flask import Flask, request, url_for
+from flask_admin.menu import MenuLink
 from flask_login import current_user
 from markupsafe import Markup
 
 from backoffice.extensions import db, make_admin
 from backoffice.security import csp_nonce
-from backoffice.policy import user_roles
+from backoffice.policy import may, user_roles
 from backoffice.models import (
     AbuseCategory,
     Agency,
@@ -77,6 +78,7 @@ def register_views(app: Flask) -> None:
     admin.add_view(RecommendationView(Recommendation, db, name="Recommendations", endpoint="recommendation",
                                       category="Learning"))
     admin.add_view(ActionView(ReviewAction, db, name="Actions", endpoint="action", category="Learning"))
+    admin.add_link(ReaderLink("finding", name="Learning library", endpoint="finding.library_view", category="Learning"))
     admin.add_view(DocumentView(PublishedDocument, db, name="Documents", endpoint="document"))
     admin.add_view(PublicationView(Case, db, name="Publication", endpoint="publication", url="/admin/publication"))
     admin.add_view(DeadlineView(Deadline, db, name="Deadlines", endpoint="deadline"))
@@ -128,6 +130,17 @@ def admin_static_url(**arguments) -> str:
 
 
 _MENUS: dict[tuple, Markup] = {}
+
+
+class ReaderLink(MenuLink):
+    """A menu link shown to the roles that may read `resource` (its page checks again)."""
+
+    def __init__(self, resource: str, **kwargs) -> None:
+        self.resource = resource
+        super().__init__(**kwargs)
+
+    def is_accessible(self) -> bool:
+        return may(self.resource, "read")
 
 
 def menu_once(draw, view) -> Markup:

@@ -14,21 +14,21 @@ from sqlalchemy.orm import selectinload
 from wtforms import RadioField, TextAreaField
 from wtforms.validators import DataRequired, Length
 
-from backoffice.domain import learning
+from backoffice.domain import learning, library
 from backoffice.domain.approval import approvals_required
 from backoffice.extensions import db
 from backoffice.models import (
     ActionStatus, ActionUpdate, Agency, ApprovalOutcome, ApprovalStatus, Case, EvidenceDecision, Finding, Level, NationalBody, PublishedDocument, Rag,
     Recommendation, RecommendationSet, ReviewAction, Theme, ThemeGroup,
 )
-from backoffice.policy import may
+from backoffice.policy import may, user_streams
 from backoffice.refusals import Refused
 from backoffice.scope import visible_case_records
 from backoffice.views.admin_parts import label_formatter
 from backoffice.views.base import SecureModelView, saved, today
 from backoffice.views.cases import CaseRecordView, agency_loader, opened_from_case
 from backoffice.views.forms import PlainForm
-from backoffice.vocabulary import ReviewType
+from backoffice.vocabulary import ReviewType, types_in_streams
 
 RAG_BADGES = {Rag.RED: "danger", Rag.AMBER: "warning", Rag.GREEN: "success", Rag.DONE: "secondary"}
 
@@ -67,9 +67,12 @@ class ThemeView(SecureModelView):
 
 
 class FindingView(CaseRecordView):
-    """What each review learned, coded by theme."""
+    """What each review learned, coded by theme; the learning library searches them all, and each
+    finding's page shows the past findings most like it (repeat lessons)."""
 
     resource = "finding"
+    extra_endpoint_actions = {"library_view": ("read",)}
+    details_template = "admin/finding_details.html"
     column_list = ["case", "title", "themes"]
     column_details_list = ["case", "title", "text", "themes", "created_at", "updated_at", "archived_at",
                            "archive_reason"]
@@ -85,6 +88,30 @@ class FindingView(CaseRecordView):
     def __init__(self, *args, **kwargs) -> None:
         self.column_filters = ["themes.name"]
         super().__init__(*args, **kwargs)
+
+    @expose("/library/")
+    def library_view(self):
+        """One ranked search across every review's findings and recommendations, within the user's streams."""
+        query = (request.args.get("q") or "").strip()[:200]
+        hits = library.search(db.session, query, visible_types()) if query else []
+        return self.render("admin/library.html", query=query, hits=hits)
+
+    def repeat_lessons(self, finding: Finding) -> list[tuple[library.Hit, list[ReviewAction]]]:
+        """The past findings most like this one, each with its actions (their outcomes say whether the
+        lesson was acted on)."""
+        hits = [h for h in library.similar(db.session, f"{finding.title} {finding.text}", visible_types(),
+                                           exclude_id=finding.id) if h.case_id != finding.case_id]
+        actions = db.session.query(ReviewAction).join(Recommendation).filter(
+            Recommendation.finding_id.in_([h.record_id for h in hits]), ReviewAction.archived_at.is_(None)).all()
+        by_finding: dict[int, list[ReviewAction]] = {}
+        for action in actions:
+            by_finding.setdefault(action.recommendation.finding_id, []).append(action)
+        return [(h, by_finding.get(h.record_id, [])) for h in hits]
+
+
+def visible_types() -> list[str]:
+    """The review types of the user's streams (what the library may search)."""
+    return [t.value for t in types_in_streams(user_streams())]
 
 
 class RecommendationView(CaseRecordView):

@@ -189,3 +189,28 @@ def test_the_board_sees_the_implementation_rate_per_review_type_and_overdue_acti
     page = home.get_data(as_text=True)
     assert "<td>Safeguarding Adult Review</td><td>1</td><td>2</td><td>50%</td>" in page
     assert shows(home, "Northshire Housing: 1")
+
+
+def test_the_library_page_finds_recommendations_and_findings_in_the_users_streams(session, login_as):
+    factories.RecommendationFactory(text="Share information before every strategy meeting")
+    child = factories.FindingFactory(case=factories.CaseFactory(), title="Information not shared about the child")
+
+    adults = login_as("panel", streams=["adults"]).get("/admin/finding/library/?q=information+shared")
+
+    assert shows(adults, "Share information before every strategy meeting")
+    assert not shows(adults, child.title)
+    assert shows(adults, "result")
+
+
+def test_a_findings_page_shows_the_same_lesson_learned_in_another_review_and_what_came_of_it(session, login_as):
+    earlier = factories.ActionFactory(status="completed", completed_date=today(), evidence_outcome="Said done.")
+    old = earlier.recommendation.finding
+    old.title, old.text = "Information was not shared before the strategy meeting", "No agency shared information."
+    session.commit()
+    new = factories.FindingFactory(title="Agencies did not share information",
+                                   text="Information was not shared before the strategy meeting.")
+
+    page = login_as("board").get(f"/admin/finding/details/?id={new.id}")
+
+    assert shows(page, old.title)
+    assert shows(page, "Completed without accepted evidence")
