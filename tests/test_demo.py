@@ -85,3 +85,14 @@ def test_the_demo_has_actions_in_every_state_and_rag_colour_across_the_review_ty
     assert {a.case.review_type for a in actions} == set(ReviewType)
     assert {str(a.status) for a in actions} == {"not_started", "in_progress", "completed", "not_implemented"}
     assert {rag(a, today()) for a in actions} == set(Rag)
+
+
+def test_the_demo_repeats_a_lesson_the_detector_finds(app, session):
+    from backoffice.domain.library import similar
+    from backoffice.models import Finding
+
+    run(app, "load")
+
+    dhr = session.scalars(select(Finding).join(Case).where(Case.review_type == "DHR")).first()
+    found = similar(session, f"{dhr.title} {dhr.text}", [t.value for t in ReviewType], exclude_id=dhr.id)
+    assert "CSPR" in {session.get(Case, h.case_id).review_type for h in found}

@@ -6,6 +6,9 @@ from __future__ import annotations
 
 from flask import abort, current_app, flash, redirect, request, url_for
 from flask_admin import expose
+from flask_admin.babel import lazy_gettext
+from flask_admin.contrib.sqla import tools
+from flask_admin.contrib.sqla.filters import BaseSQLAFilter
 from flask_admin.helpers import get_redirect_target
 from flask_login import current_user
 from markupsafe import Markup
@@ -17,6 +20,7 @@ from wtforms.validators import DataRequired, Length
 from backoffice.domain import learning, library
 from backoffice.domain.approval import approvals_required
 from backoffice.extensions import db
+from backoffice.models.learning import finding_theme
 from backoffice.models import (
     ActionStatus, ActionUpdate, Agency, ApprovalOutcome, ApprovalStatus, Case, EvidenceDecision, Finding, Level, NationalBody, PublishedDocument, Rag,
     Recommendation, RecommendationSet, ReviewAction, Theme, ThemeGroup,
@@ -49,6 +53,24 @@ def _themes(view, context, model: Finding, name) -> str:
 
 def _active_themes():
     return db.session.query(Theme).filter(Theme.active.is_(True)).order_by(Theme.name)
+
+
+class ThemeFilter(BaseSQLAFilter):
+    """Records whose finding is coded with a theme whose name contains the words typed (a
+    recommendation's by its finding, an action's by its recommendation's finding). Typed, not chosen:
+    Flask-Admin reads a filter's choices once, and admins change the themes."""
+
+    def apply(self, query, value, alias=None):
+        pattern = tools.parse_like_term(str(value).strip())
+        findings = select(finding_theme.c.finding_id).join(Theme, Theme.id == finding_theme.c.theme_id).where(
+            Theme.name.ilike(pattern))
+        if self.column is Recommendation.finding_id:
+            return query.filter(Recommendation.finding_id.in_(findings))
+        return query.filter(ReviewAction.recommendation_id.in_(
+            select(Recommendation.id).where(Recommendation.finding_id.in_(findings))))
+
+    def operation(self):
+        return lazy_gettext("contains")
 
 
 class ThemeView(SecureModelView):
@@ -155,7 +177,7 @@ class RecommendationView(CaseRecordView):
                 "finding", Finding, lambda q: _within_case(visible_case_records(q, Finding, "finding"), Finding),
                 ["title"], placeholder="Start typing the finding's title"),
         }
-        self.column_filters = ["level", "national_body"]
+        self.column_filters = ["level", "national_body", ThemeFilter(Recommendation.finding_id, "Theme")]
         super().__init__(*args, **kwargs)
 
     def domain_errors(self, model: Recommendation, is_created: bool) -> dict[str, str]:
@@ -288,7 +310,7 @@ class ActionView(CaseRecordView):
                 lambda q: _within_case(visible_case_records(q, PublishedDocument, "document"), PublishedDocument),
                 ["title"], placeholder="Start typing the document's title"),
         }
-        self.column_filters = ["status", "owner_agency.name", "due_date"]
+        self.column_filters = ["status", "owner_agency.name", "due_date", ThemeFilter(ReviewAction.recommendation_id, "Theme")]
         super().__init__(*args, **kwargs)
 
     def domain_errors(self, model: ReviewAction, is_created: bool) -> dict[str, str]:

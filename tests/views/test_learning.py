@@ -214,3 +214,18 @@ def test_a_findings_page_shows_the_same_lesson_learned_in_another_review_and_wha
 
     assert shows(page, old.title)
     assert shows(page, "Completed without accepted evidence")
+
+
+def test_recommendations_and_actions_filter_by_the_theme_of_their_finding(session, login_as):
+    coded = factories.ActionFactory(description="Coded action")
+    coded.recommendation.finding.themes = [theme("Self-neglect")]
+    uncoded = factories.ActionFactory(description="Uncoded action")
+    session.commit()
+    auditor = login_as("auditor")
+    wanted = "self-neglect"
+
+    actions = auditor.get(f"/admin/action/?flt0_theme_contains={wanted}")
+    recommendations = auditor.get(f"/admin/recommendation/?flt0_theme_contains={wanted}")
+
+    assert shows(actions, "Coded action") and not shows(actions, "Uncoded action")
+    assert shows(recommendations, coded.recommendation.text) and not shows(recommendations, uncoded.recommendation.text)
