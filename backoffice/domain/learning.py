@@ -80,6 +80,16 @@ def send_to_the_board(session: Session, case: Case, recommendations: list[Recomm
     return current
 
 
+def locked_by_the_board(session: Session, case_id: int | None) -> str | None:
+    """Why a review's recommendations may not change now: the board has them, or approved them. (They
+    change again once it asks for more information or rejects them; sending them again starts a new round.)"""
+    current = session.query(RecommendationSet).filter_by(case_id=case_id).one_or_none() if case_id else None
+    if current is not None and ApprovalStatus(current.status) in (ApprovalStatus.PENDING, ApprovalStatus.APPROVED):
+        return (f"The board has {'approved' if current.status == ApprovalStatus.APPROVED else 'been sent'} this "
+                "review's recommendations, so they cannot change now.")
+    return None
+
+
 def why_not_approver(approval_set: RecommendationSet, recommendations: list[Recommendation], user_id: int) -> str | None:
     """Why this board member cannot answer on the set now; None if they can."""
     if ApprovalStatus(approval_set.status) is not ApprovalStatus.PENDING:

@@ -95,6 +95,7 @@ class FindingView(CaseRecordView):
     resource = "finding"
     extra_endpoint_actions = {"library_view": ("read",)}
     details_template = "admin/finding_details.html"
+    edit_template = "admin/finding_edit.html"  # the repeat lessons, beside the finding as it is redrafted
     column_list = ["case", "title", "themes"]
     column_details_list = ["case", "title", "text", "themes", "created_at", "updated_at", "archived_at",
                            "archive_reason"]
@@ -181,7 +182,8 @@ class RecommendationView(CaseRecordView):
         super().__init__(*args, **kwargs)
 
     def domain_errors(self, model: Recommendation, is_created: bool) -> dict[str, str]:
-        return learning.recommendation_errors(model)
+        locked = learning.locked_by_the_board(db.session, model.case.id if model.case else None)
+        return {"text": locked} if locked else learning.recommendation_errors(model)
 
     def on_model_change(self, form, model: Recommendation, is_created: bool) -> None:
         if model.finding is not None and model.case is None:

@@ -229,3 +229,27 @@ def test_recommendations_and_actions_filter_by_the_theme_of_their_finding(sessio
 
     assert shows(actions, "Coded action") and not shows(actions, "Uncoded action")
     assert shows(recommendations, coded.recommendation.text) and not shows(recommendations, uncoded.recommendation.text)
+
+
+def test_recommendations_the_board_has_cannot_change_or_grow_until_it_asks_for_more(session, login_as):
+    draft = factories.RecommendationFactory()
+    panel = login_as("panel")
+    panel.post(f"/admin/recommendation/send/?case_id={draft.case_id}")
+
+    edited = panel.post(f"/admin/recommendation/edit/?id={draft.id}", data=opened_at(
+        session, draft, recommendation_form(draft.finding, level="board", national_body="__None",
+                                            text="Quietly changed after sending.")))
+    added = panel.post("/admin/recommendation/new/", data=recommendation_form(draft.finding))
+
+    assert shows(edited, "cannot change now") and shows(added, "cannot change now")
+    assert reload(session, draft).text != "Quietly changed after sending." and count(session, Recommendation) == 1
+
+
+def test_redrafting_a_finding_shows_the_similar_findings_of_other_reviews_beside_the_form(session, login_as):
+    old = factories.FindingFactory(title="Information was not shared before the strategy meeting")
+    new = factories.FindingFactory(case=factories.CaseFactory(review_type="SAR"),
+                                   title="Agencies did not share information", text="Nothing was shared.")
+
+    page = login_as("business_support").get(f"/admin/finding/edit/?id={new.id}")
+
+    assert page.status_code == 200 and shows(page, old.title) and shows(page, "Learned before?")
