@@ -10,7 +10,10 @@ from contextvars import ContextVar
 from typing import Any
 
 from flask import request
+from flask_admin.babel import lazy_gettext
+from flask_admin.contrib.sqla import tools
 from flask_admin.contrib.sqla.ajax import QueryAjaxModelLoader
+from flask_admin.contrib.sqla.filters import BaseSQLAFilter
 from flask_admin.contrib.sqla.form import AdminModelConverter
 from flask_admin.model import typefmt
 from flask_admin.model.form import converts
@@ -23,6 +26,8 @@ from wtforms.validators import Length
 
 from backoffice.domain.files import visible_text
 from backoffice.extensions import db
+from backoffice.models import Case, Finding, Recommendation, ReviewAction, Theme
+from backoffice.models.learning import finding_theme
 from backoffice.views.fields import UKDateField
 
 LOOKUP_LIMIT = 20
@@ -290,3 +295,23 @@ class FlaskAdminSeams:
     @_details_columns.setter
     def _details_columns(self, value) -> None:
         self.__dict__["_all_details_columns"] = value
+
+
+class ThemeFilter(BaseSQLAFilter):
+    """Records whose review's findings are coded with a theme whose name contains the words typed: a
+    case by its findings, a recommendation by its finding, an action by its recommendation's finding.
+    Typed, not chosen: Flask-Admin reads a filter's choices once, and admins change the themes."""
+
+    def apply(self, query, value, alias=None):
+        pattern = tools.parse_like_term(str(value).strip())
+        findings = select(finding_theme.c.finding_id).join(Theme, Theme.id == finding_theme.c.theme_id).where(
+            Theme.name.ilike(pattern))
+        if self.column is Case.id:
+            return query.filter(Case.id.in_(select(Finding.case_id).where(Finding.id.in_(findings))))
+        if self.column is Recommendation.finding_id:
+            return query.filter(Recommendation.finding_id.in_(findings))
+        return query.filter(ReviewAction.recommendation_id.in_(
+            select(Recommendation.id).where(Recommendation.finding_id.in_(findings))))
+
+    def operation(self):
+        return lazy_gettext("contains")

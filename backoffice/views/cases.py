@@ -23,7 +23,7 @@ from backoffice.models.case import INCIDENT_FIELDS, AbuseKnown, CareStatus, Inci
 from backoffice.policy import may, user_roles, user_streams
 from backoffice.refusals import Refused
 from backoffice.views.forms import PlainForm
-from backoffice.views.admin_parts import label_formatter, once_per_request
+from backoffice.views.admin_parts import ThemeFilter, label_formatter, once_per_request
 from backoffice.views.base import FormErrors, SecureModelView, escaped_join, today
 from backoffice.views.fields import UKDateField
 from backoffice.scope import visible_case_records, visible_cases
@@ -145,6 +145,7 @@ class CaseView(SecureModelView):
         "incident_date",
         "referral_date",
         "is_restricted",
+        ThemeFilter(Case.id, "Theme"),
     ]
     column_labels = {
         "review_type": "Type",

@@ -6,9 +6,6 @@ from __future__ import annotations
 
 from flask import abort, current_app, flash, redirect, request, url_for
 from flask_admin import expose
-from flask_admin.babel import lazy_gettext
-from flask_admin.contrib.sqla import tools
-from flask_admin.contrib.sqla.filters import BaseSQLAFilter
 from flask_admin.helpers import get_redirect_target
 from flask_login import current_user
 from markupsafe import Markup
@@ -20,7 +17,6 @@ from wtforms.validators import DataRequired, Length
 from backoffice.domain import learning, library
 from backoffice.domain.approval import approvals_required
 from backoffice.extensions import db
-from backoffice.models.learning import finding_theme
 from backoffice.models import (
     ActionStatus, ActionUpdate, Agency, ApprovalOutcome, ApprovalStatus, Case, EvidenceDecision, Finding, Level, NationalBody, PublishedDocument, Rag,
     Recommendation, RecommendationSet, ReviewAction, Theme, ThemeGroup,
@@ -28,7 +24,7 @@ from backoffice.models import (
 from backoffice.policy import may, user_streams
 from backoffice.refusals import Refused
 from backoffice.scope import visible_case_records
-from backoffice.views.admin_parts import label_formatter
+from backoffice.views.admin_parts import ThemeFilter, label_formatter
 from backoffice.views.base import SecureModelView, saved, today
 from backoffice.views.cases import CaseRecordView, agency_loader, opened_from_case
 from backoffice.views.forms import PlainForm
@@ -53,24 +49,6 @@ def _themes(view, context, model: Finding, name) -> str:
 
 def _active_themes():
     return db.session.query(Theme).filter(Theme.active.is_(True)).order_by(Theme.name)
-
-
-class ThemeFilter(BaseSQLAFilter):
-    """Records whose finding is coded with a theme whose name contains the words typed (a
-    recommendation's by its finding, an action's by its recommendation's finding). Typed, not chosen:
-    Flask-Admin reads a filter's choices once, and admins change the themes."""
-
-    def apply(self, query, value, alias=None):
-        pattern = tools.parse_like_term(str(value).strip())
-        findings = select(finding_theme.c.finding_id).join(Theme, Theme.id == finding_theme.c.theme_id).where(
-            Theme.name.ilike(pattern))
-        if self.column is Recommendation.finding_id:
-            return query.filter(Recommendation.finding_id.in_(findings))
-        return query.filter(ReviewAction.recommendation_id.in_(
-            select(Recommendation.id).where(Recommendation.finding_id.in_(findings))))
-
-    def operation(self):
-        return lazy_gettext("contains")
 
 
 class ThemeView(SecureModelView):

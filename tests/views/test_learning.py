@@ -253,3 +253,14 @@ def test_redrafting_a_finding_shows_the_similar_findings_of_other_reviews_beside
     page = login_as("business_support").get(f"/admin/finding/edit/?id={new.id}")
 
     assert page.status_code == 200 and shows(page, old.title) and shows(page, "Learned before?")
+
+
+def test_the_cases_list_filters_by_the_themes_of_a_reviews_findings(session, login_as):
+    coded = factories.FindingFactory(case=factories.CaseFactory(review_type="SAR", subject_pseudonym="Adult Coded"))
+    coded.themes = [theme("Self-neglect")]
+    factories.FindingFactory(case=factories.CaseFactory(review_type="SAR", subject_pseudonym="Adult Uncoded"))
+    session.commit()
+
+    listed = login_as("auditor").get("/admin/case/?flt0_theme_contains=neglect")
+
+    assert shows(listed, "Adult Coded") and not shows(listed, "Adult Uncoded")
