@@ -98,16 +98,22 @@ class FindingView(CaseRecordView):
         return self.render("admin/library.html", query=query, hits=hits)
 
     def repeat_lessons(self, finding: Finding) -> list[tuple[library.Hit, list[ReviewAction]]]:
-        """The past findings most like this one, each with its actions (their outcomes say whether the
-        lesson was acted on)."""
-        hits = [h for h in library.similar(db.session, f"{finding.title} {finding.text}", visible_types(),
-                                           exclude_id=finding.id) if h.case_id != finding.case_id]
-        actions = db.session.query(ReviewAction).join(Recommendation).filter(
-            Recommendation.finding_id.in_([h.record_id for h in hits]), ReviewAction.archived_at.is_(None)).all()
-        by_finding: dict[int, list[ReviewAction]] = {}
-        for action in actions:
-            by_finding.setdefault(action.recommendation.finding_id, []).append(action)
-        return [(h, by_finding.get(h.record_id, [])) for h in hits]
+        return repeat_lessons(finding)
+
+
+def repeat_lessons(finding: Finding | None) -> list[tuple[library.Hit, list[ReviewAction]]]:
+    """The past findings of other reviews most like this one, each with its actions (their outcomes say
+    whether the lesson was acted on)."""
+    if finding is None:
+        return []
+    hits = [h for h in library.similar(db.session, f"{finding.title} {finding.text}", visible_types(),
+                                       exclude_id=finding.id) if h.case_id != finding.case_id]
+    actions = db.session.query(ReviewAction).join(Recommendation).filter(
+        Recommendation.finding_id.in_([h.record_id for h in hits]), ReviewAction.archived_at.is_(None)).all()
+    by_finding: dict[int, list[ReviewAction]] = {}
+    for action in actions:
+        by_finding.setdefault(action.recommendation.finding_id, []).append(action)
+    return [(h, by_finding.get(h.record_id, [])) for h in hits]
 
 
 def visible_types() -> list[str]:
@@ -122,6 +128,7 @@ class RecommendationView(CaseRecordView):
     resource = "recommendation"
     extra_endpoint_actions = {"send_view": ("create",), "approve_set_view": ("approve",)}
     details_template = "admin/recommendation_details.html"
+    edit_template = "admin/recommendation_edit.html"  # its finding's repeat lessons, beside the form
     column_list = ["case", "text", "level", "addressee", "target_date", "check"]
     list_reads = ("addressee_agency",)  # "Addressed to" names it
     column_details_list = ["case", "finding", "text", "level", "addressee", "expected_change", "measure", "owner",
@@ -158,6 +165,9 @@ class RecommendationView(CaseRecordView):
         }
         self.column_filters = ["level", "national_body", ThemeFilter(Recommendation.finding_id, "Theme")]
         super().__init__(*args, **kwargs)
+
+    def repeat_lessons(self, recommendation: Recommendation):
+        return repeat_lessons(recommendation.finding)
 
     def domain_errors(self, model: Recommendation, is_created: bool) -> dict[str, str]:
         locked = learning.locked_by_the_board(db.session, model.case.id if model.case else None)

@@ -264,3 +264,15 @@ def test_the_cases_list_filters_by_the_themes_of_a_reviews_findings(session, log
     listed = login_as("auditor").get("/admin/case/?flt0_theme_contains=neglect")
 
     assert shows(listed, "Adult Coded") and not shows(listed, "Adult Uncoded")
+
+
+def test_redrafting_a_recommendation_shows_what_other_reviews_learned_on_its_finding(session, login_as):
+    earlier = factories.ActionFactory(status="not_implemented", not_implemented_reason="No budget.")
+    earlier.recommendation.finding.title = "Information was not shared before the strategy meeting"
+    session.commit()
+    draft = factories.RecommendationFactory(finding=factories.FindingFactory(
+        case=factories.CaseFactory(review_type="SAR"), title="Agencies did not share information"))
+
+    page = login_as("panel").get(f"/admin/recommendation/edit/?id={draft.id}")
+
+    assert shows(page, "Information was not shared before the strategy meeting") and shows(page, "Not implemented")
