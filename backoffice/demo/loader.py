@@ -406,6 +406,7 @@ def _learning(ctx: Context) -> None:
         with _acting_as(ctx.users["business_support"]):
             finding = Finding(case=case, title=title, text=text, themes=[themes[t] for t in theme_names])
             db.session.add(finding)
+            case.themes = [themes[t] for t in theme_names[:2]]  # the review's own coding: its two main themes
         with _acting_as(ctx.users["panel"]):
             drafted = [_recommendation(ctx, case, finding, *r) for r in recommended]
         approval_set = RecommendationSet(case=case, status=ApprovalStatus.APPROVED, round=1, sent_at=ctx.now,

@@ -138,7 +138,7 @@ RESTRICTED: dict[type, tuple[str, ...]] = {Case: Case.RESTRICTED, FamilyInvolvem
 SECRETS: dict[type, tuple[str, ...]] = {model: getattr(model, "SECRET", ()) for model in AUDITED}
 SECRET = "(changed)"
 # Collections recorded by the names of their members.
-COLLECTIONS = {Case: ("abuse_categories",), User: ("roles",)}
+COLLECTIONS = {Case: ("abuse_categories", "themes"), User: ("roles",)}
 
 
 class AuditError(RuntimeError):

@@ -15,12 +15,21 @@ from backoffice.models.base import (
     Archivable, Base, LongText, NARRATIVE, NOTE, REASON, Tracked, enum_type, trigram_indexes)
 
 if TYPE_CHECKING:
+    from backoffice.models.learning import Theme
     from backoffice.models.contribution import AgencyContribution
     from backoffice.models.reviewer import Appointment
     from backoffice.models.decision import PanelDecision
     from backoffice.models.document import PublishedDocument
     from backoffice.models.family import FamilyInvolvement
     from backoffice.models.lifecycle import Deadline, Hold, Notification, TransitionLog
+
+# The themes a review is coded by as a whole (its findings carry their own: models/learning.py).
+case_themes = Table(
+    "case_theme",
+    Base.metadata,
+    Column("case_id", ForeignKey("case.id", ondelete="CASCADE"), primary_key=True),
+    Column("theme_id", ForeignKey("theme.id"), primary_key=True),
+)
 
 case_abuse_categories = Table(
     "case_abuse_category",
@@ -246,6 +255,7 @@ class Case(Tracked, Archivable, Base):
     abuse_categories: Mapped[list[AbuseCategory]] = relationship(
         secondary=case_abuse_categories, lazy="selectin", order_by=AbuseCategory.name
     )
+    themes: Mapped[list[Theme]] = relationship("Theme", secondary=case_themes, order_by="Theme.name")
     agency_links: Mapped[list[CaseAgency]] = relationship(
         back_populates="case", cascade="all, delete-orphan", lazy="selectin"
     )

@@ -136,7 +136,30 @@
   Array.prototype.forEach.call(document.querySelectorAll("textarea[data-limit]"), countCharacters);
   document.addEventListener("input", function (event) {
     if (event.target.matches && event.target.matches("textarea[data-limit]")) { countCharacters(event.target); }
+    if (event.target.matches && event.target.matches("#title, #text")) { lookForRepeatLessons(); }
   });
+
+  // Repeat lessons: as a finding is typed, the page lists the most similar findings of other reviews
+  // (a second after typing stops, so each keystroke does not ask the server).
+  var repeatTimer = null;
+  function lookForRepeatLessons() {
+    var region = document.querySelector("[data-repeat-lessons]");
+    if (!region) { return; }
+    window.clearTimeout(repeatTimer);
+    repeatTimer = window.setTimeout(function () {
+      var typed = ["title", "text"].map(function (id) {
+        var field = document.getElementById(id);
+        return field ? field.value : "";
+      }).join(" ");
+      var url = new URL(region.getAttribute("data-repeat-lessons"), window.location.href);
+      url.searchParams.set("text", typed.slice(0, 5000));
+      fetch(url.toString(), {credentials: "same-origin"})
+        .then(function (response) { return response.ok ? response.text() : null; })
+        .then(function (html) {
+          if (html !== null) { region.querySelector("[data-repeat-lessons-list]").innerHTML = html; }
+        });
+    }, 1000);
+  }
 
   document.addEventListener("click", function (event) {
     var problem = event.target.closest(".error-summary a[data-field]");

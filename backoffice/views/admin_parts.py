@@ -18,7 +18,7 @@ from flask_admin.contrib.sqla.form import AdminModelConverter
 from flask_admin.model import typefmt
 from flask_admin.model.form import converts
 from flask_admin.model.widgets import XEditableWidget
-from sqlalchemy import func, literal_column, select
+from sqlalchemy import func, literal_column, or_, select
 from sqlalchemy.orm import Query, selectinload
 from wtforms import SelectMultipleField, TextAreaField
 from wtforms.fields.core import UnboundField
@@ -27,6 +27,7 @@ from wtforms.validators import Length
 from backoffice.domain.files import visible_text
 from backoffice.extensions import db
 from backoffice.models import Case, Finding, Recommendation, ReviewAction, Theme
+from backoffice.models.case import case_themes
 from backoffice.models.learning import finding_theme
 from backoffice.views.fields import UKDateField
 
@@ -306,8 +307,11 @@ class ThemeFilter(BaseSQLAFilter):
         pattern = tools.parse_like_term(str(value).strip())
         findings = select(finding_theme.c.finding_id).join(Theme, Theme.id == finding_theme.c.theme_id).where(
             Theme.name.ilike(pattern))
-        if self.column is Case.id:
-            return query.filter(Case.id.in_(select(Finding.case_id).where(Finding.id.in_(findings))))
+        if self.column is Case.id:  # coded on the review itself, or on one of its findings
+            coded = select(case_themes.c.case_id).join(Theme, Theme.id == case_themes.c.theme_id).where(
+                Theme.name.ilike(pattern))
+            return query.filter(or_(Case.id.in_(coded),
+                                    Case.id.in_(select(Finding.case_id).where(Finding.id.in_(findings)))))
         if self.column is Recommendation.finding_id:
             return query.filter(Recommendation.finding_id.in_(findings))
         return query.filter(ReviewAction.recommendation_id.in_(

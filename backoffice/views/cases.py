@@ -18,7 +18,7 @@ from backoffice.domain.deadlines import status as deadline_status
 from backoffice.vocabulary import ALL_STATES, ReviewType, initial_state, state_label, types_in_streams
 from backoffice.domain.rules import case_errors
 from backoffice.extensions import db
-from backoffice.models import AbuseCategory, Agency, AgencyRole, Case, CaseAgency, TransitionLog
+from backoffice.models import AbuseCategory, Agency, AgencyRole, Case, CaseAgency, Theme, TransitionLog
 from backoffice.models.case import INCIDENT_FIELDS, AbuseKnown, CareStatus, IncidentNature, ProtectionStatus
 from backoffice.policy import may, user_roles, user_streams
 from backoffice.refusals import Refused
@@ -60,6 +60,11 @@ def agencies_once() -> list[Agency]:
 def _active_categories():
     """Categories offered on the case form: the active ones."""
     return db.session.query(AbuseCategory).filter(AbuseCategory.active.is_(True)).order_by(AbuseCategory.name)
+
+
+def _active_themes():
+    """Themes offered on the case form: the active ones."""
+    return db.session.query(Theme).filter(Theme.active.is_(True)).order_by(Theme.name)
 
 
 def _text_limit(name: str) -> int:
@@ -119,6 +124,7 @@ class CaseView(SecureModelView):
         "concerns",
         *INCIDENT_FIELDS,
         "abuse_categories",
+        "themes",
         "agency_links",
         "is_restricted",
         "created_at",
@@ -174,6 +180,7 @@ class CaseView(SecureModelView):
         "state": lambda v, c, m, n: m.state_label,
         "agency_links": lambda v, c, m, n: escaped_join(m.agency_links),
         "abuse_categories": lambda v, c, m, n: escaped_join(m.abuse_categories),
+        "themes": lambda v, c, m, n: escaped_join(m.themes),
         **{name: label_formatter for name in ("child_care_status", "child_protection_status", "incident_nature",
                                               "abuse_known")},
     }
@@ -197,6 +204,7 @@ class CaseView(SecureModelView):
         "concerns",
         *INCIDENT_FIELDS,
         "abuse_categories",
+        "themes",
         "is_restricted",
         "agency_links",
     ]
@@ -216,6 +224,8 @@ class CaseView(SecureModelView):
         "partners_told_date": {"description": "CSPR only. Due within 5 working days of becoming aware."},
         "subject_pseudonym": {"description": "The anonymised name used in reports, e.g. 'Child Q'."},
         "abuse_categories": {"query_factory": _active_categories},
+        "themes": {"query_factory": _active_themes,
+                   "description": "The review's themes as a whole (each finding is coded too), e.g. for the NHS tracker."},
     }
     inline_models = [
         (

@@ -71,9 +71,10 @@ class FindingView(CaseRecordView):
     finding's page shows the past findings most like it (repeat lessons)."""
 
     resource = "finding"
-    extra_endpoint_actions = {"library_view": ("read",)}
+    extra_endpoint_actions = {"library_view": ("read",), "similar_view": ("read",)}
     details_template = "admin/finding_details.html"
-    edit_template = "admin/finding_edit.html"  # the repeat lessons, beside the finding as it is redrafted
+    edit_template = "admin/finding_edit.html"  # the repeat lessons, beside the finding as it is drafted
+    create_template = "admin/finding_create.html"
     column_list = ["case", "title", "themes"]
     column_details_list = ["case", "title", "text", "themes", "created_at", "updated_at", "archived_at",
                            "archive_reason"]
@@ -100,14 +101,24 @@ class FindingView(CaseRecordView):
     def repeat_lessons(self, finding: Finding) -> list[tuple[library.Hit, list[ReviewAction]]]:
         return repeat_lessons(finding)
 
+    @expose("/similar/")
+    def similar_view(self):
+        """The repeat lessons for a finding as it is typed (`?text=`; `?id=` leaves that finding and its
+        review out): the list the drafting form shows, refreshed by admin-controls.js."""
+        draft = (request.args.get("text") or "")[:5000]
+        finding = self.get_one(request.args["id"]) if request.args.get("id", "").isdigit() else None
+        return self.render("admin/repeat_lessons_list.html",
+                           repeats=repeat_lessons(finding, draft) if draft.strip() else [])
 
-def repeat_lessons(finding: Finding | None) -> list[tuple[library.Hit, list[ReviewAction]]]:
-    """The past findings of other reviews most like this one, each with its actions (their outcomes say
-    whether the lesson was acted on)."""
-    if finding is None:
+
+def repeat_lessons(finding: Finding | None, draft: str | None = None) -> list[tuple[library.Hit, list[ReviewAction]]]:
+    """The past findings of other reviews most like this one (or like `draft`, as it is typed), each with
+    its actions (their outcomes say whether the lesson was acted on)."""
+    if finding is None and not draft:
         return []
-    hits = [h for h in library.similar(db.session, f"{finding.title} {finding.text}", visible_types(),
-                                       exclude_id=finding.id) if h.case_id != finding.case_id]
+    text = draft if draft else f"{finding.title} {finding.text}"
+    hits = [h for h in library.similar(db.session, text, visible_types(), exclude_id=finding.id if finding else None)
+            if finding is None or h.case_id != finding.case_id]
     actions = db.session.query(ReviewAction).join(Recommendation).filter(
         Recommendation.finding_id.in_([h.record_id for h in hits]), ReviewAction.archived_at.is_(None)).all()
     by_finding: dict[int, list[ReviewAction]] = {}

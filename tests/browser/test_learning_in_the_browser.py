@@ -48,3 +48,20 @@ def test_the_board_follows_a_recommendation_from_finding_to_accepted_evidence(pa
 
     page.goto(f"/admin/case/details/?id={finding.case_id}")
     assert page.locator("[data-testid=next-steps] a:has-text('Close the case')").count() == 1
+
+
+def test_business_support_sees_a_lesson_learned_before_as_they_type_a_finding(page, session):
+    earlier = factories.FindingFactory(title="Information was not shared before the strategy meeting")
+    factories.ActionFactory(recommendation=factories.RecommendationFactory(finding=earlier), status="completed",
+                            completed_date=clock.today(), evidence_outcome="Said to be done.")
+    case = factories.CaseFactory(review_type="SAR", subject_pseudonym="Adult K")
+    sign_in_as(page, "business_support")
+
+    page.goto(f"/admin/finding/new/?case_id={case.id}")
+    page.wait_for_load_state()
+    tab_to(page, "#title")
+    page.keyboard.type("Agencies did not share information")
+    repeats = page.locator("[data-repeat-lessons-list]")
+    repeats.locator("text=Information was not shared before the strategy meeting").wait_for()
+    assert "Completed without accepted evidence" in repeats.inner_text()
+    assert serious_accessibility_findings(page) == []

@@ -9,7 +9,7 @@ from datetime import timedelta
 
 from sqlalchemy import select
 
-from backoffice.models import ApprovalStatus, Finding, Recommendation, RecommendationSet, ReviewAction, Theme
+from backoffice.models import ApprovalStatus, Case, Finding, Recommendation, RecommendationSet, ReviewAction, Theme
 from tests import factories
 from tests.helpers import count, opened_at, reload, shows, today
 
@@ -276,3 +276,30 @@ def test_redrafting_a_recommendation_shows_what_other_reviews_learned_on_its_fin
     page = login_as("panel").get(f"/admin/recommendation/edit/?id={draft.id}")
 
     assert shows(page, "Information was not shared before the strategy meeting") and shows(page, "Not implemented")
+
+
+def test_the_repeat_lessons_of_a_finding_as_it_is_typed(session, login_as):
+    old = factories.FindingFactory(title="Information was not shared before the strategy meeting")
+    support = login_as("business_support")
+
+    form = support.get("/admin/finding/new/")
+    listed = support.get("/admin/finding/similar/?text=agencies+did+not+share+information")
+
+    assert shows(form, "Learned before?") and 'data-repeat-lessons="/admin/finding/similar/' in form.get_data(as_text=True)
+    assert shows(listed, old.title)
+    assert shows(support.get("/admin/finding/similar/?text="), "None found.")
+
+
+def test_business_support_codes_a_review_by_theme_and_the_cases_list_filters_by_it(session, login_as):
+    from tests.helpers import case_form
+
+    support = login_as("business_support")
+    response = support.post("/admin/case/new/", data=case_form(themes=[str(theme("Safe sleeping").id)]))
+    assert response.status_code == 302
+    factories.CaseFactory(subject_pseudonym="Child Uncoded")
+
+    listed = login_as("auditor").get("/admin/case/?flt0_theme_contains=safe+sleep")
+
+    coded = session.scalars(select(Case).where(Case.subject_pseudonym != "Child Uncoded")).one()
+    assert [t.name for t in coded.themes] == ["Safe sleeping"]
+    assert shows(listed, coded.reference) and not shows(listed, "Child Uncoded")
