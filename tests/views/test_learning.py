@@ -9,6 +9,7 @@ from datetime import timedelta
 
 from sqlalchemy import select
 
+from backoffice.domain import learning
 from backoffice.models import ApprovalStatus, Case, Finding, Recommendation, RecommendationSet, ReviewAction, Theme
 from tests import factories
 from tests.helpers import count, opened_at, reload, shows, today
@@ -303,3 +304,37 @@ def test_business_support_codes_a_review_by_theme_and_the_cases_list_filters_by_
     coded = session.scalars(select(Case).where(Case.subject_pseudonym != "Child Uncoded")).one()
     assert [t.name for t in coded.themes] == ["Safe sleeping"]
     assert shows(listed, coded.reference) and not shows(listed, "Child Uncoded")
+
+
+def test_admins_keep_the_themes_with_their_sources_and_nobody_else_edits_them(session, login_as):
+    kept = theme("Safe sleeping")
+    form = {"name": "Safe sleeping arrangements", "group": "vulnerability", "source": "Local coding scheme.",
+            "active": "y"}
+
+    response = login_as("admin").post(f"/admin/theme/edit/?id={kept.id}", data=opened_at(session, kept, form))
+
+    assert response.status_code == 302 and reload(session, kept).name == "Safe sleeping arrangements"
+    assert login_as("business_support").post(f"/admin/theme/edit/?id={kept.id}", data=form).status_code == 403
+    assert login_as("auditor").get("/admin/theme/").status_code == 200
+
+
+def test_progress_updates_on_an_action_form_its_timeline_and_keep_it_out_of_the_red(session, login_as):
+    action = factories.ActionFactory(due_date=today() + timedelta(days=200))
+    action.created_at = action.created_at - timedelta(days=90)
+    session.commit()
+    assert learning_rag(action) == "red"  # no word for 90 days
+    data = action_form(action.recommendation, action.owner_agency, status="in_progress",
+                       due_date=action.due_date.isoformat(), **{"updates-0-on": today().isoformat(),
+                                                               "updates-0-note": "Checklist piloted in two teams."})
+
+    response = login_as("business_support").post(f"/admin/action/edit/?id={action.id}",
+                                                 data=opened_at(session, action, data))
+
+    assert response.status_code == 302
+    action = reload(session, action)
+    assert [u.note for u in action.updates] == ["Checklist piloted in two teams."]
+    assert learning_rag(action) == "green"
+
+
+def learning_rag(action) -> str:
+    return learning.rag(action, today()).value
