@@ -206,6 +206,17 @@ class Config:
     # "Due soon" on the dashboard: within this many working days.
     DUE_SOON_WORKING_DAYS = 10
 
+    # Mail (Flask-Mailman): reminders go through this SMTP server. Without MAIL_SERVER, nothing is sent.
+    MAIL_SERVER = os.environ.get("MAIL_SERVER", "").strip() or None
+    MAIL_PORT = _number("MAIL_PORT", 25, minimum=1)
+    MAIL_USE_TLS = os.environ.get("MAIL_USE_TLS", "").strip().lower() in ("1", "true", "yes")
+    MAIL_USERNAME = os.environ.get("MAIL_USERNAME", "").strip() or None
+    MAIL_PASSWORD = os.environ.get("MAIL_PASSWORD", "") or None
+    MAIL_DEFAULT_SENDER = os.environ.get("MAIL_DEFAULT_SENDER", "").strip() or "learning-reviews@localhost"
+    MAIL_TIMEOUT = 10
+    # The address links in emails start with (the app's public address, e.g. https://reviews.example.org).
+    BASE_URL = os.environ.get("BASE_URL", "http://localhost:5000").strip().rstrip("/")
+
     FLASK_ADMIN_SWATCH = "default"
     FLASK_ADMIN_RAISE_ON_VIEW_EXCEPTION = False
     LIST_PAGE_SIZE = 25

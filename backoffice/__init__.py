@@ -46,8 +46,8 @@ def register_proxies(app: Flask) -> None:
 
 
 def register_extensions(app: Flask) -> None:
-    """Bind the database, migrations, CSRF protection, Flask-Security and the rate limiter to `app`."""
-    from backoffice.extensions import csrf, db, enable_sqlite_foreign_keys, make_limiter, migrate, security
+    """Bind the database, migrations, CSRF protection, mail, Flask-Security and the rate limiter to `app`."""
+    from backoffice.extensions import csrf, db, enable_sqlite_foreign_keys, mail, make_limiter, migrate, security
     from backoffice.models import Role, User
     from backoffice.security import LoginForm, UserDatastore
 
@@ -59,6 +59,7 @@ def register_extensions(app: Flask) -> None:
     enable_sqlite_foreign_keys()
     migrate.init_app(app, db, directory=str(Path(__file__).parent.parent / "migrations"))
     csrf.init_app(app)
+    mail.init_app(app)
     security.init_app(app, UserDatastore(db, User, Role), login_form=LoginForm)
     make_limiter(app)  # its limits are set once the views exist (security.register_throttling)
 
@@ -113,8 +114,10 @@ def register_routes(app: Flask) -> None:
 
 
 def register_cli(app: Flask) -> None:
-    """`flask users|demo|audit|db-roles ...` (`flask db ...` comes from Flask-Migrate)."""
-    from backoffice.cli import audit_cli, backup_cli, db_roles, demo_cli, files_cli, retention_cli, users_cli
+    """`flask users|demo|audit|reminders|db-roles ...` (`flask db ...` comes from Flask-Migrate)."""
+    from backoffice.cli import (
+        audit_cli, backup_cli, db_roles, demo_cli, files_cli, reminders_cli, retention_cli, users_cli,
+    )
 
     app.cli.add_command(db_roles)
     app.cli.add_command(users_cli)
@@ -123,6 +126,7 @@ def register_cli(app: Flask) -> None:
     app.cli.add_command(retention_cli)
     app.cli.add_command(files_cli)
     app.cli.add_command(backup_cli)
+    app.cli.add_command(reminders_cli)
 
 
 def register_security_headers(app: Flask) -> None:

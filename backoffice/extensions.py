@@ -5,6 +5,7 @@ Flask-Admin and Flask-Limiter keep per-app state on the extension object, so eac
 """
 
 from flask_admin import Admin
+from flask_mailman import Mail
 from flask_admin.theme import Bootstrap4Theme
 from flask_migrate import Migrate
 from flask_security import Security
@@ -18,6 +19,7 @@ db = SQLAlchemy(model_class=Base)
 migrate = Migrate()
 csrf = CSRFProtect()
 security = Security(totp_cls=OneUseTotp)
+mail = Mail()
 
 
 def make_admin(index_view, csp_nonce) -> Admin:

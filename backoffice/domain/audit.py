@@ -32,6 +32,7 @@ from sqlalchemy import event, func, insert, inspect, select, text
 from sqlalchemy.orm import Session
 
 from backoffice.models import (
+    Reminder,
     ActionUpdate,
     Finding,
     Recommendation,
@@ -107,6 +108,7 @@ AUDITED: dict[type, tuple[str, str]] = {
     ConflictDeclaration: ("conflict_declaration", "meeting_conflict"),
     MeetingType: ("meeting_type", "reference_data"),
     Theme: ("theme", "reference_data"),
+    Reminder: ("reminder", "user"),
     Finding: ("finding", "finding"),
     Recommendation: ("recommendation", "recommendation"),
     RecommendationSet: ("recommendation_set", "recommendation"),

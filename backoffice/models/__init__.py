@@ -79,11 +79,14 @@ from backoffice.models.learning import (
     ThemeGroup,
 )
 from backoffice.models.meeting import AgendaItem, Attendance, Attendee, ConflictDeclaration, Meeting, MeetingType
+from backoffice.models.reminder import Frequency, Reminder
 from backoffice.models.reviewer import Appointment, AppointmentRole
 from backoffice.models.site import PublicText
 from backoffice.models.user import Role, User, UserStream
 
 __all__ = [
+    "Frequency",
+    "Reminder",
     "ActionStatus",
     "ActionUpdate",
     "EvidenceDecision",

@@ -75,6 +75,8 @@ class User(Base, UserMixin):
     locked_until: Mapped[datetime | None]
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
     updated_at: Mapped[datetime] = mapped_column(default=utcnow, onupdate=utcnow)
+    # How often their reminder digest comes (models/reminder.Frequency): daily, weekly or off.
+    reminder_frequency: Mapped[str] = mapped_column(String(10), default="daily", server_default="daily")
 
     roles: Mapped[list[Role]] = relationship(secondary=user_roles, lazy="selectin")
     stream_links: Mapped[list[UserStream]] = relationship(

@@ -11,6 +11,7 @@ from wtforms import PasswordField, SelectMultipleField
 from wtforms.validators import Email, Optional
 
 from backoffice.extensions import db
+from backoffice.models.reminder import Frequency
 from backoffice.models import User
 from backoffice.policy import Stream
 from backoffice.accounts import email_taken, set_password, unlock
@@ -51,10 +52,13 @@ class UserView(SecureModelView):
         "roles": lambda v, c, m, n: escaped_join(m.roles),
         "stream_links": lambda v, c, m, n: escaped_join(dict(STREAM_CHOICES)[s] for s in m.streams),
     }
-    form_columns = ["email", "full_name", "roles", "streams", "active", "new_password"]
+    form_columns = ["email", "full_name", "roles", "streams", "reminder_frequency", "active", "new_password"]
+    form_choices = {"reminder_frequency": [(f.value, f.label) for f in Frequency]}
     form_args = {
         "email": {"validators": [Email("Enter a valid email address.")], "filters": [lambda s: (s or "").strip().lower()]},
         "active": {"description": "Deactivated users cannot sign in. Accounts are never deleted."},
+        "reminder_frequency": {"label": "Reminder emails",
+                               "description": "Their digest of what is due. Overdue statutory deadlines come whatever it says."},
         "roles": {"widget": Checkboxes(), "description": "What the user may do; a user may hold several roles."},
     }
     form_extra_fields = {
