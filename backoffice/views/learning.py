@@ -18,7 +18,8 @@ from backoffice.domain import learning, library
 from backoffice.domain.approval import approvals_required
 from backoffice.extensions import db
 from backoffice.models import (
-    ActionStatus, ActionUpdate, Agency, ApprovalOutcome, ApprovalStatus, Case, EvidenceDecision, Finding, Level, NationalBody, PublishedDocument, Rag,
+    ActionStatus, ActionUpdate, Agency, ApprovalStatus, Case, EvidenceDecision, Finding, Level, NationalBody,
+    PublishedDocument, Rag,
     Recommendation, RecommendationSet, ReviewAction, Theme, ThemeGroup,
 )
 from backoffice.policy import may, user_streams
@@ -27,6 +28,7 @@ from backoffice.scope import visible_case_records
 from backoffice.views.admin_parts import ThemeFilter, label_formatter
 from backoffice.views.base import SecureModelView, saved, today
 from backoffice.views.cases import CaseRecordView, agency_loader, opened_from_case
+from backoffice.views.decisions import ApprovalForm
 from backoffice.views.forms import PlainForm
 from backoffice.vocabulary import ReviewType, types_in_streams
 
@@ -209,7 +211,7 @@ class RecommendationView(CaseRecordView):
         approval_set = db.session.query(RecommendationSet).filter_by(case_id=case.id).one_or_none() or abort(404)
         return_url = get_redirect_target() or url_for("case.details_view", id=case.id)
         recommendations = recommendations_of(case)
-        form = SetApprovalForm()
+        form = ApprovalForm()  # the same answers as on a decision
         required = approvals_required(current_app.config, case.review_type)
         if form.validate_on_submit() and saved(
             lambda: learning.answer(approval_set, recommendations, current_user.id, form.outcome.data,
@@ -235,13 +237,6 @@ def _check(recommendation: Recommendation) -> Markup:
     word = "Overridden" if (recommendation.check_override or "").strip() else "Lacks"
     return Markup('<span class="badge badge-{}">{}</span> <small>{}</small>').format(
         "secondary" if word == "Overridden" else "warning", word, ", ".join(missing))
-
-
-class SetApprovalForm(PlainForm):
-    outcome = RadioField("Your answer", choices=[(o.value, o.label) for o in ApprovalOutcome],
-                         validators=[DataRequired("Choose approve, reject or ask for more information.")])
-    comment = TextAreaField("Comment", validators=[Length(max=4000)],
-                            description="Required when rejecting or asking for more information.")
 
 
 def recommendations_of(case: Case) -> list[Recommendation]:
