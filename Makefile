@@ -7,7 +7,7 @@ BIN := $(VENV)/bin
 INSTALLED := $(VENV)/.installed
 export FLASK_APP := wsgi
 
-.PHONY: run serve test install browser pg-roles deploy-check clean
+.PHONY: run serve test install browser pg-roles deploy-check clean css
 
 install: $(INSTALLED)
 
@@ -55,6 +55,12 @@ browser:
 node_modules/.installed: package.json package-lock.json
 	npm ci --no-audit --no-fund --loglevel=error
 	touch node_modules/.installed
+
+# The public referral forms' stylesheet: GOV.UK Frontend compiled with Arial (the Design System's font is
+# for GOV.UK services only). The result is committed, so `make run` needs no Node.js; run `make css`
+# after changing assets/refer.scss or the pinned govuk-frontend.
+css: node_modules/.installed
+	npx sass --no-source-map --style=compressed --load-path=node_modules assets/refer.scss backoffice/static/refer.css
 
 # Check the example deployment files (deploy/) with nginx -t and systemd-analyze verify; installs
 # Debian's nginx first if it is missing and this is a root shell with apt.

@@ -194,6 +194,8 @@ class Config:
     LOGIN_RATE_LIMIT_PER_ADDRESS = os.environ.get("LOGIN_RATE_LIMIT_PER_ADDRESS", "20 per minute")
     LOGIN_RATE_LIMIT_PER_ACCOUNT = os.environ.get("LOGIN_RATE_LIMIT_PER_ACCOUNT", "10 per minute")
     EXPORT_RATE_LIMIT = os.environ.get("EXPORT_RATE_LIMIT", "30 per hour")
+    # The public referral forms' pages sent, per address, across all three forms (a referral takes four).
+    REFERRAL_RATE_LIMIT = os.environ.get("REFERRAL_RATE_LIMIT", "40 per hour")
     LOGIN_LOCKOUT_ATTEMPTS = _number("LOGIN_LOCKOUT_ATTEMPTS", 5, minimum=1)
     LOGIN_LOCKOUT_PERIOD = timedelta(minutes=_number("LOGIN_LOCKOUT_MINUTES", 15, minimum=1))
 
@@ -214,6 +216,9 @@ class Config:
     MAIL_PASSWORD = os.environ.get("MAIL_PASSWORD", "") or None
     MAIL_DEFAULT_SENDER = os.environ.get("MAIL_DEFAULT_SENDER", "").strip() or "learning-reviews@localhost"
     MAIL_TIMEOUT = 10
+    # How referrers reach business support, given in the acknowledgement of an online referral.
+    REFERRALS_CONTACT = (os.environ.get("REFERRALS_CONTACT", "").strip()
+                         or "the partnership's business support team")
     # The address links in emails start with (the app's public address, e.g. https://reviews.example.org).
     BASE_URL = os.environ.get("BASE_URL", "http://localhost:5000").strip().rstrip("/")
 

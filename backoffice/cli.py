@@ -232,29 +232,19 @@ def backup_restore(folder: Path) -> None:
 def reminders_send() -> None:
     """Send each user their digest of what is due (once a period; failed sends are retried next run)."""
     from flask import current_app
-    from flask_mailman import EmailMessage
 
-    from backoffice import clock
+    from backoffice import clock, mailer
     from backoffice.domain import reminders
-    from backoffice.extensions import db, mail
+    from backoffice.extensions import db
 
     config = current_app.config
-    if not config.get("MAIL_SERVER"):
+    if not mailer.configured():
         raise click.ClickException("MAIL_SERVER is not set: no reminder was sent.")
-    # Always real SMTP, with the settings as they are now (Flask-Mailman would read them once, at start,
-    # and under TESTING keep messages in memory).
-    connection = mail.get_connection(
-        backend="smtp", host=config["MAIL_SERVER"], port=config["MAIL_PORT"], username=config.get("MAIL_USERNAME"),
-        password=config.get("MAIL_PASSWORD"), use_tls=config.get("MAIL_USE_TLS", False), timeout=config["MAIL_TIMEOUT"])
+    connection = mailer.connection()  # one SMTP connection for the run
     sent = failed = 0
     for user, key, lines in reminders.due_digests(db.session, clock.today(), config["DUE_SOON_WORKING_DAYS"]):
         subject, body = reminders.message(lines, config["BASE_URL"])
-        try:
-            EmailMessage(subject, body, from_email=config["MAIL_DEFAULT_SENDER"], to=[user.email],
-                         connection=connection).send()
-            error = None
-        except Exception as exc:  # noqa: BLE001 - SMTP refused, unreachable or timed out: retried next run
-            error = type(exc).__name__
+        error = mailer.send_mail(subject, body, [user.email], via=connection)
         reminders.record(db.session, user, key, lines, error)
         db.session.commit()
         sent, failed = sent + (error is None), failed + (error is not None)

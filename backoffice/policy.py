@@ -69,6 +69,7 @@ POLICY: dict[str, dict[str, frozenset[RoleName]]] = {
         "read_archived": frozenset({AUDITOR}),
         # Each lifecycle step also names the roles that may take it (domain/lifecycle.py).
         "transition": frozenset({BS, PANEL, BOARD}),
+        "tell_referrer": frozenset({BS}),  # email a SAR's referrer the decision and reasons
     },
     "decision": {
         "read": CASE_READERS,
@@ -122,6 +123,9 @@ POLICY: dict[str, dict[str, frozenset[RoleName]]] = {
     "finding": case_record_kept_by(BS),
     "recommendation": {**case_record_kept_by(PANEL), "approve": frozenset({BOARD})},
     "action": {**case_record_kept_by(BS), "accept_evidence": frozenset({BOARD})},
+    # Online referrals waiting for triage: business support accepts, rejects or marks them duplicate;
+    # auditors read them. What the referrer wrote is restricted data.
+    "intake": {"read": frozenset({BS, AUDITOR}), "triage": frozenset({BS}), "restricted": frozenset({BS})},
     "hold": {
         "read": CASE_READERS,
         "create": frozenset({BS}),
@@ -190,7 +194,7 @@ POLICY: dict[str, dict[str, frozenset[RoleName]]] = {
 # Resources that are case content: readable only within the case's review stream, and never by admins.
 CASE_RESOURCES = frozenset({"case", "decision", "family", "document", "publication", "notification", "hold", "deadline",
                             "legal_hold", "disposal", "contribution", "appointment", "meeting", "meeting_conflict",
-                            "finding", "recommendation", "action"})
+                            "finding", "recommendation", "action", "intake"})
 
 # Plain (non Flask-Admin) endpoints: PUBLIC needs no login, SIGNED_IN any signed-in user,
 # SIGN_IN_STEP is part of signing in, and a (resource, action) pair defers to POLICY. The access-matrix test fails on an endpoint missing here.
@@ -222,6 +226,10 @@ ROUTES: dict[str, str | tuple[str, str]] = {
     "accessibility.accessibility": PUBLIC,
     "health.healthz": PUBLIC,
     "health.readyz": PUBLIC,
+    "refer.start": PUBLIC,
+    "refer.question": PUBLIC,
+    "refer.check": PUBLIC,
+    "refer.done": PUBLIC,
 }
 
 

@@ -243,6 +243,11 @@ def register_throttling(app: Flask) -> None:
         view = limiter.limit(lambda: app.config["LOGIN_RATE_LIMIT_PER_ACCOUNT"], key_func=account_key, methods=["POST"])(view)
         app.view_functions[endpoint] = view
 
+    # The public referral forms: one allowance per address across every page of every form.
+    referral_limit = limiter.shared_limit(lambda: app.config["REFERRAL_RATE_LIMIT"], scope="referral", methods=["POST"])
+    for endpoint in ("refer.question", "refer.check"):
+        app.view_functions[endpoint] = referral_limit(app.view_functions[endpoint])
+
     # One allowance per address and per account across the password and both second-factor steps.
     throttle("security.login", attempted_account)
     for endpoint in SECOND_FACTOR_STEPS:

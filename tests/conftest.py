@@ -27,6 +27,7 @@ from backoffice.extensions import db as flask_db
 from backoffice.models import Base
 from config import TestConfig
 from tests import factories
+from tests.smtp import smtp  # noqa: F401  (a fixture: a real SMTP server on loopback)
 
 PASSWORD = "correct horse battery staple"
 ALL_STREAMS = ("children", "adults", "domestic_abuse")

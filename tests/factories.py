@@ -15,6 +15,8 @@ from backoffice import accounts, clock
 from backoffice.domain import files
 from backoffice.vocabulary import ReviewType
 from backoffice.models import (
+    IncomingReferral,
+    IntakeStatus,
     Finding,
     Recommendation,
     ReviewAction,
@@ -180,6 +182,32 @@ class CaseFactory(BaseFactory):
     referrer_name = "A Referrer"
     referrer_role = "Social worker"
     concerns = "Concerns about how agencies worked together."
+
+
+# What a referrer answers on the SAR form (views/refer_forms.py), as a draft keeps it.
+SAR_ANSWERS = {
+    "subject_name": "Tamsin Velarde", "subject_dob": "1950-04-03", "gender": "Female", "address": "No fixed address",
+    "nhs_number": None, "care_needs": "Dementia; lived alone.", "outcome": "died", "incident_date": "2026-11-01",
+    "in_area": "yes", "abuse_types": ["Self-neglect"], "concerns": "Agencies did not share what they knew.",
+    "enquiries": None, "agencies_involved": "GP, adult social care", "family_aware": "yes", "delay_reason": None,
+    "referrer_name": "Ann Referrer", "referrer_role": "Social worker", "referrer_agency": "Adult social care",
+    "referrer_email": "ann@example.org", "referrer_phone": None, "lead_authorised": "yes",
+}
+
+
+class IncomingReferralFactory(BaseFactory):
+    """A SAR referral sent from the public form and waiting for triage."""
+
+    class Meta:
+        model = IncomingReferral
+
+    reference = factory.Sequence(lambda n: f"REF-TEST-{n:04d}")
+    review_type = ReviewType.SAR
+    status = IntakeStatus.NEW
+    answers = factory.LazyFunction(lambda: dict(SAR_ANSWERS))
+    referrer_email = "ann@example.org"
+    received_date = factory.LazyFunction(lambda: clock.today() - timedelta(days=3))
+    submitted_at = factory.LazyFunction(clock.now)
 
 
 class DecisionFactory(BaseFactory):

@@ -69,6 +69,7 @@ def records(session):
         "recommendation": action.recommendation,
         "action": action,
         "theme": session.scalars(select(Theme)).first(),
+        "intake": factories.IncomingReferralFactory(),
     }
 
 
@@ -90,11 +91,15 @@ def requests_for(app, rule, records) -> list[tuple[str, str, dict]]:
         args["document_id"] = records["document"].id
     if "number" in rule.arguments:
         args["number"] = 1
+    if "slug" in rule.arguments:
+        args["slug"] = "sar"
+    if "page_slug" in rule.arguments:
+        args["page_slug"] = "the-adult"
     view = admin_views(app).get(view_endpoint)
     if method_name in ("request_view", "send_view", "approve_set_view"):  # asked of a case, from its page
         args["case_id"] = records["case"].id
     if method_name in {"details_view", "edit_view", "archive_view", "approve_view", "new_version_view", "papers_view",
-                       "evidence_view"}:
+                       "evidence_view", "reject_view", "duplicate_view", "tell_referrer_view"}:
         args["id"] = record_id
     if method_name == "ajax_lookup":
         args.update(name=next(iter(getattr(view, "_form_ajax_refs", {}) or {"none": 0})), query="a")

@@ -26,6 +26,7 @@ LISTS = {
     "disposal": "auditor", "tombstone": "auditor", "contribution": "auditor", "turnaround_rule": "admin",
     "appointment": "auditor", "meeting": "auditor", "meeting_conflict": "auditor", "meeting_type": "admin",
     "finding": "auditor", "recommendation": "auditor", "action": "auditor", "theme": "admin",
+    "intake": "auditor",
 }
 HOSTILE = st.sampled_from(["-1", "0", "99999999999999999999", "1e999", "NaN", "%00", "\x00", "'", "\\", "%", "_",
                            "' OR 1=1 --", "\u202e", "\x1b[31m", "2026-13-45", "x" * 5000])

@@ -18,6 +18,7 @@ case            create          x       .     .     .       .
 case            edit            x       .     .     .       .
 case            archive         x       .     .     .       .
 case            export          x       .     .     x       .
+case            tell_referrer   x       .     .     .       .
 case            export_all      .       .     .     x       .
 case            restricted      x       .     .     .       .
 case            read_archived   .       .     .     x       .
@@ -147,6 +148,9 @@ disposal        read            x       .     x     x       .
 disposal        decide          x       .     x     .       .
 disposal        destroy         .       .     x     .       .
 tombstone       read            x       .     x     x       .
+intake          read            x       .     .     x       .
+intake          triage          x       .     .     .       .
+intake          restricted      x       .     .     .       .
 """
 
 

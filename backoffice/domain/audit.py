@@ -32,6 +32,7 @@ from sqlalchemy import event, func, insert, inspect, select, text
 from sqlalchemy.orm import Session
 
 from backoffice.models import (
+    IncomingReferral,
     Reminder,
     ActionUpdate,
     Finding,
@@ -109,6 +110,7 @@ AUDITED: dict[type, tuple[str, str]] = {
     MeetingType: ("meeting_type", "reference_data"),
     Theme: ("theme", "reference_data"),
     Reminder: ("reminder", "user"),
+    IncomingReferral: ("incoming_referral", "intake"),
     Finding: ("finding", "finding"),
     Recommendation: ("recommendation", "recommendation"),
     RecommendationSet: ("recommendation_set", "recommendation"),
@@ -135,7 +137,8 @@ AUDITED: dict[type, tuple[str, str]] = {
 # Object types whose events are case content: shown only to readers of the case's stream.
 CASE_CONTENT_TYPES = frozenset(t for t, resource in AUDITED.values() if resource in CASE_RESOURCES)
 # Fields whose values are restricted: recorded apart, shown only to roles that may see them.
-RESTRICTED: dict[type, tuple[str, ...]] = {Case: Case.RESTRICTED, FamilyInvolvement: FamilyInvolvement.RESTRICTED}
+RESTRICTED: dict[type, tuple[str, ...]] = {Case: Case.RESTRICTED, FamilyInvolvement: FamilyInvolvement.RESTRICTED,
+                                           IncomingReferral: IncomingReferral.RESTRICTED}
 # Secrets are never recorded, only that they changed.
 SECRETS: dict[type, tuple[str, ...]] = {model: getattr(model, "SECRET", ()) for model in AUDITED}
 SECRET = "(changed)"

@@ -78,6 +78,7 @@ from backoffice.models.learning import (
     Theme,
     ThemeGroup,
 )
+from backoffice.models.intake import IncomingReferral, IntakeStatus
 from backoffice.models.meeting import AgendaItem, Attendance, Attendee, ConflictDeclaration, Meeting, MeetingType
 from backoffice.models.reminder import Frequency, Reminder
 from backoffice.models.reviewer import Appointment, AppointmentRole
@@ -85,6 +86,8 @@ from backoffice.models.site import PublicText
 from backoffice.models.user import Role, User, UserStream
 
 __all__ = [
+    "IncomingReferral",
+    "IntakeStatus",
     "Frequency",
     "Reminder",
     "ActionStatus",

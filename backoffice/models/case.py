@@ -191,7 +191,7 @@ class Case(Tracked, Archivable, Base):
     )
     # Shown only to roles the policy allows to see restricted data; never listed or exported.
     # Ethnicity is special category data (UK GDPR art. 9).
-    RESTRICTED = ("subject_legal_name", "subject_dob", "child_sex", "child_ethnicity")
+    RESTRICTED = ("subject_legal_name", "subject_dob", "child_sex", "child_ethnicity", "referrer_email")
 
     id: Mapped[int] = mapped_column(primary_key=True)
     reference: Mapped[str] = mapped_column(String(20), unique=True)
@@ -206,6 +206,7 @@ class Case(Tracked, Archivable, Base):
     referral_date: Mapped[date]
     referrer_name: Mapped[str | None] = mapped_column(String(200))
     referrer_role: Mapped[str | None] = mapped_column(String(200))
+    referrer_email: Mapped[str | None] = mapped_column(String(254))  # to tell them the decision (s44 duty)
     referrer_agency_id: Mapped[int | None] = mapped_column(ForeignKey("agency.id"))
     concerns: Mapped[str | None] = mapped_column(LongText(NARRATIVE))
     is_restricted: Mapped[bool] = mapped_column(default=False)

@@ -11,6 +11,7 @@ from backoffice.extensions import db, make_admin
 from backoffice.security import csp_nonce
 from backoffice.policy import may, user_roles
 from backoffice.models import (
+    IncomingReferral,
     AbuseCategory,
     Agency,
     AgencyContribution,
@@ -44,6 +45,7 @@ from backoffice.views.admin_parts import due_on
 from backoffice.views.agencies import AbuseCategoryView, AgencyView, PublicTextView
 from backoffice.views.audit import AuditLogView
 from backoffice.views.cases import CaseView
+from backoffice.views.intake import IncomingReferralView
 from backoffice.views.contributions import AppointmentView, ContributionView, TurnaroundRuleView, contribution_badge
 from backoffice.views.meetings import ConflictView, MeetingTypeView, MeetingView, role_label
 from backoffice.views.learning import ActionView, FindingView, RecommendationView, ThemeView, learning_panel, rag_badge
@@ -67,6 +69,7 @@ def register_views(app: Flask) -> None:
     reviews and the accessibility statement) to `app`."""
     admin = make_admin(HomeView(name="Home", url="/admin"), csp_nonce)
     admin.add_view(CaseView(Case, db, name="Cases", endpoint="case"))
+    admin.add_view(IncomingReferralView(IncomingReferral, db, name="Incoming referrals", endpoint="intake"))
     admin.add_view(DecisionView(PanelDecision, db, name="Panel decisions", endpoint="decision"))
     admin.add_view(FamilyView(FamilyInvolvement, db, name="Family involvement", endpoint="family"))
     admin.add_view(FamilyEventView(FamilyEvent, db, name="Family engagement", endpoint="family_event"))
@@ -116,6 +119,23 @@ def register_views(app: Flask) -> None:
     app.register_blueprint(health_bp)
     app.register_blueprint(public_bp)
     app.register_blueprint(statement_bp)
+    register_refer_forms(app)
+
+
+def register_refer_forms(app: Flask) -> None:
+    """The public referral forms, drawn with GOV.UK Frontend's macros (govuk-frontend-jinja) and its
+    WTForms widgets (govuk-frontend-wtf), found under their packages' names."""
+    from govuk_frontend_wtf.main import WTFormsHelpers
+    from jinja2 import ChoiceLoader, PackageLoader, PrefixLoader
+
+    from backoffice.views.refer import bp as refer_bp
+
+    app.jinja_loader = ChoiceLoader([app.jinja_loader, PrefixLoader({
+        "govuk_frontend_jinja": PackageLoader("govuk_frontend_jinja"),
+        "govuk_frontend_wtf": PackageLoader("govuk_frontend_wtf"),
+    })])
+    WTFormsHelpers(app)
+    app.register_blueprint(refer_bp)
 
 
 _STATIC_URLS: dict[tuple, str] = {}

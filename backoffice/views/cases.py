@@ -10,15 +10,18 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm.exc import StaleDataError
 from flask_admin.contrib.sqla.filters import FilterEqual
 from flask_login import current_user
-from wtforms import SelectField, TextAreaField
+from wtforms import SelectField, StringField, TextAreaField, ValidationError
 from wtforms.validators import InputRequired, Length, Optional
 
-from backoffice.domain import contributions, family, lifecycle, reviewers, transitions
+from backoffice.domain import contributions, family, intake, lifecycle, reviewers, transitions
 from backoffice.domain.deadlines import status as deadline_status
 from backoffice.vocabulary import ALL_STATES, ReviewType, initial_state, state_label, types_in_streams
 from backoffice.domain.rules import case_errors
 from backoffice.extensions import db
-from backoffice.models import AbuseCategory, Agency, AgencyRole, Case, CaseAgency, Theme, TransitionLog
+from backoffice.mailer import send_mail
+from backoffice.models import (
+    AbuseCategory, Agency, AgencyRole, Case, CaseAgency, IncomingReferral, IntakeStatus, Theme, TransitionLog,
+)
 from backoffice.models.case import INCIDENT_FIELDS, AbuseKnown, CareStatus, IncidentNature, ProtectionStatus
 from backoffice.policy import may, user_roles, user_streams
 from backoffice.refusals import Refused
@@ -26,7 +29,7 @@ from backoffice.views.forms import PlainForm
 from backoffice.views.admin_parts import ThemeFilter, label_formatter, once_per_request
 from backoffice.views.base import FormErrors, SecureModelView, escaped_join, today
 from backoffice.views.fields import UKDateField
-from backoffice.scope import visible_case_records, visible_cases
+from backoffice.scope import visible_case_records, visible_cases, within_streams
 
 
 # What can be added to a case from its page: (the view's endpoint, which is also its policy resource; the link).
@@ -95,7 +98,7 @@ class CaseView(SecureModelView):
     resource = "case"
     restricted_columns = Case.RESTRICTED
     details_template = "admin/case_details.html"
-    extra_endpoint_actions = {"transition_view": ("transition",)}
+    extra_endpoint_actions = {"transition_view": ("transition",), "tell_referrer_view": ("tell_referrer",)}
 
     column_list = [
         "reference",
@@ -120,6 +123,7 @@ class CaseView(SecureModelView):
         "referral_date",
         "referrer_name",
         "referrer_role",
+        "referrer_email",
         "referrer_agency",
         "concerns",
         *INCIDENT_FIELDS,
@@ -200,6 +204,7 @@ class CaseView(SecureModelView):
         "referral_date",
         "referrer_name",
         "referrer_role",
+        "referrer_email",
         "referrer_agency",
         "concerns",
         *INCIDENT_FIELDS,
@@ -249,7 +254,23 @@ class CaseView(SecureModelView):
     def create_form(self, obj=None):
         form = super().create_form(obj)
         form.review_type.choices = [(t.value, t.label) for t in types_in_streams(user_streams())]
+        referral = self.referral_to_accept()
+        if referral is not None and request.method == "GET":
+            for name, value in intake.case_fields(db.session, referral).items():
+                if name in form:
+                    form[name].data = value
+            flash(f"Accepting online referral {referral.reference}: check and correct what it says, give the case "
+                  "a pseudonym, then save. Its deadlines count from the day it was received.", "info")
         return form
+
+    def referral_to_accept(self) -> IncomingReferral | None:
+        """The waiting online referral this new case is made from (?referral=id), if the user may triage it."""
+        referral_id = request.args.get("referral", type=int)
+        if referral_id is None or not may("intake", "triage"):
+            return None
+        referral = within_streams(db.session.query(IncomingReferral), IncomingReferral).filter(
+            IncomingReferral.id == referral_id, IncomingReferral.status == IntakeStatus.NEW).one_or_none()
+        return referral
 
     def edit_form(self, obj=None):
         form = super().edit_form(obj)
@@ -281,6 +302,7 @@ class CaseView(SecureModelView):
             "request_contributions": url_for("contribution.request_view", case_id=case.id,
                                              url=self.get_url(".details_view", id=case.id))
             if may("contribution", "create") and not case.is_archived else None,
+            "tell_referrer": self.get_url(".tell_referrer_view", id=case.id) if self.referrer_to_tell(case) else None,
             "add": [(label, url_for(f"{endpoint}.create_view", case_id=case.id,
                                     url=self.get_url(".details_view", id=case.id)))
                     for endpoint, label in ADD_TO_CASE if may(endpoint, "create")] if not case.is_archived else [],
@@ -329,6 +351,43 @@ class CaseView(SecureModelView):
             return_url=details_url,
         )
 
+    def referrer_to_tell(self, case: Case):
+        """The approved decision a SAR's referrer may be emailed about, if they gave an address."""
+        if not may("case", "tell_referrer") or case.is_archived or ReviewType(case.review_type) is not ReviewType.SAR:
+            return None
+        decided = case.approved_decisions()
+        return decided[-1] if decided and case.referrer_email else None
+
+    @expose("/tell-referrer/", methods=("GET", "POST"))
+    def tell_referrer_view(self):
+        """Email a SAR's referrer the decision and its reasons from the template (edited first), and
+        record that they were told. Nothing that names the adult or their family may go by email."""
+        case = self.get_one(request.args.get("id")) or abort(404)
+        details_url = self.get_url(".details_view", id=case.id)
+        decision = self.referrer_to_tell(case)
+        if decision is None:
+            flash("The referrer can be emailed once the board has approved a decision and the case has their email "
+                  "address.", "error")
+            return redirect(details_url)
+        form = ReferrerLetterForm()
+        if request.method == "GET":
+            form.subject.data, form.body.data = intake.decision_letter(
+                case, decision, current_app.config["REFERRALS_CONTACT"])
+        if form.validate_on_submit():
+            carried = intake.personal_details_in(f"{form.subject.data}\n{form.body.data}", case)
+            if carried:
+                form.body.errors = [f"Take out {' and '.join(carried)}: email is not a secure channel."]
+            else:
+                error = send_mail(form.subject.data, form.body.data, [case.referrer_email])
+                if error is None:
+                    intake.told_referrer(case, today())
+                    db.session.commit()
+                    flash(f"The decision was emailed to the referrer ({case.referrer_email}).", "success")
+                    return redirect(details_url)
+                flash("The email could not be sent, so nothing was recorded. Try again later, or tell the referrer "
+                      "another way and record the date on the case.", "error")
+        return self.render("admin/tell_referrer.html", model=case, form=form, return_url=details_url)
+
     def domain_errors(self, model: Case, is_created: bool) -> dict[str, str]:
         return case_errors(
             review_type=model.review_type,
@@ -344,6 +403,18 @@ class CaseView(SecureModelView):
         if is_created and model.state is None:  # Flask-Admin builds models without __init__
             model.state = initial_state(model.review_type)
         super().on_model_change(form, model, is_created)
+        referral = self.referral_to_accept() if is_created else None
+        if referral is not None:
+            try:
+                intake.accept(referral, model, current_user.id)
+            except Refused as exc:
+                raise ValidationError(str(exc)) from None
+
+
+class ReferrerLetterForm(PlainForm):
+    subject = StringField("Subject", [InputRequired(), Length(max=200)])
+    body = TextAreaField("Message", [InputRequired(), Length(max=5000)], render_kw={"rows": 14},
+                         description="Check it: it must not name the adult or their family, or give a date of birth.")
 
 
 class CaseRecordView(SecureModelView):

@@ -14,9 +14,9 @@ from backoffice.vocabulary import state_label, types_in_streams
 from backoffice.extensions import db
 from backoffice.domain.deadlines import DeadlineStatus, needs_action, status_condition
 from backoffice.domain.deadlines import status as deadline_status
-from backoffice.models import Case, Deadline, DeadlineRule, PanelDecision
+from backoffice.models import Case, Deadline, DeadlineRule, IncomingReferral, IntakeStatus, PanelDecision
 from backoffice.policy import may, user_roles, user_streams
-from backoffice.scope import visible_case_records, visible_cases
+from backoffice.scope import visible_case_records, visible_cases, within_streams
 from backoffice import clock
 from backoffice.domain.contributions import DUE_SOON_WORKING_DAYS
 from backoffice.views.contributions import due_for_dashboard
@@ -58,6 +58,7 @@ class HomeView(AdminIndexView):
             today=clock.today(),
             case_counts=self._case_counts() if may("case", "read") else None,
             awaiting_approval=self._awaiting_approval() if may("decision", "approve") else None,
+            referrals_waiting=self._referrals_waiting() if may("intake", "triage") else None,
             roles=sorted(user_roles()),
             streams=[t for t in types_in_streams(user_streams())],
         )
@@ -86,6 +87,11 @@ class HomeView(AdminIndexView):
             mine.with_only_columns(overdue, func.count()).group_by(overdue).order_by(None)).all())
         counts = {DeadlineStatus.OVERDUE: counted.get(True, 0), DeadlineStatus.DUE_SOON: counted.get(False, 0)}
         return [(d, deadline_status(d, today, soon)) for d in db.session.scalars(shown).unique()], counts
+
+    def _referrals_waiting(self) -> int:
+        """Online referrals of the user's streams waiting for triage."""
+        query = within_streams(select(func.count()).select_from(IncomingReferral), IncomingReferral)
+        return db.session.execute(query.where(IncomingReferral.status == IntakeStatus.NEW)).scalar_one()
 
     def _awaiting_approval(self) -> int:
         query = visible_case_records(
