@@ -48,13 +48,14 @@ MAKERS = {
     "recommendation": lambda: [factories.RecommendationFactory(finding=factories.FindingFactory(case=c)) for c in _cases()],
     "action": lambda: [factories.ActionFactory(recommendation=factories.RecommendationFactory(
         finding=factories.FindingFactory(case=c))) for c in _cases()],
+    "intake": lambda: [factories.IncomingReferralFactory(case=c) for c in _cases()],
 }
 
 
 LIST_PAGES = {
     "business_support": [
         "case", "family", "family_event", "document", "publication", "agency", "deadline", "notification", "hold",
-        "contribution", "appointment", "meeting", "finding", "action",
+        "contribution", "appointment", "meeting", "finding", "action", "intake",
     ],
     "panel": ["decision", "meeting_conflict", "recommendation"],
     "admin": ["user", "deadline_rule"],

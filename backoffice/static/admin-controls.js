@@ -44,6 +44,11 @@
     Array.prototype.forEach.call(document.querySelectorAll(".select2-container[id^=s2id_]"), function (box) {
       var field = box.id.replace(/^s2id_/, "");
       var label = document.querySelector('label[for="' + field + '"]');
+      // A choice made in a box of several has a nameless link that removes it: say what it removes.
+      Array.prototype.forEach.call(box.querySelectorAll(".select2-search-choice"), function (item) {
+        var remove = item.querySelector(".select2-search-choice-close");
+        if (remove) { remove.setAttribute("aria-label", "Remove " + item.textContent.trim()); }
+      });
       var choice = box.querySelector(".select2-choice");
       if (!choice || !label) { return; }
       var chosen = box.querySelector(".select2-chosen");

@@ -47,8 +47,9 @@ def records(session) -> dict:
     action = factories.ActionFactory(recommendation=factories.RecommendationFactory(finding=finding),
                                      status="completed", completed_date=clock.today(), evidence_outcome="Done.")
     session.add(RecommendationSet(case=decision.case, status="pending", round=1, sent_at=clock.now()))
+    referral = factories.IncomingReferralFactory()
     session.commit()
-    return {"case": decision.case, "meeting": meeting, "action": action}
+    return {"case": decision.case, "meeting": meeting, "action": action, "referral": referral}
 
 
 def menu_lists(app, role: str) -> list[str]:
@@ -104,6 +105,10 @@ def test_every_page_of_every_role_meets_wcag_aa_with_no_console_error(app, page,
     if role in roles_allowed("action", "accept_evidence"):
         findings += visit(page, f"/admin/action/evidence/?id={records['action'].id}")
         findings += visit(page, f"/admin/recommendation/approve/?case_id={records['case'].id}")
+    if role in roles_allowed("intake", "triage"):
+        for step in ("reject", "duplicate"):
+            findings += visit(page, f"/admin/intake/{step}/?id={records['referral'].id}")
+        findings += visit(page, f"/admin/case/new/?referral={records['referral'].id}")
     if role in roles_allowed("meeting", "papers"):
         findings += visit(page, f"/admin/meeting/papers/?id={records['meeting'].id}")
     if role in roles_allowed("case", "read"):
@@ -120,6 +125,12 @@ def test_the_pages_anyone_meets_meet_wcag_aa_with_no_console_error(page, session
     findings = []
     for path in ("/reviews/", "/accessibility", "/login", "/admin/no-such-page/"):
         findings += visit(page, path)
+    for path in ("/refer/", "/refer/cspr/the-child", "/refer/dhr/the-victim"):
+        findings += visit(page, path)
+        if path != "/refer/":
+            page.click("button.govuk-button")  # sent empty: the error summary and each field's error
+            page.wait_for_load_state()
+            findings += problems_on(page, f"{path} (sent empty)")
     page.goto("/login")
     page.fill("input[name=email]", "nobody@example.org")
     page.fill("input[name=password]", "not the password")

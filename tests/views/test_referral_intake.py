@@ -170,9 +170,15 @@ class TestTheTriageQueue:
 
         assert waiting.reference in listed and "REF-CHLD-0001" not in listed and "REF-DRFT-0001" not in listed
 
-    def test_the_home_page_counts_the_referrals_waiting(self, login_as, session, waiting):
-        home = login_as("business_support").get("/admin/")
+    def test_the_home_page_counts_the_referrals_waiting_and_links_to_them(self, login_as, session, waiting):
+        factories.IncomingReferralFactory(status=IntakeStatus.REJECTED, reference="REF-DONE-0001")
+        support = login_as("business_support")
+        home = support.get("/admin/")
         assert shows(home, "1 online referral waiting for triage")
+
+        link = re.search(r'href="([^"]+)" data-testid="referrals-waiting"', text(home)).group(1)
+        listed = support.get(html.unescape(link))
+        assert listed.status_code == 200 and waiting.reference in text(listed) and "REF-DONE-0001" not in text(listed)
 
     def test_the_referral_page_shows_what_the_referrer_said_to_business_support_only(self, login_as, session, waiting):
         url = f"/admin/intake/details/?id={waiting.id}"
