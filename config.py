@@ -207,6 +207,13 @@ class Config:
     }
     # "Due soon" on the dashboard: within this many working days.
     DUE_SOON_WORKING_DAYS = 10
+    # A statutory deadline, action or agency contribution overdue by more than this many working days is
+    # escalated, once, to the board members of its stream (`flask reminders send`).
+    ESCALATE_AFTER_WORKING_DAYS = _number("ESCALATE_AFTER_WORKING_DAYS", 10, minimum=1)
+    # Agencies' safeguarding leads are reminded this many working days before a contribution is due,
+    # and chased while it is overdue at most once every so many working days.
+    AGENCY_REMINDER_WORKING_DAYS = _number("AGENCY_REMINDER_WORKING_DAYS", 3, minimum=1)
+    AGENCY_CHASE_EVERY_WORKING_DAYS = _number("AGENCY_CHASE_EVERY_WORKING_DAYS", 5, minimum=1)
 
     # Mail (Flask-Mailman): reminders go through this SMTP server. Without MAIL_SERVER, nothing is sent.
     MAIL_SERVER = os.environ.get("MAIL_SERVER", "").strip() or None

@@ -230,7 +230,9 @@ def backup_restore(folder: Path) -> None:
 
 @reminders_cli.command("send")
 def reminders_send() -> None:
-    """Send each user their digest of what is due (once a period; failed sends are retried next run)."""
+    """Send each user their digest of what is due (once a period), escalate to the board what is long
+    overdue (once each), and request, remind and chase agencies' contributions by email to their
+    safeguarding leads; failed sends are retried on the next run."""
     from flask import current_app
 
     from backoffice import clock, mailer
@@ -246,6 +248,19 @@ def reminders_send() -> None:
         subject, body = reminders.message(lines, config["BASE_URL"])
         error = mailer.send_mail(subject, body, [user.email], via=connection)
         reminders.record(db.session, user, key, lines, error)
+        db.session.commit()
+        sent, failed = sent + (error is None), failed + (error is not None)
+    for user, items in reminders.due_escalations(db.session, clock.today(), config["ESCALATE_AFTER_WORKING_DAYS"]):
+        subject, body = reminders.escalation_message(items, config["BASE_URL"])
+        error = mailer.send_mail(subject, body, [user.email], via=connection)
+        reminders.record_escalations(db.session, user, items, error)
+        db.session.commit()
+        sent, failed = sent + (error is None), failed + (error is not None)
+    for contribution, kind, key in reminders.agency_emails_due(
+            db.session, clock.today(), config["AGENCY_REMINDER_WORKING_DAYS"], config["AGENCY_CHASE_EVERY_WORKING_DAYS"]):
+        subject, body = reminders.agency_message(contribution, kind, config["REFERRALS_CONTACT"])
+        error = mailer.send_mail(subject, body, [contribution.agency.safeguarding_lead_email], via=connection)
+        reminders.record_agency_email(db.session, contribution, kind, key, error)
         db.session.commit()
         sent, failed = sent + (error is None), failed + (error is not None)
     click.echo(f"Reminders: {sent} sent, {failed} failed (to be retried on the next run).")

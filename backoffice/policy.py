@@ -218,6 +218,7 @@ ROUTES: dict[str, str | tuple[str, str]] = {
     "index": PUBLIC,
     "favicon": PUBLIC,
     "admin.index": SIGNED_IN,
+    "admin.reminders_view": SIGNED_IN,  # the user's own reminder emails
     "admin.static": PUBLIC,
     "documents.download": ("document", "read"),
     "documents.download_version": ("document", "read"),

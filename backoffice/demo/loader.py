@@ -222,6 +222,7 @@ def _agencies() -> dict[str, Agency]:
             is_statutory_partner=statutory,
             safeguarding_lead=lead,
             safeguarding_lead_contact=f"{key.replace('-', '.')}.safeguarding@example.org\n01632 960{number:03d}",
+            safeguarding_lead_email=f"{key.replace('-', '.')}.safeguarding@example.org",
             active=True,
         )
         db.session.add(agencies[key])

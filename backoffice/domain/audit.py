@@ -32,6 +32,7 @@ from sqlalchemy import event, func, insert, inspect, select, text
 from sqlalchemy.orm import Session
 
 from backoffice.models import (
+    ContributionEmail,
     IncomingReferral,
     Reminder,
     ActionUpdate,
@@ -102,6 +103,7 @@ AUDITED: dict[type, tuple[str, str]] = {
     DocumentVersion: ("document_version", "document"),
     Notification: ("notification", "notification"),
     AgencyContribution: ("contribution", "contribution"),
+    ContributionEmail: ("contribution_email", "contribution"),
     Appointment: ("appointment", "appointment"),
     Meeting: ("meeting", "meeting"),
     AgendaItem: ("agenda_item", "meeting"),

@@ -25,6 +25,8 @@ from backoffice.models.decision import (
 )
 from backoffice.models.contribution import (
     AgencyContribution,
+    ChaseKind,
+    ContributionEmail,
     ContributionStatus,
     ContributionType,
     ContributionQa,
@@ -86,6 +88,8 @@ from backoffice.models.site import PublicText
 from backoffice.models.user import Role, User, UserStream
 
 __all__ = [
+    "ChaseKind",
+    "ContributionEmail",
     "IncomingReferral",
     "IntakeStatus",
     "Frequency",

@@ -48,6 +48,8 @@ class Agency(Tracked, Base):
     is_statutory_partner: Mapped[bool] = mapped_column(default=False)
     safeguarding_lead: Mapped[str | None] = mapped_column(String(200))
     safeguarding_lead_contact: Mapped[str | None] = mapped_column(LongText(NOTE))
+    # Where requests for information, reminders and chases about contributions are emailed.
+    safeguarding_lead_email: Mapped[str | None] = mapped_column(String(254))
     active: Mapped[bool] = mapped_column(default=True)
 
     parent: Mapped[Agency | None] = relationship(remote_side=[id], lazy="joined", join_depth=1)

@@ -3,14 +3,14 @@ kind of request is given, as versioned data."""
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import date, datetime
 from enum import StrEnum
 
-from sqlalchemy import ForeignKey, Index, Integer, String
+from sqlalchemy import ForeignKey, Index, Integer, String, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from backoffice.models.agency import Agency
-from backoffice.models.base import Archivable, Base, LongText, NOTE, REASON, Tracked, enum_type
+from backoffice.models.base import Archivable, Base, LongText, NOTE, REASON, Tracked, enum_type, utcnow
 from backoffice.models.case import Case
 from backoffice.models.document import PublishedDocument
 from backoffice.models.lifecycle import DeadlineUnit, Standing
@@ -137,6 +137,8 @@ class AgencyContribution(Tracked, Archivable, Base):
     rule: Mapped[TurnaroundRule | None] = relationship(lazy="select")
     qa_by: Mapped[User | None] = relationship(foreign_keys=[qa_by_id], lazy="select")
     document: Mapped[PublishedDocument | None] = relationship(lazy="select")
+    emails: Mapped[list[ContributionEmail]] = relationship(
+        back_populates="contribution", order_by="ContributionEmail.id", lazy="select", cascade="all, delete-orphan")
 
     @property
     def current_due(self) -> date:
@@ -146,3 +148,43 @@ class AgencyContribution(Tracked, Archivable, Base):
     def __str__(self) -> str:
         kind = ContributionType(self.contribution_type).label if self.contribution_type else "Contribution"
         return f"{kind} from {self.agency.name if self.agency else 'an agency'}"
+
+
+class ChaseKind(StrEnum):
+    """What an email to an agency's safeguarding lead about a contribution was."""
+
+    REQUEST = "request"
+    REMINDER = "reminder"
+    CHASE = "chase"
+
+    @property
+    def label(self) -> str:
+        return {"request": "Request", "reminder": "Reminder before it is due", "chase": "Chase: overdue"}[self.value]
+
+
+class ContributionEmail(Base):
+    """One email to an agency's safeguarding lead about one contribution (`key` says which, so each
+    is sent once): sent, or failed and retried on the next run. It never carries case narrative."""
+
+    __tablename__ = "contribution_email"
+    __table_args__ = (UniqueConstraint("contribution_id", "key"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    contribution_id: Mapped[int] = mapped_column(ForeignKey("agency_contribution.id", ondelete="CASCADE"), index=True)
+    kind: Mapped[ChaseKind] = mapped_column(enum_type(ChaseKind, 20))
+    key: Mapped[str] = mapped_column(String(60))
+    sent_to: Mapped[str] = mapped_column(String(254))
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    sent_at: Mapped[datetime | None]
+    attempts: Mapped[int] = mapped_column(default=0)
+    last_error: Mapped[str | None] = mapped_column(String(300))
+
+    contribution: Mapped[AgencyContribution] = relationship(back_populates="emails")
+
+    @property
+    def case(self) -> Case | None:
+        return self.contribution.case if self.contribution is not None else None
+
+    def __str__(self) -> str:
+        return f"{ChaseKind(self.kind).label} to {self.sent_to}"
+

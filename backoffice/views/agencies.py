@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from wtforms.validators import Email, Optional
+
 from sqlalchemy import func, select
 
 from backoffice.extensions import db
@@ -38,6 +40,7 @@ class AgencyView(UniqueNameView):
         "parent",
         "is_statutory_partner",
         "safeguarding_lead",
+        "safeguarding_lead_email",
         "safeguarding_lead_contact",
         "active",
         "created_at",
@@ -53,6 +56,7 @@ class AgencyView(UniqueNameView):
         "parent": "Parent agency",
         "is_statutory_partner": "Statutory partner",
         "safeguarding_lead_contact": "Safeguarding lead's contact details",
+        "safeguarding_lead_email": "Safeguarding lead's email",
     }
     column_formatters = {"agency_type": label_formatter}
     inline_edit_columns = ["active"]
@@ -62,11 +66,15 @@ class AgencyView(UniqueNameView):
         "parent",
         "is_statutory_partner",
         "safeguarding_lead",
+        "safeguarding_lead_email",
         "safeguarding_lead_contact",
         "active",
     ]
     form_choices = {"agency_type": [(t.value, t.label) for t in AgencyType]}
-    form_args = {"active": {"description": "Inactive agencies stay on old cases but cannot be chosen for new ones."}}
+    form_args = {"active": {"description": "Inactive agencies stay on old cases but cannot be chosen for new ones."},
+                 "safeguarding_lead_email": {"validators": [Optional(), Email()],
+                                             "description": "Requests for information, reminders and chases about "
+                                                            "contributions are emailed here (no case details)."}}
 
     def outstanding(self, agency: Agency):
         """What the agency still owes across the cases the user may see (None: they may not see them)."""

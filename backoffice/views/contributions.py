@@ -4,7 +4,7 @@ dates) and the independent reviewers appointed to it."""
 
 from __future__ import annotations
 
-from flask import abort, flash, redirect, request, url_for
+from flask import abort, current_app, flash, redirect, request, url_for
 from flask_admin import expose
 from flask_admin.babel import lazy_gettext
 from flask_admin.contrib.sqla.filters import BaseSQLAFilter
@@ -16,9 +16,11 @@ from sqlalchemy.orm import joinedload, lazyload, load_only
 from wtforms import IntegerField, SelectField, SelectMultipleField, TextAreaField
 from wtforms.validators import DataRequired, InputRequired, Length, Optional
 
-from backoffice.domain import contributions, reviewers
+from backoffice import mailer
+from backoffice.domain import contributions, reminders, reviewers
 from backoffice.extensions import db
 from backoffice.models import (
+    ChaseKind,
     Agency,
     AgencyContribution,
     Appointment,
@@ -113,6 +115,18 @@ class RequestForm(PlainForm):
     note = TextAreaField("Note (sent with the request, e.g. the terms of reference)", validators=[Length(max=5000)])
 
 
+def _emails_sent(view, context, model, name) -> Markup | str:
+    """Each request, reminder and chase emailed to the agency's lead: when it went, or why not yet."""
+    if not model.emails:
+        return "None yet" if model.agency and model.agency.safeguarding_lead_email else \
+            "None: the agency has no safeguarding lead email"
+    return Markup("<ul class='mb-0'>{}</ul>").format(Markup("").join(
+        Markup("<li>{} to {}: {}</li>").format(e.kind.label, e.sent_to,
+                                              f"sent {e.sent_at:%d %b %Y %H:%M}" if e.sent_at else
+                                              f"not sent yet ({e.attempts} failed attempt{'s' if e.attempts != 1 else ''})")
+        for e in model.emails))
+
+
 class ContributionView(CaseRecordView):
     """What agencies are asked for on each case, and what they returned; the status follows the dates."""
 
@@ -123,7 +137,8 @@ class ContributionView(CaseRecordView):
     column_details_list = ["case", "agency", "contribution_type", "status", "requested_date", "due_date", "rule",
                            "extended_to", "extension_reason", "received_date", "author", "document", "qa_outcome",
                            "qa_date", "qa_by", "qa_reason", "withdrawn_date", "withdrawn_reason",
-                           "not_engaging_since", "note", "created_at", "updated_at", "archived_at", "archive_reason"]
+                           "not_engaging_since", "note", "emails", "created_at", "updated_at", "archived_at",
+                           "archive_reason"]
     column_export_list = ["case", "agency", "contribution_type", "requested_date", "due_date", "extended_to",
                           "received_date", "qa_outcome", "qa_date", "withdrawn_date", "status"]
     column_sortable_list = [("case", "case.reference"), ("agency", "agency.name"), "contribution_type",
@@ -135,8 +150,8 @@ class ContributionView(CaseRecordView):
                      "qa_date": "Checked on", "qa_by": "Checked by", "qa_reason": "More work needed",
                      "withdrawn_date": "Withdrawn on", "withdrawn_reason": "Reason withdrawn",
                      "not_engaging_since": "Agency not engaging since", "rule": "Turnaround",
-                     "document": "Document received"}
-    column_formatters = {"status": status_badge, "due_date": due_with_extension,
+                     "document": "Document received", "emails": "Emails to the agency"}
+    column_formatters = {"status": status_badge, "due_date": due_with_extension, "emails": _emails_sent,
                          "contribution_type": label_formatter, "qa_outcome": label_formatter}
     column_formatters_export = {"status": lambda v, c, m, n: contributions.status(m, today()).label,
                                 "contribution_type": label_formatter, "qa_outcome": label_formatter}
@@ -207,13 +222,32 @@ class ContributionView(CaseRecordView):
                         form[name].errors = [*form[name].errors, message]
             else:
                 due = made[0].due_date
+                emailed = email_requests(made)
                 flash(f"Requested {kind.label} from {len(made)} agenc{'y' if len(made) == 1 else 'ies'}, "
-                      f"due {due:%d %b %Y}.", "success")
+                      f"due {due:%d %b %Y}." + (f" The request was emailed to {emailed} safeguarding lead"
+                                                f"{'s' if emailed != 1 else ''}." if emailed else ""), "success")
                 return redirect(return_url)
         turnarounds = {k.value: contributions.rule_in_force(db.session, case.review_type, k, today())
                        for k in ContributionType}
         return self.render("admin/contribution_request.html", case=case, form=form, return_url=return_url,
                            turnarounds=turnarounds, involved=involved)
+
+
+def email_requests(made: list) -> int:
+    """Email each new request to its agency's safeguarding lead now (the morning's `flask reminders
+    send` retries any that failed); how many went."""
+    if not mailer.configured():
+        return 0
+    contact, went = current_app.config["REFERRALS_CONTACT"], 0
+    for contribution in made:
+        if not contribution.agency.safeguarding_lead_email:
+            continue
+        subject, body = reminders.agency_message(contribution, ChaseKind.REQUEST, contact)
+        error = mailer.send_mail(subject, body, [contribution.agency.safeguarding_lead_email])
+        reminders.record_agency_email(db.session, contribution, ChaseKind.REQUEST, "request", error)
+        db.session.commit()
+        went += error is None
+    return went
 
 
 class TurnaroundRuleView(VersionedRuleView):

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 
-from flask import current_app, redirect, request, url_for
+from flask import current_app, flash, redirect, request, url_for
 from flask_admin import AdminIndexView, expose
 from flask_login import current_user
 from sqlalchemy import func, select
@@ -14,13 +14,23 @@ from backoffice.vocabulary import state_label, types_in_streams
 from backoffice.extensions import db
 from backoffice.domain.deadlines import DeadlineStatus, needs_action, status_condition
 from backoffice.domain.deadlines import status as deadline_status
-from backoffice.models import Case, Deadline, DeadlineRule, IncomingReferral, IntakeStatus, PanelDecision
+from backoffice.models import (
+    Case, Deadline, DeadlineRule, Frequency, IncomingReferral, IntakeStatus, PanelDecision,
+)
 from backoffice.policy import may, user_roles, user_streams
 from backoffice.scope import visible_case_records, visible_cases, within_streams
 from backoffice import clock
 from backoffice.domain.contributions import DUE_SOON_WORKING_DAYS
 from backoffice.views.contributions import due_for_dashboard
+from backoffice.views.forms import PlainForm
 from backoffice.views.learning import actions_due_for_dashboard, board_learning_summary
+from wtforms import RadioField
+
+
+class ReminderSettingsForm(PlainForm):
+    frequency = RadioField("How often should the digest of what you must act on be emailed to you?",
+                           choices=[(f.value, f.label) for f in Frequency],
+                           description="Escalations and overdue statutory deadlines are emailed whatever you choose.")
 
 
 # The home page lists this many of the user's most urgent deadlines; its counts link to them all.
@@ -60,8 +70,21 @@ class HomeView(AdminIndexView):
             awaiting_approval=self._awaiting_approval() if may("decision", "approve") else None,
             referrals_waiting=self._referrals_waiting() if may("intake", "triage") else None,
             roles=sorted(user_roles()),
+            reminder_frequency=Frequency(current_user.reminder_frequency or Frequency.DAILY),
             streams=[t for t in types_in_streams(user_streams())],
         )
+
+    @expose("/reminders/", methods=("GET", "POST"))
+    def reminders_view(self):
+        """The signed-in user's own reminder emails: daily, weekly or off (escalations and overdue
+        statutory deadlines come whatever they choose)."""
+        form = ReminderSettingsForm(frequency=str(current_user.reminder_frequency or Frequency.DAILY))
+        if form.validate_on_submit():
+            current_user.reminder_frequency = Frequency(form.frequency.data)
+            db.session.commit()
+            flash(f"Reminder emails: {Frequency(form.frequency.data).label}.", "success")
+            return redirect(url_for(".index"))
+        return self.render("admin/reminder_settings.html", form=form)
 
     def _case_counts(self) -> list[tuple[str, str, str, int]]:
         """(type, state, state label, count) for the cases the user may see, in one query."""

@@ -1,6 +1,7 @@
 """Online referrals: what partner agencies and the police submit at /refer/, waiting in the triage
-queue until business support accepts, rejects or marks them duplicate; and the referrer's email on a
-case, to tell them the decision.
+queue until business support accepts, rejects or marks them duplicate; the referrer's email on a
+case, to tell them the decision; and the emails that request, remind and chase agencies'
+contributions, with the safeguarding lead's address they go to.
 
 Revision ID: 0022
 Revises: 0021
@@ -43,9 +44,28 @@ def upgrade():
     op.create_index("ix_incoming_referral_queue", "incoming_referral", ["status", "review_type", "submitted_at"])
     with op.batch_alter_table("case") as batch:
         batch.add_column(sa.Column("referrer_email", sa.String(length=254), nullable=True))
+    with op.batch_alter_table("agency") as batch:
+        batch.add_column(sa.Column("safeguarding_lead_email", sa.String(length=254), nullable=True))
+    op.create_table(
+        "contribution_email",
+        sa.Column("id", sa.Integer(), primary_key=True),
+        sa.Column("contribution_id", sa.Integer(), sa.ForeignKey("agency_contribution.id", ondelete="CASCADE"),
+                  nullable=False, index=True),
+        sa.Column("kind", sa.String(length=20), nullable=False),
+        sa.Column("key", sa.String(length=60), nullable=False),
+        sa.Column("sent_to", sa.String(length=254), nullable=False),
+        sa.Column("created_at", sa.DateTime(timezone=True), nullable=False),
+        sa.Column("sent_at", sa.DateTime(timezone=True), nullable=True),
+        sa.Column("attempts", sa.Integer(), nullable=False),
+        sa.Column("last_error", sa.String(length=300), nullable=True),
+        sa.UniqueConstraint("contribution_id", "key"),
+    )
 
 
 def downgrade():
+    op.drop_table("contribution_email")
+    with op.batch_alter_table("agency") as batch:
+        batch.drop_column("safeguarding_lead_email")
     with op.batch_alter_table("case") as batch:
         batch.drop_column("referrer_email")
     op.drop_index("ix_incoming_referral_queue", "incoming_referral")

@@ -91,7 +91,7 @@ def sent_back_with_errors(page, path: str) -> list[str]:
 @pytest.mark.parametrize("role", [r.value for r in RoleName])
 def test_every_page_of_every_role_meets_wcag_aa_with_no_console_error(app, page, records, role):
     sign_in_as(page, role)
-    findings = visit(page, "/admin/")
+    findings = visit(page, "/admin/") + visit(page, "/admin/reminders/")
     seen: set[str] = set()
     for listed in menu_lists(app, role):
         findings += visit(page, listed)

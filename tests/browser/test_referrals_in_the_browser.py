@@ -161,3 +161,17 @@ def test_a_partner_refers_business_support_accepts_the_referrer_is_told_and_next
     assert digests and len(digests) == len(set(digests))  # each user once
     for to, body in smtp.messages:
         assert not any(detail in body for detail in RESTRICTED), (to, body)
+
+
+def test_a_user_turns_their_digests_to_weekly_by_keyboard(page, session):
+    user = sign_in_as(page, "panel")
+    tab_to(page, "[data-testid=reminder-settings]")
+    page.keyboard.press("Enter")
+    page.wait_for_url("**/admin/reminders/")
+    checked(page, "reminder settings")
+    choose(page, "frequency", "weekly")
+    tab_to(page, "input[type=submit][value=Save]")
+    page.keyboard.press("Enter")
+    page.wait_for_url("**/admin/")
+    assert "reminder emails: weekly" in page.locator("main").inner_text()
+    assert str(reload(session, user).reminder_frequency) == "weekly"
