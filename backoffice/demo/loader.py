@@ -55,6 +55,8 @@ from backoffice.domain.lifecycle import Transition, decision_recorded, transitio
 from backoffice.domain.rules import case_errors, decision_errors
 from backoffice.extensions import db
 from backoffice.models import (
+    IncomingReferral,
+    IntakeStatus,
     ActionUpdate,
     Finding,
     Recommendation,
@@ -172,6 +174,7 @@ def load_demo() -> dict[str, tuple[str, str, str]]:
         for row in CASES:
             _lifecycle(ctx, row, cases[row.pseudonym])
         _learning(ctx)
+        _online_referrals(ctx)
         session.commit()
     except BaseException:
         session.rollback()
@@ -449,6 +452,28 @@ def _action(ctx: Context, case: Case, recommendation: Recommendation, state: tup
         updates=[ActionUpdate(on=ctx.today - timedelta(days=10), note="Progress reported to the practice subgroup.")]
         if status == "in_progress" else [])
     db.session.add(action)
+
+
+def _online_referrals(ctx: Context) -> None:
+    """Two referrals sent from the public forms: a SAR one waiting for triage, and a child's one that
+    business support rejected (the police had referred the same incident already)."""
+    waiting = IncomingReferral(reference="REF-D3M0-SAR1", review_type=ReviewType.SAR, status=IntakeStatus.NEW,
+                               received_date=on_working_day(2, ctx.today), submitted_at=ctx.now,
+                               referrer_email="gp.practice@example.org", answers={
+        "subject_name": "Edwin Marchbank", "subject_dob": "1941-02-11", "gender": "Male",
+        "address": "A care home in the partnership's area", "care_needs": "Vascular dementia; needed help with all care.",
+        "outcome": "serious_harm", "incident_date": on_working_day(6, ctx.today).isoformat(), "in_area": "yes",
+        "abuse_types": ["Neglect or acts of omission"], "concerns": "Pressure ulcers went untreated while three agencies visited.",
+        "agencies_involved": "GP, district nursing, the care home", "family_aware": "yes",
+        "referrer_name": "Dr Ruth Hallam", "referrer_role": "GP", "referrer_agency": "Riverside Surgery",
+        "referrer_email": "gp.practice@example.org", "lead_authorised": "yes"})
+    rejected = IncomingReferral(reference="REF-D3M0-CSP1", review_type=ReviewType.CSPR, status=IntakeStatus.REJECTED,
+                                received_date=on_working_day(9, ctx.today), submitted_at=ctx.now,
+                                triaged_at=ctx.now, triaged_by_id=ctx.users["business_support"].id,
+                                reject_reason="A duplicate by phone: the police referred the same incident the day before.",
+                                referrer_told_date=on_working_day(8, ctx.today), answers={
+        "subject_name": "Child", "incident_nature": "serious_harm", "concerns": "Referred by phone already."})
+    db.session.add_all([waiting, rejected])
 
 
 def _board_answers(ctx: Context, decisions: list[tuple[DecisionRow, PanelDecision]]) -> None:
