@@ -223,6 +223,8 @@ class Config:
     MAIL_PASSWORD = os.environ.get("MAIL_PASSWORD", "") or None
     MAIL_DEFAULT_SENDER = os.environ.get("MAIL_DEFAULT_SENDER", "").strip() or "learning-reviews@localhost"
     MAIL_TIMEOUT = 10
+    # The partnership's name, as reports and national returns give it.
+    PARTNERSHIP_NAME = os.environ.get("PARTNERSHIP_NAME", "").strip() or "The safeguarding partnership"
     # How referrers reach business support, given in the acknowledgement of an online referral.
     REFERRALS_CONTACT = (os.environ.get("REFERRALS_CONTACT", "").strip()
                          or "the partnership's business support team")

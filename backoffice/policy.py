@@ -126,6 +126,8 @@ POLICY: dict[str, dict[str, frozenset[RoleName]]] = {
     # Online referrals waiting for triage: business support accepts, rejects or marks them duplicate;
     # auditors read them. What the referrer wrote is restricted data.
     "intake": {"read": frozenset({BS, AUDITOR}), "triage": frozenset({BS}), "restricted": frozenset({BS})},
+    # Reports and the statutory and national outputs, from the records of the user's streams.
+    "report": {"read": frozenset({BS, BOARD, AUDITOR}), "export": frozenset({BS, BOARD, AUDITOR})},
     "hold": {
         "read": CASE_READERS,
         "create": frozenset({BS}),
@@ -194,7 +196,7 @@ POLICY: dict[str, dict[str, frozenset[RoleName]]] = {
 # Resources that are case content: readable only within the case's review stream, and never by admins.
 CASE_RESOURCES = frozenset({"case", "decision", "family", "document", "publication", "notification", "hold", "deadline",
                             "legal_hold", "disposal", "contribution", "appointment", "meeting", "meeting_conflict",
-                            "finding", "recommendation", "action", "intake"})
+                            "finding", "recommendation", "action", "intake", "report"})
 
 # Plain (non Flask-Admin) endpoints: PUBLIC needs no login, SIGNED_IN any signed-in user,
 # SIGN_IN_STEP is part of signing in, and a (resource, action) pair defers to POLICY. The access-matrix test fails on an endpoint missing here.
@@ -227,6 +229,9 @@ ROUTES: dict[str, str | tuple[str, str]] = {
     "accessibility.accessibility": PUBLIC,
     "health.healthz": PUBLIC,
     "health.readyz": PUBLIC,
+    "reports.index": ("report", "read"),
+    "reports.sab_view": ("report", "export"),
+    "reports.scrt_view": ("report", "export"),
     "refer.start": PUBLIC,
     "refer.question": PUBLIC,
     "refer.check": PUBLIC,

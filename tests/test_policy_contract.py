@@ -149,6 +149,8 @@ disposal        decide          x       .     x     .       .
 disposal        destroy         .       .     x     .       .
 tombstone       read            x       .     x     x       .
 intake          read            x       .     .     x       .
+report          read            x       .     x     x       .
+report          export          x       .     x     x       .
 intake          triage          x       .     .     .       .
 intake          restricted      x       .     .     .       .
 """

@@ -42,8 +42,9 @@ def case_errors(
     subject_dob: date | None,
     today: date,
     incident: dict[str, object] | None = None,
+    scope: tuple[date | None, date | None] = (None, None),
 ) -> dict[str, str]:
-    """Dates of a case must be in the past and in order; the subject's age must fit the review type;
+    """Dates of a case must be in the past and in order (its scope period too); the subject's age must fit the review type;
     the serious incident notification's facts (`incident`, Case.INCIDENT_FIELDS) belong to CSPRs."""
     errors: dict[str, str] = _incident_errors(review_type, aware_date, incident or {}, today)
     _not_future(errors, "incident_date", incident_date, today, "date of incident")
@@ -52,6 +53,8 @@ def case_errors(
     _not_future(errors, "subject_dob", subject_dob, today, "date of birth")
     if incident_date and aware_date and aware_date < incident_date and "aware_date" not in errors:
         errors["aware_date"] = "The partnership cannot have become aware before the incident."
+    if scope[0] and scope[1] and scope[1] < scope[0]:
+        errors["scope_to"] = "The scope period ends before it starts."
     if incident_date and referral_date and referral_date < incident_date and "referral_date" not in errors:
         errors["referral_date"] = "The referral cannot predate the incident."
     if subject_dob and incident_date and "subject_dob" not in errors:

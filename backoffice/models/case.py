@@ -233,6 +233,9 @@ class Case(Tracked, Archivable, Base):
     decision_date: Mapped[date | None]
     referrer_informed_date: Mapped[date | None]
     learning_retained: Mapped[str | None] = mapped_column(LongText(NARRATIVE))
+    # The period the review looks at (its terms of reference): national SAR analyses find it missing.
+    scope_from: Mapped[date | None]
+    scope_to: Mapped[date | None]
     report_completed_date: Mapped[date | None]
     ho_qa_submitted_date: Mapped[date | None]
     ho_qa_outcome: Mapped[QaOutcome | None] = mapped_column(enum_type(QaOutcome, 10))

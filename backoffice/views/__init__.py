@@ -46,6 +46,7 @@ from backoffice.views.agencies import AbuseCategoryView, AgencyView, PublicTextV
 from backoffice.views.audit import AuditLogView
 from backoffice.views.cases import CaseView
 from backoffice.views.intake import IncomingReferralView
+from backoffice.views.reports import ReportsView
 from backoffice.views.contributions import AppointmentView, ContributionView, TurnaroundRuleView, contribution_badge
 from backoffice.views.meetings import ConflictView, MeetingTypeView, MeetingView, role_label
 from backoffice.views.learning import ActionView, FindingView, RecommendationView, ThemeView, learning_panel, rag_badge
@@ -107,6 +108,7 @@ def register_views(app: Flask) -> None:
     admin.add_view(
         PublicTextView(PublicText, db, name="Public page text", endpoint="public_text", category="Reference data")
     )
+    admin.add_view(ReportsView(name="Reports", endpoint="reports", url="/admin/reports"))
     admin.add_view(UserView(User, db, name="Users", endpoint="user", category="Administration"))
     admin.add_view(AuditLogView(AuditEvent, db, name="Audit log", endpoint="audit", category="Administration"))
     admin.init_app(app)

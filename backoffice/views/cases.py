@@ -129,6 +129,8 @@ class CaseView(SecureModelView):
         *INCIDENT_FIELDS,
         "abuse_categories",
         "themes",
+        "scope_from",
+        "scope_to",
         "agency_links",
         "is_restricted",
         "created_at",
@@ -166,6 +168,8 @@ class CaseView(SecureModelView):
         "external_reference": "External reference (SIN / Home Office / StEIS)",
         "is_restricted": "Restricted case",
         "agency_links": "Agencies involved",
+        "scope_from": "Scope period from",
+        "scope_to": "Scope period to",
         "abuse_categories": "Abuse / neglect categories",
         "child_care_status": "Looked after or a care leaver",
         "child_protection_status": "Child in need or child protection plan",
@@ -210,6 +214,8 @@ class CaseView(SecureModelView):
         *INCIDENT_FIELDS,
         "abuse_categories",
         "themes",
+        "scope_from",
+        "scope_to",
         "is_restricted",
         "agency_links",
     ]
@@ -227,6 +233,7 @@ class CaseView(SecureModelView):
         "la_of_incident": {"description": "CSPR only. The local authority where it happened must notify the "
                                           "National Panel (Children Act 2004 s16C(1))."},
         "partners_told_date": {"description": "CSPR only. Due within 5 working days of becoming aware."},
+        "scope_from": {"description": "The period the review looks at, from its terms of reference."},
         "subject_pseudonym": {"description": "The anonymised name used in reports, e.g. 'Child Q'."},
         "abuse_categories": {"query_factory": _active_categories},
         "themes": {"query_factory": _active_themes,
@@ -397,6 +404,7 @@ class CaseView(SecureModelView):
             subject_dob=model.subject_dob,
             today=today(),
             incident={name: getattr(model, name) for name in INCIDENT_FIELDS},
+            scope=(model.scope_from, model.scope_to),
         )
 
     def on_model_change(self, form, model: Case, is_created: bool) -> None:

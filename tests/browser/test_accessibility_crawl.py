@@ -105,6 +105,9 @@ def test_every_page_of_every_role_meets_wcag_aa_with_no_console_error(app, page,
     if role in roles_allowed("action", "accept_evidence"):
         findings += visit(page, f"/admin/action/evidence/?id={records['action'].id}")
         findings += visit(page, f"/admin/recommendation/approve/?case_id={records['case'].id}")
+    if role in roles_allowed("report", "read"):
+        for path in ("/admin/reports/", "/admin/reports/sab/", "/admin/reports/scrt/"):
+            findings += visit(page, path)
     if role in roles_allowed("intake", "triage"):
         for step in ("reject", "duplicate"):
             findings += visit(page, f"/admin/intake/{step}/?id={records['referral'].id}")

@@ -1,0 +1,460 @@
+"""The reports the law and the national returns ask for, worked out from the records: timeliness,
+activity, agencies, learning, data completeness and family involvement for a period; the Safeguarding
+Adults Board's annual report section (Care Act 2014 Sch 2 para 4); and the NHS England case review
+tracker (S-CRT) rows.
+
+Every figure is counted, never typed in, and says what it counts (numerator and denominator). Each
+report reads a fixed number of statements whatever the number of cases: aggregates in SQL, and rows
+with what they show loaded at once.
+"""
+
+from __future__ import annotations
+
+from collections import Counter, defaultdict
+from dataclasses import dataclass, field
+from datetime import date, datetime, time, timedelta, timezone
+from statistics import median
+
+from sqlalchemy import and_, case as sql_case, func, or_, select
+from sqlalchemy.orm import Session, selectinload
+
+from backoffice.clock import ENGLAND
+from backoffice.domain import learning
+from backoffice.domain.meetings import quorum
+from backoffice.models import (
+    ActionStatus, AgencyContribution, Agency, Case, ContributionQa, Deadline, DeadlineRule, DecisionOutcome,
+    EngagementStatus, EvidenceDecision, FamilyInvolvement, Finding, Meeting, PanelDecision, Recommendation,
+    ReviewAction, Theme, ThemeGroup,
+)
+from backoffice.models.case import case_themes
+from backoffice.models.learning import finding_theme
+from backoffice.vocabulary import ReviewType
+
+
+@dataclass(frozen=True)
+class Period:
+    """The dates a report covers, both included."""
+
+    start: date
+    end: date
+    label: str
+
+    @classmethod
+    def financial_year(cls, first_year: int) -> Period:
+        """April to March, as annual reports run: 2025 is 1 April 2025 to 31 March 2026 ("2025-26")."""
+        return cls(date(first_year, 4, 1), date(first_year + 1, 3, 31), f"{first_year}-{(first_year + 1) % 100:02d}")
+
+    @classmethod
+    def between(cls, start: date, end: date) -> Period:
+        return cls(start, end, f"{start:%d %b %Y} to {end:%d %b %Y}")
+
+    def holds(self, column):
+        """SQL: a date column within the period."""
+        return column.between(self.start, self.end)
+
+    def holds_instant(self, column):
+        """SQL: a timestamp column within the period's days in England."""
+        first = datetime.combine(self.start, time(), ENGLAND)
+        after = datetime.combine(self.end + timedelta(days=1), time(), ENGLAND)
+        return and_(column >= first.astimezone(timezone.utc), column < after.astimezone(timezone.utc))
+
+
+def financial_year_of(day: date) -> int:
+    """The first calendar year of the financial year `day` falls in."""
+    return day.year if day.month >= 4 else day.year - 1
+
+
+@dataclass(frozen=True)
+class Ratio:
+    """A share: how many of how many, as a percentage when there is anything to count."""
+
+    label: str
+    met: int
+    of: int
+
+    @property
+    def percent(self) -> int | None:
+        return round(100 * self.met / self.of) if self.of else None
+
+
+def _visible(types) -> list:
+    """The conditions on Case for what a report counts: the user's review types, nothing archived."""
+    return [Case.review_type.in_(list(types)), Case.archived_at.is_(None)]
+
+
+# --- timeliness -----------------------------------------------------------------------------------
+
+# The statutory and guidance timescales the report measures, by the deadline they are recorded as.
+TIMELINESS = (
+    ("SIN_TO_PANEL", ReviewType.CSPR, "Serious incident notifications within 5 working days"),
+    ("RAPID_REVIEW_TO_PANEL", ReviewType.CSPR, "Rapid reviews within 15 working days"),
+    ("LCSPR_PUBLISHED", ReviewType.CSPR, "Local CSPRs published within 6 months of the decision"),
+    ("SAR_COMPLETED", ReviewType.SAR, "SARs completed within 6 months of the decision"),
+    ("DHR_REPORT_COMPLETED", ReviewType.DHR, "DHRs completed within 6 months of the decision"),
+)
+
+
+@dataclass
+class Timeliness:
+    ratios: list[tuple[str, ReviewType, Ratio]]
+    late: dict[str, list[tuple[int, str, date, date | None]]]  # milestone: (case id, reference, due, met)
+    referral_to_decision: dict[ReviewType, int | None]
+    signoff_to_publication: dict[ReviewType, int | None]
+    waived: list[tuple[int, str, str, str]]  # case id, reference, milestone label, reason
+
+
+def timeliness(session: Session, types, period: Period, today: date) -> Timeliness:
+    """Each timescale's deadlines due in the period: met on time over all met or already past due
+    (those waived are listed apart, with their reasons); and median days between two milestones."""
+    wanted = [m for m, review_type, _ in TIMELINESS if review_type in types]
+    rows = session.execute(
+        select(Deadline.milestone, Deadline.case_id, Case.reference, Deadline.due_date, Deadline.met_date)
+        .join(Case, Case.id == Deadline.case_id)
+        .where(*_visible(types), Deadline.milestone.in_(wanted), period.holds(Deadline.due_date),
+               Deadline.waived_at.is_(None), or_(Deadline.met_date.is_not(None), Deadline.due_date < today))
+        .order_by(Case.reference)).all()
+    counted: dict[str, list] = defaultdict(list)
+    for row in rows:
+        counted[row.milestone].append(row)
+    ratios, late = [], {}
+    for milestone, review_type, label in TIMELINESS:
+        if review_type not in types:
+            continue
+        found = counted[milestone]
+        on_time = [r for r in found if r.met_date is not None and r.met_date <= r.due_date]
+        ratios.append((milestone, review_type, Ratio(label, len(on_time), len(found))))
+        late[milestone] = [(r.case_id, r.reference, r.due_date, r.met_date) for r in found if r not in on_time]
+    waived = session.execute(
+        select(Deadline.case_id, Case.reference, DeadlineRule.label, Deadline.waived_reason)
+        .join(Case, Case.id == Deadline.case_id).join(DeadlineRule, DeadlineRule.id == Deadline.rule_id)
+        .where(*_visible(types), Deadline.waived_at.is_not(None), period.holds(Deadline.due_date))
+        .order_by(Case.reference)).all()
+    return Timeliness(ratios, late, _median_days(session, types, Case.referral_date, Case.decision_date, period),
+                      _median_days(session, types, Case.report_completed_date, Case.publication_date, period),
+                      [tuple(w) for w in waived])
+
+
+def _median_days(session: Session, types, start_column, end_column, period: Period) -> dict[ReviewType, int | None]:
+    """Per review type, the median days from `start_column` to `end_column`, of cases whose end falls
+    in the period."""
+    rows = session.execute(select(Case.review_type, start_column, end_column).where(
+        *_visible(types), start_column.is_not(None), period.holds(end_column))).all()
+    spans: dict[ReviewType, list[int]] = defaultdict(list)
+    for review_type, start, end in rows:
+        spans[ReviewType(review_type)].append((end - start).days)
+    return {t: (round(median(spans[t])) if spans[t] else None) for t in ReviewType if t in types}
+
+
+# --- activity -------------------------------------------------------------------------------------
+
+@dataclass
+class Activity:
+    received: dict[ReviewType, int]
+    decisions: dict[ReviewType, Counter]  # outcome label: count
+    commissioned: dict[ReviewType, int]
+    in_progress: dict[ReviewType, int]
+    published: dict[ReviewType, int]
+
+
+def activity(session: Session, types, period: Period) -> Activity:
+    """Referrals received, decisions by outcome, reviews commissioned and published in the period, and
+    reviews in progress at its end (commissioned, their report not yet completed), by review type."""
+    def by_type(query) -> dict[ReviewType, int]:
+        counts = dict(session.execute(query.group_by(Case.review_type)).all())
+        return {t: counts.get(t, 0) for t in ReviewType if t in types}
+
+    count = select(Case.review_type, func.count(Case.id.distinct())).where(*_visible(types))
+    approved = and_(PanelDecision.approval_status == "approved", PanelDecision.archived_at.is_(None))
+    decided = session.execute(
+        select(Case.review_type, PanelDecision.outcome, func.count()).join(Case, Case.id == PanelDecision.case_id)
+        .where(*_visible(types), approved, period.holds(PanelDecision.meeting_date))
+        .group_by(Case.review_type, PanelDecision.outcome)).all()
+    decisions = {t: Counter() for t in ReviewType if t in types}
+    for review_type, outcome, n in decided:
+        decisions[ReviewType(review_type)][DecisionOutcome(outcome).label] = n
+    commissioned = and_(approved, PanelDecision.outcome == DecisionOutcome.REVIEW_COMMISSIONED)
+    with_decision = count.join(PanelDecision, PanelDecision.case_id == Case.id).where(commissioned)
+    return Activity(
+        received=by_type(count.where(period.holds(Case.referral_date))),
+        decisions=decisions,
+        commissioned=by_type(with_decision.where(period.holds(PanelDecision.meeting_date))),
+        in_progress=by_type(with_decision.where(
+            PanelDecision.meeting_date <= period.end,
+            or_(Case.report_completed_date.is_(None), Case.report_completed_date > period.end),
+            or_(Case.publication_date.is_(None), Case.publication_date > period.end))),
+        published=by_type(count.where(period.holds(Case.publication_date))),
+    )
+
+
+# --- agencies -------------------------------------------------------------------------------------
+
+@dataclass(frozen=True)
+class AgencyRow:
+    agency: str
+    requested: int
+    on_time: int
+    late: int
+    median_days_late: int | None
+    returned_for_more_work: int
+    outstanding: int
+
+
+def agencies(session: Session, types, period: Period) -> tuple[list[AgencyRow], int, int]:
+    """Per agency, what it was asked for in the period and how it answered; and the meetings held in
+    the period with how many were quorate."""
+    due = func.coalesce(AgencyContribution.extended_to, AgencyContribution.due_date)
+    rows = session.execute(
+        select(Agency.name, AgencyContribution.received_date, due.label("due"), AgencyContribution.qa_outcome,
+               AgencyContribution.withdrawn_date)
+        .join(Agency, Agency.id == AgencyContribution.agency_id).join(Case, Case.id == AgencyContribution.case_id)
+        .where(*_visible(types), AgencyContribution.archived_at.is_(None), period.holds(AgencyContribution.requested_date))
+        .order_by(Agency.name)).all()
+    grouped: dict[str, list] = defaultdict(list)
+    for row in rows:
+        grouped[row.name].append(row)
+    table = []
+    for name, asked in grouped.items():
+        received = [r for r in asked if r.received_date is not None]
+        late_days = [(r.received_date - r.due).days for r in received if r.received_date > r.due]
+        table.append(AgencyRow(
+            name, len(asked), sum(1 for r in received if r.received_date <= r.due), len(late_days),
+            round(median(late_days)) if late_days else None,
+            sum(1 for r in received if r.qa_outcome == ContributionQa.RETURNED),
+            sum(1 for r in asked if r.received_date is None and r.withdrawn_date is None)))
+    meetings = session.scalars(select(Meeting).where(Meeting.archived_at.is_(None), period.holds(Meeting.held_on),
+                                                     or_(*(Meeting.streams.contains(ReviewType(t).stream.value)
+                                                           for t in types)))
+                               .options(selectinload(Meeting.attendees), selectinload(Meeting.meeting_type))).all()
+    return table, len(meetings), sum(1 for m in meetings if quorum(m).met)
+
+
+# --- learning -------------------------------------------------------------------------------------
+
+@dataclass
+class Learning:
+    recommendations: list[tuple[str, str, int]]  # level, addressee, count
+    actions_by_status: Counter
+    actions_by_rag: Counter
+    implementation: list[tuple[str, Ratio]]  # per owner agency
+    overdue: list[ReviewAction]
+    not_implemented: list[ReviewAction]
+    themes: list[tuple[str, int]]
+
+
+def learning_report(session: Session, types, period: Period, today: date) -> Learning:
+    """Recommendations made in the period by level and addressee; every open or period's action by
+    status and RAG; each agency's implementation rate (completed with accepted evidence, over actions
+    due by the period's end); actions overdue and not implemented; the most frequent themes."""
+    made = session.execute(
+        select(Recommendation.level, func.coalesce(Agency.name, Recommendation.national_body, ""), func.count())
+        .join(Case, Case.id == Recommendation.case_id).outerjoin(Agency, Agency.id == Recommendation.addressee_agency_id)
+        .where(*_visible(types), period.holds_instant(Recommendation.created_at))
+        .group_by(Recommendation.level, func.coalesce(Agency.name, Recommendation.national_body, ""))
+        .order_by(Recommendation.level)).all()
+    actions = session.scalars(
+        select(ReviewAction).join(Case, Case.id == ReviewAction.case_id)
+        .where(*_visible(types), ReviewAction.archived_at.is_(None), ReviewAction.due_date <= period.end)
+        .options(selectinload(ReviewAction.updates), selectinload(ReviewAction.owner_agency))
+        .order_by(ReviewAction.due_date, ReviewAction.id)).all()
+    per_agency: dict[str, list[ReviewAction]] = defaultdict(list)
+    for action in actions:
+        per_agency[action.owner_agency.name].append(action)
+    implemented = lambda a: (ActionStatus(a.status) is ActionStatus.COMPLETED  # noqa: E731
+                             and a.evidence_decision == EvidenceDecision.ACCEPTED)
+    return Learning(
+        recommendations=[(_label(level), str(to), n) for level, to, n in made],
+        actions_by_status=Counter(ActionStatus(a.status).label for a in actions),
+        actions_by_rag=Counter(learning.rag(a, today).label for a in actions),
+        implementation=[(name, Ratio(name, sum(1 for a in owned if implemented(a)), len(owned)))
+                        for name, owned in sorted(per_agency.items())],
+        overdue=[a for a in actions if not learning.settled(a) and a.due_date < today
+                 and ActionStatus(a.status) not in (ActionStatus.COMPLETED, ActionStatus.NOT_IMPLEMENTED)],
+        not_implemented=[a for a in actions if ActionStatus(a.status) is ActionStatus.NOT_IMPLEMENTED],
+        themes=_frequent_themes(session, types),
+    )
+
+
+def _label(value) -> str:
+    return str(getattr(value, "value", value)).replace("_", " ").capitalize()
+
+
+def _frequent_themes(session: Session, types, top: int = 10) -> list[tuple[str, int]]:
+    """The themes reviews and their findings are most often coded by (a review counts once per theme)."""
+    by_case = select(case_themes.c.theme_id, case_themes.c.case_id).join(Case, Case.id == case_themes.c.case_id) \
+        .where(*_visible(types))
+    by_finding = select(finding_theme.c.theme_id, Finding.case_id).join(Finding, Finding.id == finding_theme.c.finding_id) \
+        .join(Case, Case.id == Finding.case_id).where(*_visible(types))
+    coded = by_case.union(by_finding).subquery()
+    rows = session.execute(select(Theme.name, func.count()).join(coded, coded.c.theme_id == Theme.id)
+                           .group_by(Theme.name).order_by(func.count().desc(), Theme.name).limit(top)).all()
+    return [(name, n) for name, n in rows]
+
+
+# --- data completeness ---------------------------------------------------------------------------
+
+COMPLETENESS = ("Referral source", "Scope period", "Time to complete", "Family invited", "Themes")
+
+
+def completeness(session: Session, types, period: Period) -> list[tuple[int, str, str, list[str]]]:
+    """(case id, reference, pseudonym, what is missing) for each case referred by the period's end that
+    lacks something the national analyses and returns need."""
+    cases = session.scalars(
+        select(Case).where(*_visible(types), Case.referral_date <= period.end)
+        .options(selectinload(Case.themes), selectinload(Case.family), selectinload(Case.decisions))
+        .order_by(Case.reference)).all()
+    found = []
+    for c in cases:
+        missing = missing_for(c)
+        if missing:
+            found.append((c.id, c.reference, c.subject_pseudonym, missing))
+    return found
+
+
+def missing_for(c: Case) -> list[str]:
+    """What of COMPLETENESS the case lacks (time to complete only once its review is commissioned)."""
+    missing = []
+    if c.referrer_agency_id is None and not c.referrer_name:
+        missing.append("Referral source")
+    if c.scope_from is None or c.scope_to is None:
+        missing.append("Scope period")
+    commissioned = any(str(d.outcome) == DecisionOutcome.REVIEW_COMMISSIONED and str(d.approval_status) == "approved"
+                       and d.archived_at is None for d in c.decisions)
+    if commissioned and c.report_completed_date is None and c.publication_date is not None:
+        missing.append("Time to complete")
+    if commissioned and not any(m.invited_date for m in c.family):
+        missing.append("Family invited")
+    if not c.themes:
+        missing.append("Themes")
+    return missing
+
+
+# --- family involvement --------------------------------------------------------------------------
+
+@dataclass
+class Family:
+    members: dict[ReviewType, int] = field(default_factory=dict)
+    invited: dict[ReviewType, int] = field(default_factory=dict)
+    engaged: dict[ReviewType, int] = field(default_factory=dict)
+    told_of_publication: dict[ReviewType, int] = field(default_factory=dict)
+    dhr_advocacy_offered: Ratio | None = None
+
+
+def family(session: Session, types, period: Period) -> Family:
+    """Family members of reviews referred by the period's end: how many were invited (in the period),
+    engaged, and told of publication (in the period); DHR families offered specialist advocacy."""
+    rows = session.execute(
+        select(Case.review_type, func.count(),
+               func.sum(sql_case((period.holds(FamilyInvolvement.invited_date), 1), else_=0)),
+               func.sum(sql_case((FamilyInvolvement.engagement_status == EngagementStatus.ENGAGED, 1), else_=0)),
+               func.sum(sql_case((period.holds(FamilyInvolvement.told_publication_date), 1), else_=0)),
+               func.sum(sql_case((FamilyInvolvement.advocacy_offered.is_(True), 1), else_=0)))
+        .join(Case, Case.id == FamilyInvolvement.case_id)
+        .where(*_visible(types), FamilyInvolvement.archived_at.is_(None), Case.referral_date <= period.end)
+        .group_by(Case.review_type)).all()
+    result = Family()
+    for t in ReviewType:
+        if t in types:
+            result.members[t] = result.invited[t] = result.engaged[t] = result.told_of_publication[t] = 0
+    for review_type, members, invited, engaged, told, advocacy in rows:
+        t = ReviewType(review_type)
+        result.members[t], result.invited[t] = members, int(invited or 0)
+        result.engaged[t], result.told_of_publication[t] = int(engaged or 0), int(told or 0)
+        if t is ReviewType.DHR:
+            result.dhr_advocacy_offered = Ratio("DHR family members offered specialist advocacy", int(advocacy or 0), members)
+    if ReviewType.DHR in types and result.dhr_advocacy_offered is None:
+        result.dhr_advocacy_offered = Ratio("DHR family members offered specialist advocacy", 0, 0)
+    return result
+
+
+# --- the Safeguarding Adults Board's annual report section ---------------------------------------
+
+@dataclass
+class SarEntry:
+    case: Case
+    findings: list[Finding]
+    actions: list[tuple[Recommendation, ReviewAction]]
+
+
+@dataclass
+class SabSection:
+    period: Period
+    concluded: list[SarEntry]
+    ongoing: list[SarEntry]
+    not_implemented: list[tuple[Case, Recommendation, ReviewAction]]
+    gaps: list[str]  # what is missing for the section: listed, never made up
+
+
+def sab_section(session: Session, period: Period) -> SabSection:
+    """Care Act 2014 Sch 2 para 4: the SARs arranged that concluded in the year, with their findings;
+    those ongoing at the year's end; what was done to implement each SAR's findings; and each decision
+    not to implement a finding, with the reasons. A SAR is arranged once the board approved a decision
+    to hold it, and concluded when its report was completed."""
+    arranged = (select(Case).join(PanelDecision, PanelDecision.case_id == Case.id)
+                .where(*_visible([ReviewType.SAR]), PanelDecision.approval_status == "approved",
+                       PanelDecision.archived_at.is_(None), PanelDecision.outcome == DecisionOutcome.REVIEW_COMMISSIONED,
+                       PanelDecision.meeting_date <= period.end)
+                .options(selectinload(Case.decisions)).distinct().order_by(Case.reference))
+    sars = session.scalars(arranged).unique().all()
+    ids = [c.id for c in sars]
+    findings = session.scalars(select(Finding).where(Finding.case_id.in_(ids), Finding.archived_at.is_(None))
+                               .order_by(Finding.id)).all() if ids else []
+    recommendations = session.scalars(
+        select(Recommendation).where(Recommendation.case_id.in_(ids), Recommendation.archived_at.is_(None))
+        .options(selectinload(Recommendation.actions)).order_by(Recommendation.id)).all() if ids else []
+    by_case_findings: dict[int, list[Finding]] = defaultdict(list)
+    for f in findings:
+        by_case_findings[f.case_id].append(f)
+    by_case_actions: dict[int, list] = defaultdict(list)
+    not_implemented = []
+    cases = {c.id: c for c in sars}
+    for r in recommendations:
+        for a in r.actions:
+            if a.archived_at is None:
+                by_case_actions[r.case_id].append((r, a))
+                if ActionStatus(a.status) is ActionStatus.NOT_IMPLEMENTED:
+                    not_implemented.append((cases[r.case_id], r, a))
+    entry = lambda c: SarEntry(c, by_case_findings[c.id], by_case_actions[c.id])  # noqa: E731
+    concluded = [entry(c) for c in sars if c.report_completed_date and period.start <= c.report_completed_date <= period.end]
+    ongoing = [entry(c) for c in sars if not c.report_completed_date or c.report_completed_date > period.end]
+    gaps = [f"{e.case.reference}: concluded with no findings recorded" for e in concluded if not e.findings]
+    gaps += [f"{c.reference}, action {a.id}: not implemented with no reason recorded"
+             for c, _, a in not_implemented if not a.not_implemented_reason]
+    return SabSection(period, concluded, ongoing, not_implemented, gaps)
+
+
+# --- NHS England's Safeguarding Case Review Tracker (S-CRT) --------------------------------------
+
+# The columns, in order, and where each comes from (the README maps them too).
+SCRT_COLUMNS = (
+    "Local reference", "StEIS reference", "Status", "Date added", "Incident date", "Report signed off date",
+    "Partnership board", "Vulnerability theme 1", "Vulnerability theme 2", "Vulnerability theme 3", "Review type",
+    "Comments",
+)
+
+
+def scrt_rows(session: Session, types, period: Period, partnership: str) -> tuple[list[list[str]], list[str]]:
+    """One row per review referred by the period's end (rows, then what is missing for the return)."""
+    cases = session.scalars(select(Case).where(*_visible(types), Case.referral_date <= period.end)
+                            .options(selectinload(Case.themes), selectinload(Case.children))
+                            .order_by(Case.reference)).all()
+    rows, gaps = [], []
+    for c in cases:
+        themes = [t.name for t in c.themes if ThemeGroup(t.group) is ThemeGroup.VULNERABILITY][:3]
+        if not themes:
+            gaps.append(f"{c.reference}: no vulnerability theme")
+        rows.append([
+            c.reference, c.external_reference or "", "Closed" if c.state.startswith("CLOSED") else "Open",
+            c.referral_date.isoformat(), c.incident_date.isoformat(),
+            c.report_completed_date.isoformat() if c.report_completed_date else "", partnership,
+            *(themes + ["", "", ""])[:3], scrt_review_type(c), c.state_label,
+        ])
+    return rows, gaps
+
+
+def scrt_review_type(c: Case) -> str:
+    """The tracker's review type: a rapid review that became a local review is "Converted"."""
+    if ReviewType(c.review_type) is ReviewType.CSPR:
+        if c.children:
+            return "Converted"
+        return "Local child safeguarding practice review" if c.parent_id else "Rapid review"
+    return {ReviewType.SAR: "Safeguarding adults review", ReviewType.DHR: "Domestic homicide review"}[ReviewType(c.review_type)]

@@ -1,0 +1,61 @@
+"""Reports written as Word documents (python-docx), ready to paste into the annual report."""
+
+from __future__ import annotations
+
+import io
+
+from docx import Document
+
+from backoffice.domain.reports import SabSection
+
+
+def sab_docx(section: SabSection, partnership: str) -> bytes:
+    """The Safeguarding Adults Board annual report section (Care Act 2014 Sch 2 para 4) as a .docx."""
+    doc = Document()
+    doc.core_properties.title = f"Safeguarding Adults Reviews {section.period.label}"
+    doc.add_heading(f"Safeguarding Adults Reviews, {section.period.label}", level=1)
+    doc.add_paragraph(f"{partnership}. This section reports, as the Care Act 2014 (Schedule 2, paragraph 4) requires, "
+                      "the Safeguarding Adults Reviews arranged that concluded in the year with their findings, those "
+                      "ongoing at the year's end, what was done to implement their findings, and any decision not to "
+                      "implement a finding, with the reasons.")
+    doc.add_heading(f"Reviews concluded in the year ({len(section.concluded)})", level=2)
+    if not section.concluded:
+        doc.add_paragraph("No Safeguarding Adults Review arranged by the board concluded in the year.")
+    for entry in section.concluded:
+        c = entry.case
+        doc.add_heading(f"{c.reference}: {c.subject_pseudonym} (concluded {c.report_completed_date:%d %B %Y})", level=3)
+        if not entry.findings:
+            doc.add_paragraph("No findings are recorded for this review.")
+        for finding in entry.findings:
+            doc.add_paragraph(f"{finding.title}. {finding.text}", style="List Bullet")
+    doc.add_heading(f"Reviews ongoing at the year's end ({len(section.ongoing)})", level=2)
+    if section.ongoing:
+        table = doc.add_table(rows=1, cols=3)
+        table.style = "Table Grid"
+        for cell, text in zip(table.rows[0].cells, ("Reference", "Review", "Stage")):
+            cell.text = text
+        for entry in section.ongoing:
+            for cell, text in zip(table.add_row().cells, (entry.case.reference, entry.case.subject_pseudonym,
+                                                          entry.case.state_label)):
+                cell.text = text
+    else:
+        doc.add_paragraph("None.")
+    doc.add_heading("What was done to implement the findings", level=2)
+    acted = [e for e in [*section.concluded, *section.ongoing] if e.actions]
+    if not acted:
+        doc.add_paragraph("No actions are recorded on the findings of these reviews.")
+    for entry in acted:
+        doc.add_heading(f"{entry.case.reference}: {entry.case.subject_pseudonym}", level=3)
+        for recommendation, action in entry.actions:
+            outcome = f" Evidence: {action.evidence_outcome}" if action.evidence_outcome else ""
+            doc.add_paragraph(f"{action.description} ({action.owner_agency.name}, {action.status.label.lower()}).{outcome}",
+                              style="List Bullet")
+    doc.add_heading(f"Decisions not to implement a finding ({len(section.not_implemented)})", level=2)
+    if not section.not_implemented:
+        doc.add_paragraph("None.")
+    for c, recommendation, action in section.not_implemented:
+        doc.add_paragraph(f"{c.reference}: {recommendation.text} Reason: "
+                          f"{action.not_implemented_reason or 'No reason recorded.'}", style="List Bullet")
+    out = io.BytesIO()
+    doc.save(out)
+    return out.getvalue()
