@@ -232,6 +232,8 @@ ROUTES: dict[str, str | tuple[str, str]] = {
     "reports.index": ("report", "read"),
     "reports.sab_view": ("report", "export"),
     "reports.scrt_view": ("report", "export"),
+    "reports.yearly_view": ("report", "export"),
+    "reports.library_view": ("report", "export"),
     "refer.start": PUBLIC,
     "refer.question": PUBLIC,
     "refer.check": PUBLIC,

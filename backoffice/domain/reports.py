@@ -395,27 +395,12 @@ def sab_section(session: Session, period: Period) -> SabSection:
                        PanelDecision.meeting_date <= period.end)
                 .options(selectinload(Case.decisions)).distinct().order_by(Case.reference))
     sars = session.scalars(arranged).unique().all()
-    ids = [c.id for c in sars]
-    findings = session.scalars(select(Finding).where(Finding.case_id.in_(ids), Finding.archived_at.is_(None))
-                               .order_by(Finding.id)).all() if ids else []
-    recommendations = session.scalars(
-        select(Recommendation).where(Recommendation.case_id.in_(ids), Recommendation.archived_at.is_(None))
-        .options(selectinload(Recommendation.actions)).order_by(Recommendation.id)).all() if ids else []
-    by_case_findings: dict[int, list[Finding]] = defaultdict(list)
-    for f in findings:
-        by_case_findings[f.case_id].append(f)
-    by_case_actions: dict[int, list] = defaultdict(list)
-    not_implemented = []
-    cases = {c.id: c for c in sars}
-    for r in recommendations:
-        for a in r.actions:
-            if a.archived_at is None:
-                by_case_actions[r.case_id].append((r, a))
-                if ActionStatus(a.status) is ActionStatus.NOT_IMPLEMENTED:
-                    not_implemented.append((cases[r.case_id], r, a))
-    entry = lambda c: SarEntry(c, by_case_findings[c.id], by_case_actions[c.id])  # noqa: E731
-    concluded = [entry(c) for c in sars if c.report_completed_date and period.start <= c.report_completed_date <= period.end]
-    ongoing = [entry(c) for c in sars if not c.report_completed_date or c.report_completed_date > period.end]
+    entries = _with_learning(session, sars)
+    concluded = [e for e in entries if e.case.report_completed_date
+                 and period.start <= e.case.report_completed_date <= period.end]
+    ongoing = [e for e in entries if not e.case.report_completed_date or e.case.report_completed_date > period.end]
+    not_implemented = [(e.case, r, a) for e in entries for r, a in e.actions
+                       if ActionStatus(a.status) is ActionStatus.NOT_IMPLEMENTED]
     gaps = [f"{e.case.reference}: concluded with no findings recorded" for e in concluded if not e.findings]
     gaps += [f"{c.reference}, action {a.id}: not implemented with no reason recorded"
              for c, _, a in not_implemented if not a.not_implemented_reason]
@@ -458,3 +443,98 @@ def scrt_review_type(c: Case) -> str:
             return "Converted"
         return "Local child safeguarding practice review" if c.parent_id else "Rapid review"
     return {ReviewType.SAR: "Safeguarding adults review", ReviewType.DHR: "Domestic homicide review"}[ReviewType(c.review_type)]
+
+
+# --- the safeguarding partners' and the community safety partnership's yearly sections -----------
+
+@dataclass
+class YearlyReviews:
+    """The reviews of one type live at some point in the period, each with its findings and actions."""
+
+    period: Period
+    review_type: ReviewType
+    entries: list[SarEntry]
+    gaps: list[str]
+
+
+def reviews_of_the_year(session: Session, review_type: ReviewType, period: Period) -> YearlyReviews:
+    """For the safeguarding partners' yearly report (CSPRs, Working Together 2023) or the community safety
+    partnership's summary (DHRs and DARDRs): every review referred by the period's end and not finished
+    before it began, with what was done as a result and the evidence of impact."""
+    cases = session.scalars(
+        select(Case).where(*_visible([review_type]), Case.referral_date <= period.end,
+                           or_(Case.publication_date.is_(None), Case.publication_date >= period.start))
+        .order_by(Case.reference)).all()
+    entries = _with_learning(session, cases)
+    gaps = []
+    for e in entries:
+        for _, a in e.actions:
+            if ActionStatus(a.status) is ActionStatus.COMPLETED and not (a.impact_outcome or a.evidence_outcome):
+                gaps.append(f"{e.case.reference}, action {a.id}: completed with no evidence of change or impact recorded")
+        if e.case.publication_date and not e.actions:
+            gaps.append(f"{e.case.reference}: published with no action recorded")
+    return YearlyReviews(period, review_type, entries, gaps)
+
+
+def _with_learning(session: Session, cases: list[Case]) -> list[SarEntry]:
+    """Each case with its findings and (recommendation, action) pairs, in three statements."""
+    ids = [c.id for c in cases]
+    findings = session.scalars(select(Finding).where(Finding.case_id.in_(ids), Finding.archived_at.is_(None))
+                               .order_by(Finding.id)).all() if ids else []
+    recommendations = session.scalars(
+        select(Recommendation).where(Recommendation.case_id.in_(ids), Recommendation.archived_at.is_(None))
+        .options(selectinload(Recommendation.actions).selectinload(ReviewAction.owner_agency))
+        .order_by(Recommendation.id)).all() if ids else []
+    by_finding: dict[int, list[Finding]] = defaultdict(list)
+    for f in findings:
+        by_finding[f.case_id].append(f)
+    by_action: dict[int, list] = defaultdict(list)
+    for r in recommendations:
+        by_action[r.case_id] += [(r, a) for a in r.actions if a.archived_at is None]
+    return [SarEntry(c, by_finding[c.id], by_action[c.id]) for c in cases]
+
+
+# --- library submissions: the National SAR Library coversheet, the Home Office DHR data ---------
+
+SAR_LIBRARY_COLUMNS = ("Reference", "Anonymised title", "Published", "Mandatory or discretionary", "Types of abuse",
+                       "Learning themes", "Submitted to the library", "Library reference")
+HOME_OFFICE_COLUMNS = ("Reference", "Anonymised title", "Notified", "Decision", "Home Office told", "DARDR",
+                       "Report completed", "Submitted for quality assurance", "Quality assurance outcome",
+                       "Quality assurance letter", "Published")
+
+
+def library_rows(session: Session, review_type: ReviewType, period: Period, dardr_from: str | None) -> tuple[list[list], list[str]]:
+    """One row per SAR (or DHR) published in the period, as the National SAR Library's coversheet (or
+    the Home Office's DHR library) asks; and what each lacks."""
+    cases = session.scalars(
+        select(Case).where(*_visible([review_type]), period.holds(Case.publication_date))
+        .options(selectinload(Case.themes), selectinload(Case.decisions), selectinload(Case.notifications))
+        .order_by(Case.publication_date, Case.reference)).all()
+    rows, gaps = [], []
+    for c in cases:
+        if not c.anonymised_title:
+            gaps.append(f"{c.reference}: no anonymised title")
+        decided = c.approved_decisions()
+        if review_type is ReviewType.SAR:
+            mandate = next((d.legal_mandate.label for d in decided if d.legal_mandate), "")
+            if not mandate:
+                gaps.append(f"{c.reference}: no legal mandate on the decision")
+            learning_themes = [t.name for t in c.themes if ThemeGroup(t.group) is ThemeGroup.LEARNING_AREA]
+            if not learning_themes:
+                gaps.append(f"{c.reference}: no learning theme")
+            rows.append([c.reference, c.anonymised_title or "", c.publication_date.isoformat(), mandate,
+                         "; ".join(a.name for a in c.abuse_categories), "; ".join(learning_themes),
+                         _iso(c.library_submitted_date), c.library_reference or ""])
+        else:
+            told = c.sent_on("home_office:decision")
+            rows.append([c.reference, c.anonymised_title or "", c.referral_date.isoformat(), _iso(c.decision_date),
+                         _iso(told), "Yes" if c.is_dardr(dardr_from) else "No", _iso(c.report_completed_date),
+                         _iso(c.ho_qa_submitted_date), c.ho_qa_outcome.label if c.ho_qa_outcome else "",
+                         _iso(c.ho_qa_letter_date), c.publication_date.isoformat()])
+            if not c.ho_qa_outcome:
+                gaps.append(f"{c.reference}: no Home Office quality assurance outcome")
+    return rows, gaps
+
+
+def _iso(day: date | None) -> str:
+    return day.isoformat() if day else ""

@@ -6,7 +6,7 @@ import io
 
 from docx import Document
 
-from backoffice.domain.reports import SabSection
+from backoffice.domain.reports import SabSection, YearlyReviews
 
 
 def sab_docx(section: SabSection, partnership: str) -> bytes:
@@ -56,6 +56,35 @@ def sab_docx(section: SabSection, partnership: str) -> bytes:
     for c, recommendation, action in section.not_implemented:
         doc.add_paragraph(f"{c.reference}: {recommendation.text} Reason: "
                           f"{action.not_implemented_reason or 'No reason recorded.'}", style="List Bullet")
+    out = io.BytesIO()
+    doc.save(out)
+    return out.getvalue()
+
+
+def yearly_docx(section: YearlyReviews, title: str, partnership: str) -> bytes:
+    """A yearly report section on one type of review: each review, what was done as a result, and the
+    evidence of change and of impact, as a .docx."""
+    doc = Document()
+    doc.core_properties.title = f"{title} {section.period.label}"
+    doc.add_heading(f"{title}, {section.period.label}", level=1)
+    doc.add_paragraph(f"{partnership}. The reviews under way or finished in the year, what was done as a result, "
+                      "and the evidence of change and of its impact, from the partnership's records.")
+    doc.add_heading(f"The reviews ({len(section.entries)})", level=2)
+    if not section.entries:
+        doc.add_paragraph("None in the year.")
+    for entry in section.entries:
+        c = entry.case
+        published = f", published {c.publication_date:%d %B %Y}" if c.publication_date else ""
+        doc.add_heading(f"{c.reference}: {c.subject_pseudonym} ({c.state_label}{published})", level=3)
+        for finding in entry.findings:
+            doc.add_paragraph(f"Finding: {finding.title}.", style="List Bullet")
+        if not entry.actions:
+            doc.add_paragraph("No action is recorded.")
+        for recommendation, action in entry.actions:
+            evidence = f" Evidence of change: {action.evidence_outcome}" if action.evidence_outcome else ""
+            impact = f" Impact: {action.impact_outcome}" if action.impact_outcome else " Impact: not yet recorded."
+            doc.add_paragraph(f"{action.description} ({action.owner_agency.name}, {action.status.label.lower()})."
+                              f"{evidence}{impact}", style="List Bullet")
     out = io.BytesIO()
     doc.save(out)
     return out.getvalue()

@@ -28,7 +28,7 @@ from backoffice.vocabulary import ReviewType, types_in_streams
 from backoffice.views.admin_parts import neutralise_formula
 from backoffice.views.fields import UKDateField
 from backoffice.views.forms import PlainForm
-from backoffice.views.report_files import sab_docx
+from backoffice.views.report_files import sab_docx, yearly_docx
 
 SECTIONS = (("timeliness", "Timeliness"), ("activity", "Activity"), ("agencies", "Agencies"),
             ("learning", "Learning"), ("completeness", "Data completeness"), ("family", "Family involvement"))
@@ -118,45 +118,91 @@ class ReportsView(BaseView):
                            figures=figures, milestones={m: label for m, _, label in reports.TIMELINESS},
                            sab=ReviewType.SAR in types, period_args=_period_args(period))
 
+    def _output(self, title: str, build, files: dict, summary) -> Response | str:
+        """An output's page: what is missing for it, then its files (`files`: format -> (label, make)).
+        The request is audited before anything is loaded (the audit's commit would expire it)."""
+        form, period = period_asked(clock.today())
+        wanted = request.args.get("format")
+        wanted = wanted if wanted in files else None
+        _audited(AuditAction.DOWNLOAD if wanted else AuditAction.VIEW,
+                 f"{title} ({files[wanted][0]})" if wanted else title, period)
+        built = build(period)
+        if wanted:
+            return files[wanted][1](built, period)
+        return self.render("admin/report_output.html", form=form, period=period, gaps=built.gaps if hasattr(
+            built, "gaps") else built[1], title=title, summary=summary(built),
+            downloads=[(label, fmt) for fmt, (label, _) in files.items()], endpoint=request.endpoint,
+            period_args={**_period_args(period), **({"type": request.args["type"]} if "type" in request.args else {})})
+
+    def _type_asked(self, allowed: tuple[ReviewType, ...]) -> ReviewType:
+        """The review type the output is for (?type=), if it is one of `allowed` and of the user's streams."""
+        wanted = next((t for t in allowed if t.value == request.args.get("type", allowed[0].value)), None)
+        if wanted is None or wanted not in self._types():
+            abort(404)
+        return wanted
+
     @expose("/sab/")
     def sab_view(self):
         """The Safeguarding Adults Board's annual report section: what is missing for it, then the file."""
         if ReviewType.SAR not in self._types():
             abort(404)
-        form, period = period_asked(clock.today())
-        wanted = request.args.get("format")
-        _audited(AuditAction.DOWNLOAD if wanted in ("docx", "csv") else AuditAction.VIEW,
-                 {"docx": "SAB annual report section (Word)", "csv": "SAB annual report section (CSV)"}.get(
-                     wanted, "SAB annual report section"), period)
-        section = reports.sab_section(db.session, period)  # after the audit's commit, which expires records
-        if wanted == "docx":
-            return Response(sab_docx(section, current_app.config["PARTNERSHIP_NAME"]),
-                            mimetype="application/vnd.openxmlformats-officedocument.wordprocessingml.document",
-                            headers={"Content-Disposition": f'attachment; filename="sab-annual-report-{period.label}.docx"',
-                                     "Cache-Control": "no-store"})
-        if wanted == "csv":
-            return _csv(sab_rows(section), SAB_HEADER, f"sab-annual-report-{period.label}.csv")
-        return self.render("admin/report_output.html", form=form, period=period, gaps=section.gaps,
-                           title="Safeguarding Adults Board annual report section",
-                           summary=[("SARs concluded in the year", len(section.concluded)),
-                                    ("SARs ongoing at the year's end", len(section.ongoing)),
-                                    ("Decisions not to implement", len(section.not_implemented))],
-                           downloads=[("Word (.docx)", "docx"), ("CSV", "csv")], endpoint=".sab_view",
-                           period_args=_period_args(period))
+        partnership = current_app.config["PARTNERSHIP_NAME"]
+        return self._output(
+            "SAB annual report section", lambda period: reports.sab_section(db.session, period),
+            {"docx": ("Word (.docx)", lambda section, period: _docx(sab_docx(section, partnership),
+                                                                    f"sab-annual-report-{period.label}.docx")),
+             "csv": ("CSV", lambda section, period: _csv(sab_rows(section), SAB_HEADER,
+                                                        f"sab-annual-report-{period.label}.csv"))},
+            lambda section: [("SARs concluded in the year", len(section.concluded)),
+                             ("SARs ongoing at the year's end", len(section.ongoing)),
+                             ("Decisions not to implement", len(section.not_implemented))])
+
+    @expose("/yearly/")
+    def yearly_view(self):
+        """The safeguarding partners' yearly report section on CSPRs, or the community safety
+        partnership's summary of DHRs and DARDRs: the reviews, what was done, the evidence of impact."""
+        review_type = self._type_asked((ReviewType.CSPR, ReviewType.DHR))
+        partnership, name = current_app.config["PARTNERSHIP_NAME"], YEARLY_TITLES[review_type]
+        slug = f"{review_type.value.lower()}-yearly-{{}}"
+        return self._output(
+            name, lambda period: reports.reviews_of_the_year(db.session, review_type, period),
+            {"docx": ("Word (.docx)", lambda section, period: _docx(yearly_docx(section, name, partnership),
+                                                                    slug.format(period.label) + ".docx")),
+             "csv": ("CSV", lambda section, period: _csv(yearly_rows(section), YEARLY_HEADER,
+                                                        slug.format(period.label) + ".csv"))},
+            lambda section: [("Reviews", len(section.entries)),
+                             ("Actions", sum(len(e.actions) for e in section.entries))])
+
+    @expose("/library/")
+    def library_view(self):
+        """The National SAR Library coversheet data, or the Home Office DHR library submission data, of
+        the reviews published in the period."""
+        review_type = self._type_asked((ReviewType.SAR, ReviewType.DHR))
+        title = "National SAR Library coversheet" if review_type is ReviewType.SAR else "Home Office DHR library data"
+        columns = reports.SAR_LIBRARY_COLUMNS if review_type is ReviewType.SAR else reports.HOME_OFFICE_COLUMNS
+        return self._output(
+            title, lambda period: reports.library_rows(db.session, review_type, period, current_app.config.get("DARDR_FROM")),
+            {"csv": ("CSV", lambda built, period: _csv(built[0], list(columns),
+                                                      f"{review_type.value.lower()}-library-{period.label}.csv"))},
+            lambda built: [("Reviews published in the period", len(built[0]))])
 
     @expose("/scrt/")
     def scrt_view(self):
         """NHS England's Safeguarding Case Review Tracker rows, as a CSV its import takes."""
-        form, period = period_asked(clock.today())
-        wanted = request.args.get("format")
-        _audited(AuditAction.DOWNLOAD if wanted == "csv" else AuditAction.VIEW,
-                 "S-CRT tracker CSV" if wanted == "csv" else "S-CRT tracker", period)
-        rows, gaps = reports.scrt_rows(db.session, self._types(), period, current_app.config["PARTNERSHIP_NAME"])
-        if wanted == "csv":
-            return _csv(rows, list(reports.SCRT_COLUMNS), f"s-crt-{period.label}.csv")
-        return self.render("admin/report_output.html", form=form, period=period, gaps=gaps,
-                           title="NHS England case review tracker (S-CRT)", summary=[("Reviews", len(rows))],
-                           downloads=[("CSV", "csv")], endpoint=".scrt_view", period_args=_period_args(period))
+        return self._output(
+            "S-CRT tracker",
+            lambda period: reports.scrt_rows(db.session, self._types(), period, current_app.config["PARTNERSHIP_NAME"]),
+            {"csv": ("CSV", lambda built, period: _csv(built[0], list(reports.SCRT_COLUMNS), f"s-crt-{period.label}.csv"))},
+            lambda built: [("Reviews", len(built[0]))])
+
+
+YEARLY_TITLES = {ReviewType.CSPR: "Safeguarding partners' yearly report: child safeguarding practice reviews",
+                 ReviewType.DHR: "Community safety partnership: summary of DHRs and DARDRs"}
+
+
+def _docx(content: bytes, filename: str) -> Response:
+    return Response(content, mimetype="application/vnd.openxmlformats-officedocument.wordprocessingml.document",
+                    headers={"Content-Disposition": f'attachment; filename="{filename}"', "Cache-Control": "no-store"})
 
 
 def _period_args(period: reports.Period) -> dict:
@@ -164,6 +210,24 @@ def _period_args(period: reports.Period) -> dict:
     if period.start.month == 4 and period.start.day == 1 and period.end == date(period.start.year + 1, 3, 31):
         return {"year": str(period.start.year)}
     return {"start": period.start.strftime("%d/%m/%Y"), "end": period.end.strftime("%d/%m/%Y")}
+
+
+YEARLY_HEADER = ["Reference", "Review", "Stage", "Referred", "Decision", "Report completed", "Published",
+                 "Recommendation", "Action", "Owner", "Status", "Evidence of change", "Impact"]
+
+
+def yearly_rows(section: reports.YearlyReviews) -> list[list]:
+    """A row per action of each review (a review with none has one row of its own)."""
+    rows = []
+    for e in section.entries:
+        c = e.case
+        facts = [c.reference, c.subject_pseudonym, c.state_label, c.referral_date, c.decision_date,
+                 c.report_completed_date, c.publication_date]
+        for r, a in e.actions or [(None, None)]:
+            rows.append([*facts, r.text if r else "", a.description if a else "No action recorded",
+                         a.owner_agency.name if a else "", a.status.label if a else "",
+                         (a.evidence_outcome or "") if a else "", (a.impact_outcome or "") if a else ""])
+    return rows
 
 
 SAB_HEADER = ["Part", "Reference", "Review", "Concluded", "Finding or recommendation", "Action", "Status", "Detail"]

@@ -194,3 +194,41 @@ class TestTheReportsPage:
         reviews(range(2, 10))
         assert statements() == few
         assert session.scalars(select(Recommendation)).all()
+
+
+class TestTheOtherOutputs:
+    def test_the_cspr_yearly_section_gives_each_review_what_was_done_and_its_impact(self, login_as, session):
+        case = factories.CaseFactory(review_type="CSPR", subject_pseudonym="Child Q", referral_date=date(2025, 6, 2),
+                                     incident_date=date(2025, 6, 1), aware_date=date(2025, 6, 2))
+        factories.ActionFactory(recommendation=factories.RecommendationFactory(finding=factories.FindingFactory(case=case)),
+                                description="Train health visitors", status="completed", completed_date=date(2026, 1, 5),
+                                evidence_outcome="All trained.", impact_outcome="Referrals doubled.")
+        board = login_as("board", streams=["children"])
+
+        download = board.get("/admin/reports/yearly/?type=CSPR&year=2025&format=csv")
+
+        rows = list(csv.DictReader(io.StringIO(download.get_data(as_text=True).lstrip("\ufeff"))))
+        assert [(r["Reference"], r["Action"], r["Impact"]) for r in rows] == [
+            (case.reference, "Train health visitors", "Referrals doubled.")]
+        document = board.get("/admin/reports/yearly/?type=CSPR&year=2025&format=docx")
+        words = zipfile.ZipFile(io.BytesIO(document.data)).read("word/document.xml").decode()
+        assert "Train health visitors" in words and "Impact: Referrals doubled." in words
+
+    def test_a_completed_action_without_evidence_of_impact_is_listed_as_missing(self, login_as, session):
+        case = factories.CaseFactory(review_type="CSPR", referral_date=date(2025, 6, 2),
+                                     incident_date=date(2025, 6, 1), aware_date=date(2025, 6, 2))
+        factories.ActionFactory(recommendation=factories.RecommendationFactory(finding=factories.FindingFactory(case=case)),
+                                status="completed", completed_date=date(2026, 1, 5))
+        gate = login_as("board", streams=["children"]).get("/admin/reports/yearly/?type=CSPR&year=2025")
+        assert "completed with no evidence of change or impact recorded" in text(gate)
+
+    def test_the_sar_library_coversheet_lists_sars_published_in_the_year(self, login_as, session):
+        case = factories.published_case(review_type="SAR")
+        period = reports.financial_year_of(case.publication_date)
+        download = login_as("board", streams=["adults"]).get(f"/admin/reports/library/?type=SAR&year={period}&format=csv")
+        table = list(csv.reader(io.StringIO(download.get_data(as_text=True).lstrip("\ufeff"))))
+        assert tuple(table[0]) == reports.SAR_LIBRARY_COLUMNS and table[1][0] == case.reference
+
+    def test_an_output_of_a_type_outside_the_users_streams_is_not_there(self, login_as, session):
+        assert login_as("board", streams=["adults"]).get("/admin/reports/yearly/?type=CSPR").status_code == 404
+        assert login_as("board", streams=["adults"]).get("/admin/reports/library/?type=XYZ").status_code == 404
