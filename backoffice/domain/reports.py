@@ -24,7 +24,7 @@ from backoffice.domain.meetings import quorum
 from backoffice.models import (
     ActionStatus, AgencyContribution, Agency, Case, ContributionQa, Deadline, DeadlineRule, DecisionOutcome,
     EngagementStatus, EvidenceDecision, FamilyInvolvement, Finding, Meeting, PanelDecision, Recommendation,
-    ReviewAction, Theme, ThemeGroup,
+    ReviewAction, Theme, ThemeGroup, TransitionLog,
 )
 from backoffice.models.case import case_themes
 from backoffice.models.learning import finding_theme
@@ -154,11 +154,12 @@ class Activity:
     commissioned: dict[ReviewType, int]
     in_progress: dict[ReviewType, int]
     published: dict[ReviewType, int]
+    closed: dict[ReviewType, int]
 
 
 def activity(session: Session, types, period: Period) -> Activity:
-    """Referrals received, decisions by outcome, reviews commissioned and published in the period, and
-    reviews in progress at its end (commissioned, their report not yet completed), by review type."""
+    """Referrals received, decisions by outcome, reviews commissioned, published and closed in the
+    period, and reviews in progress at its end (commissioned, their report not yet completed), by type."""
     def by_type(query) -> dict[ReviewType, int]:
         counts = dict(session.execute(query.group_by(Case.review_type)).all())
         return {t: counts.get(t, 0) for t in ReviewType if t in types}
@@ -183,6 +184,8 @@ def activity(session: Session, types, period: Period) -> Activity:
             or_(Case.report_completed_date.is_(None), Case.report_completed_date > period.end),
             or_(Case.publication_date.is_(None), Case.publication_date > period.end))),
         published=by_type(count.where(period.holds(Case.publication_date))),
+        closed=by_type(count.join(TransitionLog, TransitionLog.case_id == Case.id).where(
+            TransitionLog.to_state.like("CLOSED%"), period.holds_instant(TransitionLog.at))),
     )
 
 

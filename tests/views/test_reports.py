@@ -7,13 +7,13 @@ from __future__ import annotations
 import csv
 import io
 import zipfile
-from datetime import date
+from datetime import date, datetime, timezone
 
 import pytest
 from sqlalchemy import select
 
 from backoffice.domain import reports
-from backoffice.models import AuditEvent, Finding, Recommendation, Theme
+from backoffice.models import AuditEvent, Finding, Recommendation, Theme, TransitionLog
 from tests import factories
 from tests.helpers import shows, text
 
@@ -129,7 +129,11 @@ class TestTheReportsPage:
         assert "<svg" in text(page)
 
     def test_activity_counts_match_the_hand_count(self, session, year_of_sars):
+        session.add(TransitionLog(case=year_of_sars["a"], transition="close", from_state="ACTION_PLAN_MONITORING",
+                                  to_state="CLOSED", at=datetime(2026, 2, 2, 12, tzinfo=timezone.utc)))
+        session.commit()
         found = reports.activity(session, ["SAR"], YEAR)
+        assert found.closed["SAR"] == 1
         # Adults A, B and D were referred and commissioned in 2025-26 (C in 2024-25, E never); A's report
         # was completed in the year, so B and D were in progress at its end.
         assert found.commissioned["SAR"] == 3 and found.in_progress["SAR"] == 2
