@@ -23,8 +23,8 @@ from backoffice.domain import learning
 from backoffice.domain.meetings import quorum
 from backoffice.models import (
     ActionStatus, AgencyContribution, Agency, Case, ContributionQa, Deadline, DeadlineRule, DecisionOutcome,
-    EngagementStatus, EvidenceDecision, FamilyInvolvement, Finding, Meeting, PanelDecision, Recommendation,
-    ReviewAction, Theme, ThemeGroup, TransitionLog,
+    EngagementStatus, EvidenceDecision, FamilyInvolvement, Finding, Meeting, NationalBody, PanelDecision,
+    Recommendation, ReviewAction, Theme, ThemeGroup, TransitionLog,
 )
 from backoffice.models.case import case_themes
 from backoffice.models.learning import finding_theme
@@ -248,12 +248,12 @@ def learning_report(session: Session, types, period: Period, today: date) -> Lea
     """Recommendations made in the period by level and addressee; every open or period's action by
     status and RAG; each agency's implementation rate (completed with accepted evidence, over actions
     due by the period's end); actions overdue and not implemented; the most frequent themes."""
+    addressee = func.coalesce(Agency.name, Recommendation.national_body)  # no literal: PostgreSQL groups by it
     made = session.execute(
-        select(Recommendation.level, func.coalesce(Agency.name, Recommendation.national_body, ""), func.count())
+        select(Recommendation.level, addressee, func.count())
         .join(Case, Case.id == Recommendation.case_id).outerjoin(Agency, Agency.id == Recommendation.addressee_agency_id)
         .where(*_visible(types), period.holds_instant(Recommendation.created_at))
-        .group_by(Recommendation.level, func.coalesce(Agency.name, Recommendation.national_body, ""))
-        .order_by(Recommendation.level)).all()
+        .group_by(Recommendation.level, addressee).order_by(Recommendation.level, addressee)).all()
     actions = session.scalars(
         select(ReviewAction).join(Case, Case.id == ReviewAction.case_id)
         .where(*_visible(types), ReviewAction.archived_at.is_(None), ReviewAction.due_date <= period.end)
@@ -265,7 +265,7 @@ def learning_report(session: Session, types, period: Period, today: date) -> Lea
     implemented = lambda a: (ActionStatus(a.status) is ActionStatus.COMPLETED  # noqa: E731
                              and a.evidence_decision == EvidenceDecision.ACCEPTED)
     return Learning(
-        recommendations=[(_label(level), str(to), n) for level, to, n in made],
+        recommendations=[(_label(level), _addressee(to), n) for level, to, n in made],
         actions_by_status=Counter(ActionStatus(a.status).label for a in actions),
         actions_by_rag=Counter(learning.rag(a, today).label for a in actions),
         implementation=[(name, Ratio(name, sum(1 for a in owned if implemented(a)), len(owned)))
@@ -275,6 +275,12 @@ def learning_report(session: Session, types, period: Period, today: date) -> Lea
         not_implemented=[a for a in actions if ActionStatus(a.status) is ActionStatus.NOT_IMPLEMENTED],
         themes=_frequent_themes(session, types),
     )
+
+
+def _addressee(name: str | None) -> str:
+    """An agency's name, or a national body's (stored by its code)."""
+    codes = {body.value: body.label for body in NationalBody}
+    return codes.get(name, name) if name else ""
 
 
 def _label(value) -> str:

@@ -12,6 +12,7 @@ from datetime import date, datetime, timezone
 import pytest
 from sqlalchemy import select
 
+from backoffice import clock
 from backoffice.domain import reports
 from backoffice.models import AuditEvent, Finding, Recommendation, Theme, TransitionLog
 from tests import factories
@@ -236,3 +237,15 @@ class TestTheOtherOutputs:
     def test_an_output_of_a_type_outside_the_users_streams_is_not_there(self, login_as, session):
         assert login_as("board", streams=["adults"]).get("/admin/reports/yearly/?type=CSPR").status_code == 404
         assert login_as("board", streams=["adults"]).get("/admin/reports/library/?type=XYZ").status_code == 404
+
+
+def test_recommendations_are_counted_by_level_and_addressee(session):
+    police = factories.AgencyFactory(name="West Marches Police")
+    factories.RecommendationFactory(addressee_agency=police)
+    factories.RecommendationFactory(addressee_agency=police)
+    factories.RecommendationFactory(level="national", addressee_agency=None, national_body="dfe")
+    this_year = reports.Period.financial_year(reports.financial_year_of(clock.today()))
+
+    found = reports.learning_report(session, ["SAR"], this_year, clock.today())
+
+    assert found.recommendations == [("Multi agency", "West Marches Police", 2), ("National", "Department for Education", 1)]
