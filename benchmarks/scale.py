@@ -130,7 +130,7 @@ REPORT_PAGES = [
 ]
 
 
-def measure_pages(app, plain, built, rounds: int) -> list[tuple[str, Sample, Sample | None]]:
+def measure_pages(app, plain, built, rounds: int, only: str | None = None) -> list[tuple[str, Sample, Sample | None]]:
     clients = {}
     for role, email in ROLE_EMAILS.items():
         clients[role] = app.test_client()
@@ -141,7 +141,7 @@ def measure_pages(app, plain, built, rounds: int) -> list[tuple[str, Sample, Sam
         a_case, reference = db.session.execute(db.text(
             "SELECT id, reference FROM \"case\" WHERE review_type = 'CSPR' ORDER BY id LIMIT 1 OFFSET "
             "(SELECT count(*) / 2 FROM \"case\" WHERE review_type = 'CSPR')")).one()  # a case mid-tier, S or M
-    listed = pages(built.history_case_id, a_case, reference)
+    listed = [page for page in pages(built.history_case_id, a_case, reference) if not only or only in page[0]]
     ours = {label: Sample() for label, *_ in listed}
     theirs = {label: Sample() for label, _, _, compared in listed if compared}
     for warm in range(2):  # warm both apps' caches (templates, mappers) before measuring
@@ -319,6 +319,8 @@ def report(results, writes: Sample, public: tuple[Sample, Sample]) -> None:
         goal(f"{label}: time outside the database {ours.outside_db_p50:.1f} ms <= 20", ours.outside_db_p50 <= 20)
         if label.startswith("case History"):
             goal(f"History of 1,000 events p50 {ours.p(.5):.0f} ms < 50", ours.p(.5) < 50)
+    if writes is None:
+        return
     page, revalidated = public
     print(f"{'new case (POST)':<30}{writes.p(.5):>7.1f}{writes.p(.95):>7.1f}{_counts(writes):>7}")
     print(f"{'public page':<30}{page.p(.5):>7.1f}{page.p(.95):>7.1f}{_counts(page):>7}")
@@ -339,6 +341,8 @@ def main() -> None:
     parser.add_argument("--load-seconds", type=float, default=20)
     parser.add_argument("--rss-requests", type=int, default=10_000)
     parser.add_argument("--reuse", action="store_true", help="measure the tier an earlier run built (migrated)")
+    parser.add_argument("--pages", help="measure only the pages whose label contains this, e.g. 'report:' "
+                                        "(no writes, public page or gunicorn run)")
     options = parser.parse_args()
     tier = TIERS[options.tier]
 
@@ -353,7 +357,13 @@ def main() -> None:
 
     plain = plain_app(app.config["SQLALCHEMY_DATABASE_URI"])
     gc.freeze()  # as wsgi.py does once the app is built
-    results = measure_pages(app, plain, built, options.rounds)
+    results = measure_pages(app, plain, built, options.rounds, options.pages)
+    if options.pages:
+        report(results, None, None)
+        print("\ngoals:")
+        for text, met in GOALS:
+            print(f"  {'PASS' if met else 'FAIL'}  {text}")
+        sys.exit(0 if all(met for _, met in GOALS) else 1)
     report(results, measure_writes(app, options.rounds), measure_public(app, options.rounds))
 
     server = Server(app)

@@ -133,19 +133,29 @@ def rag(action: ReviewAction, today: date, stale_days: int = STALE_WORKING_DAYS)
     """Red: overdue, or no update for `stale_days` working days; amber: due within 20 working days;
     green otherwise; closed once completed with evidence accepted, or not implemented with the board's
     acceptance."""
-    if settled(action):
+    return rag_of(action.status, action.evidence_decision, action.due_date, last_activity(action), today, stale_days)
+
+
+def rag_of(status, evidence_decision, due_date: date, last: date, today: date,
+           stale_days: int = STALE_WORKING_DAYS) -> Rag:
+    """`rag` from an action's values (for reports, which read them as plain rows)."""
+    if is_settled(status, evidence_decision):
         return Rag.DONE
-    if action.due_date < today or add_working_days(last_activity(action), stale_days) < today:
+    if due_date < today or add_working_days(last, stale_days) < today:
         return Rag.RED
-    if action.due_date <= add_working_days(today, AMBER_WORKING_DAYS):
+    if due_date <= add_working_days(today, AMBER_WORKING_DAYS):
         return Rag.AMBER
     return Rag.GREEN
 
 
 def settled(action: ReviewAction) -> bool:
     """Closed for good: completed or not implemented, and the board accepted it."""
-    return ActionStatus(action.status) in (ActionStatus.COMPLETED, ActionStatus.NOT_IMPLEMENTED) \
-        and action.evidence_decision == EvidenceDecision.ACCEPTED
+    return is_settled(action.status, action.evidence_decision)
+
+
+def is_settled(status, evidence_decision) -> bool:
+    return ActionStatus(status) in (ActionStatus.COMPLETED, ActionStatus.NOT_IMPLEMENTED) \
+        and evidence_decision == EvidenceDecision.ACCEPTED
 
 
 def open_sql():

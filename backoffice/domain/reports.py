@@ -16,19 +16,19 @@ from datetime import date, datetime, time, timedelta, timezone
 from statistics import median
 
 from sqlalchemy import and_, case as sql_case, func, or_, select
-from sqlalchemy.orm import Session, selectinload
+from sqlalchemy.orm import Session, joinedload, lazyload, selectinload
 
 from backoffice.clock import ENGLAND
 from backoffice.domain import learning
 from backoffice.domain.meetings import quorum
 from backoffice.models import (
-    ActionStatus, AgencyContribution, Agency, Case, ContributionQa, Deadline, DeadlineRule, DecisionOutcome,
+    ActionStatus, ActionUpdate, AgencyContribution, Agency, Case, ContributionQa, Deadline, DeadlineRule, DecisionOutcome,
     EngagementStatus, EvidenceDecision, FamilyInvolvement, Finding, Meeting, NationalBody, PanelDecision,
     Recommendation, ReviewAction, Theme, ThemeGroup, TransitionLog,
 )
 from backoffice.models.case import case_themes
 from backoffice.models.learning import finding_theme
-from backoffice.vocabulary import ReviewType
+from backoffice.vocabulary import ReviewType, state_label
 
 
 @dataclass(frozen=True)
@@ -233,46 +233,71 @@ def agencies(session: Session, types, period: Period) -> tuple[list[AgencyRow], 
 
 # --- learning -------------------------------------------------------------------------------------
 
+SHOWN = 50  # the longest list a report page shows; its count is the whole
+
+
+@dataclass(frozen=True)
+class ActionRow:
+    id: int
+    description: str
+    agency: str
+    due_date: date
+    reason: str | None
+
+
 @dataclass
 class Learning:
     recommendations: list[tuple[str, str, int]]  # level, addressee, count
     actions_by_status: Counter
     actions_by_rag: Counter
     implementation: list[tuple[str, Ratio]]  # per owner agency
-    overdue: list[ReviewAction]
-    not_implemented: list[ReviewAction]
+    overdue: list[ActionRow]  # the first SHOWN
+    overdue_count: int
+    not_implemented: list[ActionRow]  # the first SHOWN
+    not_implemented_count: int
     themes: list[tuple[str, int]]
 
 
 def learning_report(session: Session, types, period: Period, today: date) -> Learning:
-    """Recommendations made in the period by level and addressee; every open or period's action by
+    """Recommendations made in the period by level and addressee; actions due by the period's end by
     status and RAG; each agency's implementation rate (completed with accepted evidence, over actions
-    due by the period's end); actions overdue and not implemented; the most frequent themes."""
+    due by the period's end); actions overdue and not implemented; the most frequent themes. Actions
+    are read as plain rows (a national tier has tens of thousands)."""
     addressee = func.coalesce(Agency.name, Recommendation.national_body)  # no literal: PostgreSQL groups by it
     made = session.execute(
         select(Recommendation.level, addressee, func.count())
         .join(Case, Case.id == Recommendation.case_id).outerjoin(Agency, Agency.id == Recommendation.addressee_agency_id)
         .where(*_visible(types), period.holds_instant(Recommendation.created_at))
         .group_by(Recommendation.level, addressee).order_by(Recommendation.level, addressee)).all()
-    actions = session.scalars(
-        select(ReviewAction).join(Case, Case.id == ReviewAction.case_id)
+    last_update = (select(ActionUpdate.action_id, func.max(ActionUpdate.on).label("last"))
+                   .group_by(ActionUpdate.action_id).subquery())
+    actions = session.execute(
+        select(ReviewAction.id, ReviewAction.description, ReviewAction.status, ReviewAction.evidence_decision,
+               ReviewAction.due_date, ReviewAction.created_at, ReviewAction.not_implemented_reason,
+               Agency.name.label("agency"), last_update.c.last)
+        .join(Case, Case.id == ReviewAction.case_id).join(Agency, Agency.id == ReviewAction.owner_agency_id)
+        .outerjoin(last_update, last_update.c.action_id == ReviewAction.id)
         .where(*_visible(types), ReviewAction.archived_at.is_(None), ReviewAction.due_date <= period.end)
-        .options(selectinload(ReviewAction.updates), selectinload(ReviewAction.owner_agency))
         .order_by(ReviewAction.due_date, ReviewAction.id)).all()
-    per_agency: dict[str, list[ReviewAction]] = defaultdict(list)
-    for action in actions:
-        per_agency[action.owner_agency.name].append(action)
-    implemented = lambda a: (ActionStatus(a.status) is ActionStatus.COMPLETED  # noqa: E731
-                             and a.evidence_decision == EvidenceDecision.ACCEPTED)
+    per_agency: dict[str, list[bool]] = defaultdict(list)
+    statuses, rags, overdue, refused = Counter(), Counter(), [], []
+    for a in actions:
+        status = ActionStatus(a.status)
+        last = max(d for d in (a.created_at.date() if a.created_at else None, a.last) if d is not None)
+        statuses[status.label] += 1
+        rags[learning.rag_of(status, a.evidence_decision, a.due_date, last, today).label] += 1
+        per_agency[a.agency].append(status is ActionStatus.COMPLETED and a.evidence_decision == EvidenceDecision.ACCEPTED)
+        row = ActionRow(a.id, a.description, a.agency, a.due_date, a.not_implemented_reason)
+        if status is ActionStatus.NOT_IMPLEMENTED:
+            refused.append(row)
+        elif status is not ActionStatus.COMPLETED and a.due_date < today:
+            overdue.append(row)
     return Learning(
         recommendations=[(_label(level), _addressee(to), n) for level, to, n in made],
-        actions_by_status=Counter(ActionStatus(a.status).label for a in actions),
-        actions_by_rag=Counter(learning.rag(a, today).label for a in actions),
-        implementation=[(name, Ratio(name, sum(1 for a in owned if implemented(a)), len(owned)))
-                        for name, owned in sorted(per_agency.items())],
-        overdue=[a for a in actions if not learning.settled(a) and a.due_date < today
-                 and ActionStatus(a.status) not in (ActionStatus.COMPLETED, ActionStatus.NOT_IMPLEMENTED)],
-        not_implemented=[a for a in actions if ActionStatus(a.status) is ActionStatus.NOT_IMPLEMENTED],
+        actions_by_status=statuses, actions_by_rag=rags,
+        implementation=[(name, Ratio(name, sum(done), len(done))) for name, done in sorted(per_agency.items())],
+        overdue=overdue[:SHOWN], overdue_count=len(overdue),
+        not_implemented=refused[:SHOWN], not_implemented_count=len(refused),
         themes=_frequent_themes(session, types),
     )
 
@@ -304,35 +329,48 @@ def _frequent_themes(session: Session, types, top: int = 10) -> list[tuple[str, 
 COMPLETENESS = ("Referral source", "Scope period", "Time to complete", "Family invited", "Themes")
 
 
-def completeness(session: Session, types, period: Period) -> list[tuple[int, str, str, list[str]]]:
-    """(case id, reference, pseudonym, what is missing) for each case referred by the period's end that
-    lacks something the national analyses and returns need."""
-    cases = session.scalars(
-        select(Case).where(*_visible(types), Case.referral_date <= period.end)
-        .options(selectinload(Case.themes), selectinload(Case.family), selectinload(Case.decisions))
-        .order_by(Case.reference)).all()
-    found = []
-    for c in cases:
-        missing = missing_for(c)
+@dataclass
+class Completeness:
+    cases: list[tuple[int, str, str, list[str]]]  # the first SHOWN: case id, reference, pseudonym, missing
+    count: int  # cases lacking something
+    by_field: dict[str, int]
+
+
+def completeness(session: Session, types, period: Period) -> Completeness:
+    """Of the cases referred by the period's end, those lacking something the national analyses and
+    returns need, and how many lack each thing (one statement, plain rows)."""
+    approved = and_(PanelDecision.case_id == Case.id, PanelDecision.approval_status == "approved",
+                    PanelDecision.archived_at.is_(None), PanelDecision.outcome == DecisionOutcome.REVIEW_COMMISSIONED)
+    rows = session.execute(
+        select(Case.id, Case.reference, Case.subject_pseudonym, Case.referrer_agency_id, Case.referrer_name,
+               Case.scope_from, Case.scope_to, Case.report_completed_date, Case.publication_date,
+               select(PanelDecision.id).where(approved).exists().label("commissioned"),
+               select(FamilyInvolvement.id).where(FamilyInvolvement.case_id == Case.id,
+                                                  FamilyInvolvement.invited_date.is_not(None)).exists().label("invited"),
+               select(case_themes.c.theme_id).where(case_themes.c.case_id == Case.id).exists().label("themed"))
+        .where(*_visible(types), Case.referral_date <= period.end).order_by(Case.reference)).all()
+    lacking, by_field = [], Counter()
+    for row in rows:
+        missing = missing_of(row)
+        by_field.update(missing)
         if missing:
-            found.append((c.id, c.reference, c.subject_pseudonym, missing))
-    return found
+            lacking.append((row.id, row.reference, row.subject_pseudonym, missing))
+    return Completeness(lacking[:SHOWN], len(lacking), {name: by_field[name] for name in COMPLETENESS})
 
 
-def missing_for(c: Case) -> list[str]:
-    """What of COMPLETENESS the case lacks (time to complete only once its review is commissioned)."""
+def missing_of(row) -> list[str]:
+    """What of COMPLETENESS a case (as a row of `completeness`) lacks: time to complete once its report
+    is published, a family invitation once a review is commissioned."""
     missing = []
-    if c.referrer_agency_id is None and not c.referrer_name:
+    if row.referrer_agency_id is None and not row.referrer_name:
         missing.append("Referral source")
-    if c.scope_from is None or c.scope_to is None:
+    if row.scope_from is None or row.scope_to is None:
         missing.append("Scope period")
-    commissioned = any(str(d.outcome) == DecisionOutcome.REVIEW_COMMISSIONED and str(d.approval_status) == "approved"
-                       and d.archived_at is None for d in c.decisions)
-    if commissioned and c.report_completed_date is None and c.publication_date is not None:
+    if row.commissioned and row.report_completed_date is None and row.publication_date is not None:
         missing.append("Time to complete")
-    if commissioned and not any(m.invited_date for m in c.family):
+    if row.commissioned and not row.invited:
         missing.append("Family invited")
-    if not c.themes:
+    if not row.themed:
         missing.append("Themes")
     return missing
 
@@ -402,7 +440,7 @@ def sab_section(session: Session, period: Period) -> SabSection:
                 .where(*_visible([ReviewType.SAR]), PanelDecision.approval_status == "approved",
                        PanelDecision.archived_at.is_(None), PanelDecision.outcome == DecisionOutcome.REVIEW_COMMISSIONED,
                        PanelDecision.meeting_date <= period.end)
-                .options(selectinload(Case.decisions)).distinct().order_by(Case.reference))
+                .options(lazyload("*")).distinct().order_by(Case.reference))
     sars = session.scalars(arranged).unique().all()
     entries = _with_learning(session, sars)
     concluded = [e for e in entries if e.case.report_completed_date
@@ -427,31 +465,42 @@ SCRT_COLUMNS = (
 
 
 def scrt_rows(session: Session, types, period: Period, partnership: str) -> tuple[list[list[str]], list[str]]:
-    """One row per review referred by the period's end (rows, then what is missing for the return)."""
-    cases = session.scalars(select(Case).where(*_visible(types), Case.referral_date <= period.end)
-                            .options(selectinload(Case.themes), selectinload(Case.children))
-                            .order_by(Case.reference)).all()
+    """One row per review referred by the period's end (rows, then what is missing for the return),
+    read as plain rows in two statements."""
+    converted = select(Case.parent_id).where(Case.parent_id.is_not(None))
+    cases = session.execute(
+        select(Case.id, Case.reference, Case.review_type, Case.state, Case.external_reference, Case.referral_date,
+               Case.incident_date, Case.report_completed_date, Case.parent_id,
+               Case.id.in_(converted).label("converted"))
+        .where(*_visible(types), Case.referral_date <= period.end).order_by(Case.reference)).all()
+    themes: dict[int, list[str]] = defaultdict(list)
+    for case_id, name in session.execute(
+            select(case_themes.c.case_id, Theme.name).join(Theme, Theme.id == case_themes.c.theme_id)
+            .join(Case, Case.id == case_themes.c.case_id)
+            .where(*_visible(types), Case.referral_date <= period.end, Theme.group == ThemeGroup.VULNERABILITY)
+            .order_by(case_themes.c.case_id, Theme.name)):
+        themes[case_id].append(name)
     rows, gaps = [], []
     for c in cases:
-        themes = [t.name for t in c.themes if ThemeGroup(t.group) is ThemeGroup.VULNERABILITY][:3]
-        if not themes:
+        named = themes[c.id][:3]
+        if not named:
             gaps.append(f"{c.reference}: no vulnerability theme")
         rows.append([
             c.reference, c.external_reference or "", "Closed" if c.state.startswith("CLOSED") else "Open",
-            c.referral_date.isoformat(), c.incident_date.isoformat(),
-            c.report_completed_date.isoformat() if c.report_completed_date else "", partnership,
-            *(themes + ["", "", ""])[:3], scrt_review_type(c), c.state_label,
+            c.referral_date.isoformat(), c.incident_date.isoformat(), _iso(c.report_completed_date), partnership,
+            *(named + ["", "", ""])[:3], scrt_review_type(c.review_type, c.parent_id, c.converted),
+            state_label(c.review_type, c.state),
         ])
     return rows, gaps
 
 
-def scrt_review_type(c: Case) -> str:
+def scrt_review_type(review_type, parent_id: int | None, converted: bool) -> str:
     """The tracker's review type: a rapid review that became a local review is "Converted"."""
-    if ReviewType(c.review_type) is ReviewType.CSPR:
-        if c.children:
+    if ReviewType(review_type) is ReviewType.CSPR:
+        if converted:
             return "Converted"
-        return "Local child safeguarding practice review" if c.parent_id else "Rapid review"
-    return {ReviewType.SAR: "Safeguarding adults review", ReviewType.DHR: "Domestic homicide review"}[ReviewType(c.review_type)]
+        return "Local child safeguarding practice review" if parent_id else "Rapid review"
+    return {ReviewType.SAR: "Safeguarding adults review", ReviewType.DHR: "Domestic homicide review"}[ReviewType(review_type)]
 
 
 # --- the safeguarding partners' and the community safety partnership's yearly sections -----------
@@ -473,7 +522,7 @@ def reviews_of_the_year(session: Session, review_type: ReviewType, period: Perio
     cases = session.scalars(
         select(Case).where(*_visible([review_type]), Case.referral_date <= period.end,
                            or_(Case.publication_date.is_(None), Case.publication_date >= period.start))
-        .order_by(Case.reference)).all()
+        .options(lazyload("*")).order_by(Case.reference)).all()
     entries = _with_learning(session, cases)
     gaps = []
     for e in entries:
@@ -489,10 +538,11 @@ def _with_learning(session: Session, cases: list[Case]) -> list[SarEntry]:
     """Each case with its findings and (recommendation, action) pairs, in three statements."""
     ids = [c.id for c in cases]
     findings = session.scalars(select(Finding).where(Finding.case_id.in_(ids), Finding.archived_at.is_(None))
-                               .order_by(Finding.id)).all() if ids else []
+                               .options(lazyload("*")).order_by(Finding.id)).all() if ids else []
     recommendations = session.scalars(
         select(Recommendation).where(Recommendation.case_id.in_(ids), Recommendation.archived_at.is_(None))
-        .options(selectinload(Recommendation.actions).selectinload(ReviewAction.owner_agency))
+        .options(lazyload("*"), selectinload(Recommendation.actions).options(
+            lazyload("*"), joinedload(ReviewAction.owner_agency).lazyload("*")))
         .order_by(Recommendation.id)).all() if ids else []
     by_finding: dict[int, list[Finding]] = defaultdict(list)
     for f in findings:

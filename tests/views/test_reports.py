@@ -158,8 +158,10 @@ class TestTheReportsPage:
     def test_a_case_without_scope_themes_or_source_is_listed_with_what_it_lacks(self, session):
         case = factories.CaseFactory(review_type="SAR", referrer_name=None, referral_date=date(2025, 6, 2),
                                      incident_date=date(2025, 6, 1), aware_date=date(2025, 6, 2))
-        listed = {reference: missing for _, reference, _, missing in reports.completeness(session, ["SAR"], YEAR)}
+        found = reports.completeness(session, ["SAR"], YEAR)
+        listed = {reference: missing for _, reference, _, missing in found.cases}
         assert listed[case.reference] == ["Referral source", "Scope period", "Themes"]
+        assert found.by_field["Scope period"] == found.count == 1
 
     def test_reports_stay_within_the_users_streams(self, login_as, session, year_of_sars):
         page = login_as("board", streams=["children"]).get("/admin/reports/?year=2025")
