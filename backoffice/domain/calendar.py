@@ -29,6 +29,7 @@ def is_working_day(day: date) -> bool:
     return day.weekday() < 5 and not is_bank_holiday(day)
 
 
+@lru_cache(maxsize=8192)  # a report asks it of the same few hundred dates for thousands of rows
 def add_working_days(start: date, n: int) -> date:
     """The n-th working day after `start` (n < 0: before it). `start` itself is day 0."""
     step = 1 if n >= 0 else -1

@@ -121,9 +121,9 @@ def timeliness(session: Session, types, period: Period, today: date) -> Timeline
         if review_type not in types:
             continue
         found = counted[milestone]
-        on_time = [r for r in found if r.met_date is not None and r.met_date <= r.due_date]
-        ratios.append((milestone, review_type, Ratio(label, len(on_time), len(found))))
-        late[milestone] = [(r.case_id, r.reference, r.due_date, r.met_date) for r in found if r not in on_time]
+        in_time = [r.met_date is not None and r.met_date <= r.due_date for r in found]
+        ratios.append((milestone, review_type, Ratio(label, sum(in_time), len(found))))
+        late[milestone] = [(r.case_id, r.reference, r.due_date, r.met_date) for r, ok in zip(found, in_time) if not ok]
     waived = session.execute(
         select(Deadline.case_id, Case.reference, DeadlineRule.label, Deadline.waived_reason)
         .join(Case, Case.id == Deadline.case_id).join(DeadlineRule, DeadlineRule.id == Deadline.rule_id)
@@ -336,43 +336,40 @@ class Completeness:
     by_field: dict[str, int]
 
 
-def completeness(session: Session, types, period: Period) -> Completeness:
-    """Of the cases referred by the period's end, those lacking something the national analyses and
-    returns need, and how many lack each thing (one statement, plain rows)."""
-    approved = and_(PanelDecision.case_id == Case.id, PanelDecision.approval_status == "approved",
-                    PanelDecision.archived_at.is_(None), PanelDecision.outcome == DecisionOutcome.REVIEW_COMMISSIONED)
-    rows = session.execute(
-        select(Case.id, Case.reference, Case.subject_pseudonym, Case.referrer_agency_id, Case.referrer_name,
-               Case.scope_from, Case.scope_to, Case.report_completed_date, Case.publication_date,
-               select(PanelDecision.id).where(approved).exists().label("commissioned"),
-               select(FamilyInvolvement.id).where(FamilyInvolvement.case_id == Case.id,
-                                                  FamilyInvolvement.invited_date.is_not(None)).exists().label("invited"),
-               select(case_themes.c.theme_id).where(case_themes.c.case_id == Case.id).exists().label("themed"))
-        .where(*_visible(types), Case.referral_date <= period.end).order_by(Case.reference)).all()
-    lacking, by_field = [], Counter()
-    for row in rows:
-        missing = missing_of(row)
-        by_field.update(missing)
-        if missing:
-            lacking.append((row.id, row.reference, row.subject_pseudonym, missing))
-    return Completeness(lacking[:SHOWN], len(lacking), {name: by_field[name] for name in COMPLETENESS})
-
-
-def missing_of(row) -> list[str]:
-    """What of COMPLETENESS a case (as a row of `completeness`) lacks: time to complete once its report
+def _lacks() -> dict[str, object]:
+    """Per COMPLETENESS field, the SQL condition of a case lacking it: time to complete once its report
     is published, a family invitation once a review is commissioned."""
-    missing = []
-    if row.referrer_agency_id is None and not row.referrer_name:
-        missing.append("Referral source")
-    if row.scope_from is None or row.scope_to is None:
-        missing.append("Scope period")
-    if row.commissioned and row.report_completed_date is None and row.publication_date is not None:
-        missing.append("Time to complete")
-    if row.commissioned and not row.invited:
-        missing.append("Family invited")
-    if not row.themed:
-        missing.append("Themes")
-    return missing
+    # IN (a set), not a correlated EXISTS per case: PostgreSQL hashes each set once.
+    commissioned = Case.id.in_(select(PanelDecision.case_id).where(
+        PanelDecision.approval_status == "approved", PanelDecision.archived_at.is_(None),
+        PanelDecision.outcome == DecisionOutcome.REVIEW_COMMISSIONED))
+    invited = Case.id.in_(select(FamilyInvolvement.case_id).where(FamilyInvolvement.invited_date.is_not(None)))
+    themed = Case.id.in_(select(case_themes.c.case_id))
+    return {
+        "Referral source": and_(Case.referrer_agency_id.is_(None), or_(Case.referrer_name.is_(None), Case.referrer_name == "")),
+        "Scope period": or_(Case.scope_from.is_(None), Case.scope_to.is_(None)),
+        "Time to complete": and_(commissioned, Case.report_completed_date.is_(None), Case.publication_date.is_not(None)),
+        "Family invited": and_(commissioned, ~invited),
+        "Themes": ~themed,
+    }
+
+
+def completeness(session: Session, types, period: Period) -> Completeness:
+    """Of the cases referred by the period's end, how many lack each thing the national analyses and
+    returns need, and the first SHOWN that lack something, with what (two statements, counted in SQL)."""
+    lacks = _lacks()
+    scope = [*_visible(types), Case.referral_date <= period.end]
+    anything = or_(*lacks.values())
+    counted = session.execute(select(
+        func.count().filter(anything), *(func.count().filter(condition) for condition in lacks.values()))
+        .select_from(Case).where(*scope)).one()
+    rows = session.execute(
+        select(Case.id, Case.reference, Case.subject_pseudonym,
+               *(sql_case((condition, True), else_=False).label(f"lacks_{n}") for n, condition in enumerate(lacks.values())))
+        .where(*scope, anything).order_by(Case.reference).limit(SHOWN)).all()
+    names = list(lacks)
+    cases = [(r.id, r.reference, r.subject_pseudonym, [names[n] for n in range(len(names)) if r[3 + n]]) for r in rows]
+    return Completeness(cases, counted[0], {name: counted[1 + n] for n, name in enumerate(names)})
 
 
 # --- family involvement --------------------------------------------------------------------------
