@@ -12,6 +12,7 @@ from backoffice.domain.reports import SabSection, YearlyReviews
 def sab_docx(section: SabSection, partnership: str) -> bytes:
     """The Safeguarding Adults Board annual report section (Care Act 2014 Sch 2 para 4) as a .docx."""
     doc = Document()
+    bullet = doc.styles["List Bullet"]  # looked up once: by name, each paragraph would search the styles
     doc.core_properties.title = f"Safeguarding Adults Reviews {section.period.label}"
     doc.add_heading(f"Safeguarding Adults Reviews, {section.period.label}", level=1)
     doc.add_paragraph(f"{partnership}. This section reports, as the Care Act 2014 (Schedule 2, paragraph 4) requires, "
@@ -27,7 +28,7 @@ def sab_docx(section: SabSection, partnership: str) -> bytes:
         if not entry.findings:
             doc.add_paragraph("No findings are recorded for this review.")
         for finding in entry.findings:
-            doc.add_paragraph(f"{finding.title}. {finding.text}", style="List Bullet")
+            doc.add_paragraph(f"{finding.title}. {finding.text}", style=bullet)
     doc.add_heading(f"Reviews ongoing at the year's end ({len(section.ongoing)})", level=2)
     if section.ongoing:
         table = doc.add_table(rows=1, cols=3)
@@ -49,13 +50,13 @@ def sab_docx(section: SabSection, partnership: str) -> bytes:
         for recommendation, action in entry.actions:
             outcome = f" Evidence: {action.evidence_outcome}" if action.evidence_outcome else ""
             doc.add_paragraph(f"{action.description} ({action.owner_agency.name}, {action.status.label.lower()}).{outcome}",
-                              style="List Bullet")
+                              style=bullet)
     doc.add_heading(f"Decisions not to implement a finding ({len(section.not_implemented)})", level=2)
     if not section.not_implemented:
         doc.add_paragraph("None.")
     for c, recommendation, action in section.not_implemented:
         doc.add_paragraph(f"{c.reference}: {recommendation.text} Reason: "
-                          f"{action.not_implemented_reason or 'No reason recorded.'}", style="List Bullet")
+                          f"{action.not_implemented_reason or 'No reason recorded.'}", style=bullet)
     out = io.BytesIO()
     doc.save(out)
     return out.getvalue()
@@ -65,6 +66,7 @@ def yearly_docx(section: YearlyReviews, title: str, partnership: str) -> bytes:
     """A yearly report section on one type of review: each review, what was done as a result, and the
     evidence of change and of impact, as a .docx."""
     doc = Document()
+    bullet = doc.styles["List Bullet"]
     doc.core_properties.title = f"{title} {section.period.label}"
     doc.add_heading(f"{title}, {section.period.label}", level=1)
     doc.add_paragraph(f"{partnership}. The reviews under way or finished in the year, what was done as a result, "
@@ -77,14 +79,14 @@ def yearly_docx(section: YearlyReviews, title: str, partnership: str) -> bytes:
         published = f", published {c.publication_date:%d %B %Y}" if c.publication_date else ""
         doc.add_heading(f"{c.reference}: {c.subject_pseudonym} ({c.state_label}{published})", level=3)
         for finding in entry.findings:
-            doc.add_paragraph(f"Finding: {finding.title}.", style="List Bullet")
+            doc.add_paragraph(f"Finding: {finding.title}.", style=bullet)
         if not entry.actions:
             doc.add_paragraph("No action is recorded.")
         for recommendation, action in entry.actions:
             evidence = f" Evidence of change: {action.evidence_outcome}" if action.evidence_outcome else ""
             impact = f" Impact: {action.impact_outcome}" if action.impact_outcome else " Impact: not yet recorded."
             doc.add_paragraph(f"{action.description} ({action.owner_agency.name}, {action.status.label.lower()})."
-                              f"{evidence}{impact}", style="List Bullet")
+                              f"{evidence}{impact}", style=bullet)
     out = io.BytesIO()
     doc.save(out)
     return out.getvalue()
