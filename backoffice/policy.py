@@ -234,6 +234,7 @@ ROUTES: dict[str, str | tuple[str, str]] = {
     "reports.scrt_view": ("report", "export"),
     "reports.yearly_view": ("report", "export"),
     "reports.library_view": ("report", "export"),
+    "reports.completeness_view": ("report", "export"),
     "refer.start": PUBLIC,
     "refer.question": PUBLIC,
     "refer.check": PUBLIC,

@@ -331,7 +331,7 @@ COMPLETENESS = ("Referral source", "Scope period", "Time to complete", "Family i
 
 @dataclass
 class Completeness:
-    cases: list[tuple[int, str, str, list[str]]]  # the first SHOWN: case id, reference, pseudonym, missing
+    cases: list[tuple[int, str, str, list[str]]]  # the first shown: case id, reference, pseudonym, missing
     count: int  # cases lacking something
     by_field: dict[str, int]
 
@@ -354,9 +354,10 @@ def _lacks() -> dict[str, object]:
     }
 
 
-def completeness(session: Session, types, period: Period) -> Completeness:
+def completeness(session: Session, types, period: Period, shown: int | None = SHOWN) -> Completeness:
     """Of the cases referred by the period's end, how many lack each thing the national analyses and
-    returns need, and the first SHOWN that lack something, with what (two statements, counted in SQL)."""
+    returns need, and the first `shown` (None: all) that lack something, with what (two statements,
+    counted in SQL)."""
     lacks = _lacks()
     scope = [*_visible(types), Case.referral_date <= period.end]
     anything = or_(*lacks.values())
@@ -366,7 +367,7 @@ def completeness(session: Session, types, period: Period) -> Completeness:
     rows = session.execute(
         select(Case.id, Case.reference, Case.subject_pseudonym,
                *(sql_case((condition, True), else_=False).label(f"lacks_{n}") for n, condition in enumerate(lacks.values())))
-        .where(*scope, anything).order_by(Case.reference).limit(SHOWN)).all()
+        .where(*scope, anything).order_by(Case.reference).limit(shown)).all()
     names = list(lacks)
     cases = [(r.id, r.reference, r.subject_pseudonym, [names[n] for n in range(len(names)) if r[3 + n]]) for r in rows]
     return Completeness(cases, counted[0], {name: counted[1 + n] for n, name in enumerate(names)})

@@ -118,7 +118,7 @@ class ReportsView(BaseView):
                            figures=figures, milestones={m: label for m, _, label in reports.TIMELINESS},
                            sab=ReviewType.SAR in types, period_args=_period_args(period))
 
-    def _output(self, title: str, build, files: dict, summary) -> Response | str:
+    def _output(self, title: str, build, files: dict, summary, gaps=None) -> Response | str:
         """An output's page: what is missing for it, then its files (`files`: format -> (label, make)).
         The request is audited before anything is loaded (the audit's commit would expire it)."""
         form, period = period_asked(clock.today())
@@ -129,10 +129,11 @@ class ReportsView(BaseView):
         built = build(period)
         if wanted:
             return files[wanted][1](built, period)
-        return self.render("admin/report_output.html", form=form, period=period, gaps=built.gaps if hasattr(
-            built, "gaps") else built[1], title=title, summary=summary(built),
-            downloads=[(label, fmt) for fmt, (label, _) in files.items()], endpoint=request.endpoint,
-            period_args={**_period_args(period), **({"type": request.args["type"]} if "type" in request.args else {})})
+        missing = gaps(built) if gaps else (built.gaps if hasattr(built, "gaps") else built[1])
+        again = {**_period_args(period), **({"type": request.args["type"]} if "type" in request.args else {})}
+        return self.render("admin/report_output.html", form=form, period=period, gaps=missing, title=title,
+                           summary=summary(built), downloads=[(label, fmt) for fmt, (label, _) in files.items()],
+                           endpoint=request.endpoint, period_args=again)
 
     def _type_asked(self, allowed: tuple[ReviewType, ...]) -> ReviewType:
         """The review type the output is for (?type=), if it is one of `allowed` and of the user's streams."""
@@ -185,6 +186,20 @@ class ReportsView(BaseView):
             {"csv": ("CSV", lambda built, period: _csv(built[0], list(columns),
                                                       f"{review_type.value.lower()}-library-{period.label}.csv"))},
             lambda built: [("Reviews published in the period", len(built[0]))])
+
+    @expose("/completeness/")
+    def completeness_view(self):
+        """Every case lacking what the national analyses and returns need, and what it lacks, as CSV."""
+        return self._output(
+            "Data completeness",
+            lambda period: reports.completeness(  # every case for the file; the page shows only the counts
+                db.session, self._types(), period, shown=None if request.args.get("format") == "csv" else 0),
+            {"csv": ("CSV", lambda found, period: _csv(
+                [[reference, pseudonym, "; ".join(missing)] for _, reference, pseudonym, missing in found.cases],
+                ["Reference", "Review", "Missing"], f"completeness-{period.label}.csv"))},
+            lambda found: [("Cases lacking something", found.count),
+                           *((f"Lacking: {name.lower()}", n) for name, n in found.by_field.items())],
+            gaps=lambda found: [])
 
     @expose("/scrt/")
     def scrt_view(self):

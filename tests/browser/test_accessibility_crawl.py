@@ -107,7 +107,7 @@ def test_every_page_of_every_role_meets_wcag_aa_with_no_console_error(app, page,
         findings += visit(page, f"/admin/recommendation/approve/?case_id={records['case'].id}")
     if role in roles_allowed("report", "read"):
         for path in ("/admin/reports/", "/admin/reports/sab/", "/admin/reports/scrt/", "/admin/reports/yearly/?type=DHR",
-                     "/admin/reports/library/?type=SAR"):
+                     "/admin/reports/library/?type=SAR", "/admin/reports/completeness/"):
             findings += visit(page, path)
     if role in roles_allowed("intake", "triage"):
         for step in ("reject", "duplicate"):

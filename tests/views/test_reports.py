@@ -251,3 +251,17 @@ def test_recommendations_are_counted_by_level_and_addressee(session):
     found = reports.learning_report(session, ["SAR"], this_year, clock.today())
 
     assert found.recommendations == [("Multi agency", "West Marches Police", 2), ("National", "Department for Education", 1)]
+
+
+def test_every_case_lacking_something_is_in_the_completeness_csv(login_as, session):
+    cases = [factories.CaseFactory(review_type="SAR", referral_date=date(2025, 6, 2), incident_date=date(2025, 6, 1),
+                                   aware_date=date(2025, 6, 2)) for _ in range(reports.SHOWN + 3)]
+    board = login_as("board", streams=["adults"])
+
+    gate = board.get("/admin/reports/completeness/?year=2025")
+    download = board.get("/admin/reports/completeness/?year=2025&format=csv")
+
+    assert shows(gate, "Cases lacking something")
+    rows = list(csv.DictReader(io.StringIO(download.get_data(as_text=True).lstrip("\ufeff"))))
+    assert sorted(r["Reference"] for r in rows) == sorted(c.reference for c in cases)
+    assert {r["Missing"] for r in rows} == {"Scope period; Themes"}
