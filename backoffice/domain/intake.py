@@ -13,7 +13,7 @@ import re
 import secrets
 from datetime import date, timedelta
 
-from sqlalchemy import select
+from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from backoffice.models import AbuseCategory, Agency, Case, IncomingReferral, IntakeStatus
@@ -173,7 +173,8 @@ def _date(value) -> date | None:
 def _agency_named(session: Session, name: str | None) -> Agency | None:
     if not name:
         return None
-    return session.scalar(select(Agency).where(Agency.name.ilike(name.strip())).limit(1))
+    # Compared whole, case aside (not a LIKE pattern: a "%" typed by a visitor matches only itself).
+    return session.scalar(select(Agency).where(func.lower(Agency.name) == name.strip().lower()).limit(1))
 
 
 def _categories_named(session: Session, names: list[str]) -> list[AbuseCategory]:

@@ -414,7 +414,9 @@ def family(session: Session, types, period: Period) -> Family:
 # --- the Safeguarding Adults Board's annual report section ---------------------------------------
 
 @dataclass
-class SarEntry:
+class ReviewEntry:
+    """One review, with its findings and the actions on its recommendations."""
+
     case: Case
     findings: list[Finding]
     actions: list[tuple[Recommendation, ReviewAction]]
@@ -423,8 +425,8 @@ class SarEntry:
 @dataclass
 class SabSection:
     period: Period
-    concluded: list[SarEntry]
-    ongoing: list[SarEntry]
+    concluded: list[ReviewEntry]
+    ongoing: list[ReviewEntry]
     not_implemented: list[tuple[Case, Recommendation, ReviewAction]]
     gaps: list[str]  # what is missing for the section: listed, never made up
 
@@ -509,7 +511,7 @@ class YearlyReviews:
 
     period: Period
     review_type: ReviewType
-    entries: list[SarEntry]
+    entries: list[ReviewEntry]
     gaps: list[str]
 
 
@@ -532,7 +534,7 @@ def reviews_of_the_year(session: Session, review_type: ReviewType, period: Perio
     return YearlyReviews(period, review_type, entries, gaps)
 
 
-def _with_learning(session: Session, cases: list[Case]) -> list[SarEntry]:
+def _with_learning(session: Session, cases: list[Case]) -> list[ReviewEntry]:
     """Each case with its findings and (recommendation, action) pairs, in three statements."""
     ids = [c.id for c in cases]
     findings = session.scalars(select(Finding).where(Finding.case_id.in_(ids), Finding.archived_at.is_(None))
@@ -548,7 +550,7 @@ def _with_learning(session: Session, cases: list[Case]) -> list[SarEntry]:
     by_action: dict[int, list] = defaultdict(list)
     for r in recommendations:
         by_action[r.case_id] += [(r, a) for a in r.actions if a.archived_at is None]
-    return [SarEntry(c, by_finding[c.id], by_action[c.id]) for c in cases]
+    return [ReviewEntry(c, by_finding[c.id], by_action[c.id]) for c in cases]
 
 
 # --- library submissions: the National SAR Library coversheet, the Home Office DHR data ---------

@@ -298,3 +298,15 @@ class TestTellingTheReferrer:
 
     def test_only_business_support_may_email_the_referrer(self, login_as, session, decided_sar):
         assert login_as("panel").get(f"/admin/case/tell-referrer/?id={decided_sar.id}").status_code == 403
+
+
+def test_the_referring_agency_is_matched_by_its_whole_name_whatever_the_case(session):
+    from backoffice.domain import intake
+
+    agency = factories.AgencyFactory(name="Adult Social Care")
+    named = factories.IncomingReferralFactory()
+    wildcard = factories.IncomingReferralFactory(answers={**factories.SAR_ANSWERS, "referrer_agency": "%"})
+
+    assert intake.case_fields(session, named)["referrer_agency"] == agency
+    assert intake.case_fields(session, wildcard)["referrer_agency"] is None
+    assert "Referring agency (as given): %" in intake.concerns_text(wildcard)
