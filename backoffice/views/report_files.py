@@ -9,16 +9,30 @@ from docx import Document
 from backoffice.domain.reports import SabSection, YearlyReviews
 
 
+def _document(title: str, intro: str):
+    """A new document with its title, heading and opening paragraph; and its bullet style, looked up
+    once (by name, each paragraph would search the styles)."""
+    doc = Document()
+    doc.core_properties.title = title
+    doc.add_heading(title, level=1)
+    doc.add_paragraph(intro)
+    return doc, doc.styles["List Bullet"]
+
+
+def _saved(doc) -> bytes:
+    out = io.BytesIO()
+    doc.save(out)
+    return out.getvalue()
+
+
 def sab_docx(section: SabSection, partnership: str) -> bytes:
     """The Safeguarding Adults Board annual report section (Care Act 2014 Sch 2 para 4) as a .docx."""
-    doc = Document()
-    bullet = doc.styles["List Bullet"]  # looked up once: by name, each paragraph would search the styles
-    doc.core_properties.title = f"Safeguarding Adults Reviews {section.period.label}"
-    doc.add_heading(f"Safeguarding Adults Reviews, {section.period.label}", level=1)
-    doc.add_paragraph(f"{partnership}. This section reports, as the Care Act 2014 (Schedule 2, paragraph 4) requires, "
-                      "the Safeguarding Adults Reviews arranged that concluded in the year with their findings, those "
-                      "ongoing at the year's end, what was done to implement their findings, and any decision not to "
-                      "implement a finding, with the reasons.")
+    doc, bullet = _document(
+        f"Safeguarding Adults Reviews, {section.period.label}",
+        f"{partnership}. This section reports, as the Care Act 2014 (Schedule 2, paragraph 4) requires, the "
+        "Safeguarding Adults Reviews arranged that concluded in the year with their findings, those ongoing at the "
+        "year's end, what was done to implement their findings, and any decision not to implement a finding, with "
+        "the reasons.")
     doc.add_heading(f"Reviews concluded in the year ({len(section.concluded)})", level=2)
     if not section.concluded:
         doc.add_paragraph("No Safeguarding Adults Review arranged by the board concluded in the year.")
@@ -57,20 +71,15 @@ def sab_docx(section: SabSection, partnership: str) -> bytes:
     for c, recommendation, action in section.not_implemented:
         doc.add_paragraph(f"{c.reference}: {recommendation.text} Reason: "
                           f"{action.not_implemented_reason or 'No reason recorded.'}", style=bullet)
-    out = io.BytesIO()
-    doc.save(out)
-    return out.getvalue()
+    return _saved(doc)
 
 
 def yearly_docx(section: YearlyReviews, title: str, partnership: str) -> bytes:
     """A yearly report section on one type of review: each review, what was done as a result, and the
     evidence of change and of impact, as a .docx."""
-    doc = Document()
-    bullet = doc.styles["List Bullet"]
-    doc.core_properties.title = f"{title} {section.period.label}"
-    doc.add_heading(f"{title}, {section.period.label}", level=1)
-    doc.add_paragraph(f"{partnership}. The reviews under way or finished in the year, what was done as a result, "
-                      "and the evidence of change and of its impact, from the partnership's records.")
+    doc, bullet = _document(f"{title}, {section.period.label}",
+                            f"{partnership}. The reviews under way or finished in the year, what was done as a result, "
+                            "and the evidence of change and of its impact, from the partnership's records.")
     doc.add_heading(f"The reviews ({len(section.entries)})", level=2)
     if not section.entries:
         doc.add_paragraph("None in the year.")
@@ -87,6 +96,4 @@ def yearly_docx(section: YearlyReviews, title: str, partnership: str) -> bytes:
             impact = f" Impact: {action.impact_outcome}" if action.impact_outcome else " Impact: not yet recorded."
             doc.add_paragraph(f"{action.description} ({action.owner_agency.name}, {action.status.label.lower()})."
                               f"{evidence}{impact}", style=bullet)
-    out = io.BytesIO()
-    doc.save(out)
-    return out.getvalue()
+    return _saved(doc)
