@@ -10,7 +10,7 @@ from flask_admin.helpers import get_redirect_target
 from flask_login import current_user
 from markupsafe import Markup
 from sqlalchemy import and_, case as sql_case, func, inspect, select
-from sqlalchemy.orm import selectinload
+from sqlalchemy.orm import joinedload, lazyload, load_only, selectinload
 from wtforms import RadioField, TextAreaField
 from wtforms.validators import DataRequired, Length
 
@@ -367,8 +367,13 @@ def actions_due_for_dashboard(limit: int) -> tuple[list[ReviewAction], int]:
     """The open actions overdue or due within 20 working days, soonest first, and how many there are."""
     query = visible_case_records(select(ReviewAction), ReviewAction, "action").where(learning.due_within_sql(today()))
     total = db.session.scalar(select(func.count()).select_from(query.subquery()))
-    rows = db.session.scalars(query.options(selectinload(ReviewAction.updates))
-                              .order_by(ReviewAction.due_date, ReviewAction.id).limit(limit)).all()
+    # What the panel shows: the case's reference, the owner's name and the updates RAG reads; nothing the
+    # action's recommendation, finding and case would load besides (six statements at national scale).
+    shown = query.options(lazyload("*"), selectinload(ReviewAction.updates),
+                          joinedload(ReviewAction.owner_agency).lazyload("*"),
+                          joinedload(ReviewAction.case).options(load_only(*(getattr(Case, c) for c in Case.NAMED_BY)),
+                                                                lazyload("*")))
+    rows = db.session.scalars(shown.order_by(ReviewAction.due_date, ReviewAction.id).limit(limit)).all()
     return list(rows), total
 
 
