@@ -133,12 +133,18 @@ def record(session: Session, user: User, key: str, lines: list[Line], error: str
         reminder = Reminder(user=user, key=key, attempts=0)
         session.add(reminder)
     reminder.listed = "; ".join(f"{line.reference}: {line.what}" for line in lines)[:5000]
-    reminder.attempts += 1
+    return attempted(reminder, error)
+
+
+def attempted(sent, error: str | None):
+    """Count one attempt at sending `sent` (a reminder or an agency email): sent now, or failed with the
+    error's kind only, to be retried on the next run."""
+    sent.attempts += 1
     if error is None:
-        reminder.sent_at, reminder.last_error = utcnow(), None
+        sent.sent_at, sent.last_error = utcnow(), None
     else:
-        reminder.last_error = error[:300]
-    return reminder
+        sent.last_error = error[:300]
+    return sent
 
 
 # --- escalations --------------------------------------------------------------------------------
@@ -280,9 +286,4 @@ def record_agency_email(session: Session, c: AgencyContribution, kind: ChaseKind
         email = ContributionEmail(contribution=c, kind=kind, key=key, sent_to=c.agency.safeguarding_lead_email,
                                   attempts=0)
         session.add(email)
-    email.attempts += 1
-    if error is None:
-        email.sent_at, email.last_error = utcnow(), None
-    else:
-        email.last_error = error[:300]
-    return email
+    return attempted(email, error)
