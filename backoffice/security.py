@@ -129,10 +129,10 @@ def register(app: Flask) -> None:
             headers["Strict-Transport-Security"] = "max-age=31536000; includeSubDomains"
         if request.endpoint in PUBLIC_PAGES or is_static(request.endpoint):
             return response  # the same for everyone; the view (or SEND_FILE_MAX_AGE_DEFAULT) says how long it may be cached
-        signed_in = getattr(current_user, "is_authenticated", False)
-        if signed_in or request.endpoint in ("documents.download", "security.login"):
-            headers["Cache-Control"] = "no-store"
-            headers["Pragma"] = "no-cache"
+        # Anything else is someone's (a signed-in page, a form with its CSRF token): never kept. Asked of
+        # every response, not only signed-in ones: asking would reload the user a write has just expired.
+        headers["Cache-Control"] = "no-store"
+        headers["Pragma"] = "no-cache"
         return response
 
 

@@ -575,12 +575,20 @@ def refuse_bulk_statements(state) -> None:
 
 
 def record_now(action: AuditAction, **fields) -> None:
-    """Record an event for the current request and commit it at once (reads, sign-ins, refusals)."""
+    """Record an event for the current request and commit it at once (reads, sign-ins, refusals).
+
+    What the request has loaded stays loaded: a read changes nothing it shows, and expiring it would
+    load the page's records (and the signed-in user) a second time."""
     from backoffice.extensions import db
 
+    session = db.session()
     try:
-        record(db.session, action, **fields)
-        db.session.commit()
+        record(session, action, **fields)
+        keep, session.expire_on_commit = session.expire_on_commit, False
+        try:
+            session.commit()
+        finally:
+            session.expire_on_commit = keep
     except Exception:
-        db.session.rollback()
+        session.rollback()
         raise

@@ -161,6 +161,7 @@ NOT_NOTIFIABLE = ("NOT_NOTIFIABLE_LOCAL_REFERRAL", "CLOSED_NOT_NOTIFIABLE")
 
 
 PUBLISHED = "publication_date IS NOT NULL AND archived_at IS NULL"
+LIVE = "archived_at IS NULL"
 
 
 class ReferenceCounter(Base):
@@ -180,6 +181,8 @@ class Case(Tracked, Archivable, Base):
     __tablename__ = "case"
     __table_args__ = (
         Index("ix_case_type_state", "review_type", "state"),
+        # The home page's counts by type and state, read from the index alone.
+        Index("ix_case_live_type_state", "review_type", "state", postgresql_where=text(LIVE), sqlite_where=text(LIVE)),
         UniqueConstraint("review_type", "external_reference"),
         Index("ix_case_referral_date", "referral_date", "id"),  # the cases list's default sort
         # The next reference is found by prefix (CSPR-2026-%): on PostgreSQL that needs pattern ordering.

@@ -6,7 +6,7 @@ from __future__ import annotations
 from datetime import date, datetime
 from enum import StrEnum
 
-from sqlalchemy import ForeignKey, Index, Integer, String, UniqueConstraint
+from sqlalchemy import ForeignKey, Index, Integer, String, UniqueConstraint, text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from backoffice.vocabulary import ReviewType
@@ -248,6 +248,9 @@ class DeadlineRule(Tracked, Base):
         return self.standing == Standing.STATUTE
 
 
+OPEN = "met_date IS NULL AND waived_at IS NULL"
+
+
 class Deadline(Base):
     """A case's deadline for one milestone, derived from its dates and the rules; never edited by hand
     except to waive it, with a reason."""
@@ -255,7 +258,9 @@ class Deadline(Base):
     __tablename__ = "deadline"
     __table_args__ = (
         UniqueConstraint("case_id", "milestone"),
-        Index("ix_deadline_open", "met_date", "waived_at", "due_date"),
+        # Open deadlines by due date (the home page's most urgent, reminders, the overdue filter): straight
+        # to them, past the met and waived ones that are most of the table.
+        Index("ix_deadline_open", "due_date", "id", postgresql_where=text(OPEN), sqlite_where=text(OPEN)),
         Index("ix_deadline_due_date", "due_date", "id"),  # the list's default sort
     )
 

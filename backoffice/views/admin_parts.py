@@ -19,7 +19,7 @@ from flask_admin.model import typefmt
 from flask_admin.model.form import converts
 from flask_admin.model.widgets import XEditableWidget
 from sqlalchemy import func, literal_column, or_, select
-from sqlalchemy.orm import Query, selectinload
+from sqlalchemy.orm import Query, lazyload, load_only, selectinload
 from wtforms import SelectMultipleField, TextAreaField
 from wtforms.fields.core import UnboundField
 from wtforms.validators import Length
@@ -52,6 +52,17 @@ def once_per_request(key, work: Callable[[], Any]) -> Any:
     if key not in done:
         done[key] = work()
     return done[key]
+
+
+def name_only() -> tuple:
+    """Loader options for cases shown by their name only (reference and pseudonym), not with their
+    agencies and categories as a case page loads them."""
+    return load_only(*(getattr(Case, c) for c in Case.NAMED_BY)), lazyload("*")
+
+
+def case_named(case_path):
+    """`name_only` for a related case: `case_named(joinedload(Deadline.case))`."""
+    return case_path.options(*name_only())
 
 
 def one_by_id(query, model, pk):
@@ -110,6 +121,18 @@ class AtLeast(int):
         return f"more than {int(self):,}"
 
 
+def counted_to(query, cap: int = COUNT_AT_LEAST):
+    """A scalar subquery counting the rows of the Select `query` no further than one past `cap`; see
+    `capped`. A count of a whole large table is what made a page slow as the data grew."""
+    rows = query.with_only_columns(literal_column("1")).order_by(None).limit(cap + 1).subquery()
+    return select(func.count()).select_from(rows).scalar_subquery()
+
+
+def capped(counted: int, cap: int = COUNT_AT_LEAST) -> int:
+    """A count from `counted_to`: the number, or "more than `cap`" once it passed the cap."""
+    return AtLeast(cap) if counted > cap else counted
+
+
 class CappedCount(Query):
     """A list's count query, run only once the page's rows are read, and then only if they do not tell
     the count already; it counts no further than the list's pager needs (see COUNT_AT_LEAST)."""
@@ -138,8 +161,7 @@ class Counting:
         if rows is not None and (0 < len(rows) < self.per_page or (not self.offset and len(rows) < self.per_page)):
             return self.offset + len(rows)
         rows = self.query.with_entities(literal_column("1")).limit(self.cap + 1).subquery()
-        counted = self.query.session.execute(select(func.count()).select_from(rows)).scalar_one()
-        return AtLeast(self.cap) if counted > self.cap else counted
+        return capped(self.query.session.execute(select(func.count()).select_from(rows)).scalar_one(), self.cap)
 
 
 class ScopedAjaxLoader(QueryAjaxModelLoader):

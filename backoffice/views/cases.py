@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
-from flask import abort, current_app, flash, redirect, request, url_for
+from flask import abort, current_app, flash, has_request_context, redirect, request, url_for
 from flask_admin import expose
 from flask_admin.contrib.sqla import tools
 from sqlalchemy import Unicode, cast, or_, select, union
 from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import joinedload
 from sqlalchemy.orm.exc import StaleDataError
 from flask_admin.contrib.sqla.filters import FilterEqual
 from flask_login import current_user
@@ -26,7 +27,9 @@ from backoffice.models.case import INCIDENT_FIELDS, AbuseKnown, CareStatus, Inci
 from backoffice.policy import may, user_roles, user_streams
 from backoffice.refusals import Refused
 from backoffice.views.forms import PlainForm
-from backoffice.views.admin_parts import ThemeFilter, label_formatter, once_per_request
+from backoffice.views.admin_parts import (
+    ThemeFilter, case_named, label_formatter, name_only, once_per_request,
+)
 from backoffice.views.base import FormErrors, SecureModelView, escaped_join, today
 from backoffice.views.fields import UKDateField
 from backoffice.scope import visible_case_records, visible_cases, within_streams
@@ -258,6 +261,12 @@ class CaseView(SecureModelView):
     def scope(self, query):
         return visible_cases(super().scope(query), exporting=self.exporting)
 
+    def get_query(self):
+        query = super().get_query()
+        if has_request_context() and request.endpoint == f"{self.endpoint}.details_view":  # its rapid review, by name
+            query = query.options(case_named(joinedload(Case.parent)))
+        return query
+
     def create_form(self, obj=None):
         form = super().create_form(obj)
         form.review_type.choices = [(t.value, t.label) for t in types_in_streams(user_streams())]
@@ -297,7 +306,8 @@ class CaseView(SecureModelView):
             "notifications": [n for n in case.notifications if n.archived_at is None],
             "holds": [h for h in case.holds if h.archived_at is None],
             "timeline": [(entry, transitions.timeline_label(entry, case.review_type)) for entry in case.timeline],
-            "children": visible_cases(db.session.query(Case)).filter(Case.parent_id == case.id).all(),
+            "children": visible_cases(db.session.query(Case)).filter(Case.parent_id == case.id)
+            .options(*name_only()).all(),
             "first_state": state_label(
                 case.review_type, case.timeline[0].from_state if case.timeline else case.state
             ),

@@ -12,7 +12,7 @@ from flask_admin.helpers import get_redirect_target
 from flask_login import current_user
 from markupsafe import Markup
 from sqlalchemy import inspect, select
-from sqlalchemy.orm import joinedload, lazyload, load_only
+from sqlalchemy.orm import joinedload
 from wtforms import IntegerField, SelectField, SelectMultipleField, TextAreaField
 from wtforms.validators import DataRequired, InputRequired, Length, Optional
 
@@ -25,7 +25,6 @@ from backoffice.models import (
     AgencyContribution,
     Appointment,
     AppointmentRole,
-    Case,
     ContributionQa,
     ContributionStatus,
     ContributionType,
@@ -36,7 +35,7 @@ from backoffice.models import (
 )
 from backoffice.refusals import Refused
 from backoffice.scope import visible_case_records
-from backoffice.views.admin_parts import label_formatter
+from backoffice.views.admin_parts import case_named, label_formatter
 from backoffice.views.base import saved, today
 from backoffice.views.clock import VersionedRuleView
 from backoffice.views.cases import CaseRecordView, agency_loader, opened_from_case, within_opened_case
@@ -320,8 +319,7 @@ class TurnaroundVersionForm(PlainForm):
 
 def _named_cases():
     """Each contribution's case by its name only (not its agencies and categories)."""
-    return joinedload(AgencyContribution.case).options(load_only(*(getattr(Case, c) for c in Case.NAMED_BY)),
-                                                      lazyload("*"))
+    return case_named(joinedload(AgencyContribution.case))
 
 
 def outstanding_for(agency: Agency) -> list[contributions.Row]:

@@ -7,7 +7,7 @@ from flask import current_app, flash, redirect, request, url_for
 from flask_admin import AdminIndexView, expose
 from flask_login import current_user
 from sqlalchemy import func, select
-from sqlalchemy.orm import contains_eager, joinedload, lazyload, load_only
+from sqlalchemy.orm import contains_eager, joinedload
 
 from backoffice.domain.approval import awaiting_answer_from
 from backoffice.vocabulary import state_label, types_in_streams
@@ -22,6 +22,7 @@ from backoffice.scope import visible_case_records, visible_cases, within_streams
 from backoffice import clock
 from backoffice.domain.contributions import DUE_SOON_WORKING_DAYS
 from backoffice.views.contributions import due_for_dashboard
+from backoffice.views.admin_parts import capped, case_named, counted_to
 from backoffice.views.forms import PlainForm
 from backoffice.views.learning import actions_due_for_dashboard, board_learning_summary
 from wtforms import RadioField
@@ -98,17 +99,18 @@ class HomeView(AdminIndexView):
 
     def _my_deadlines(self) -> tuple[list[tuple[Deadline, DeadlineStatus]], dict[DeadlineStatus, int]]:
         """The most urgent overdue and soon-due deadlines of visible cases that the user's roles must act
-        on (WORK_SHOWN of them), and how many of each there are in all."""
+        on (WORK_SHOWN of them), and how many of each there are, counted as far as a list counts (past
+        that, "more than 1,000" is what a person needs to know, and counting on reads every case)."""
         today, soon = clock.today(), current_app.config["DUE_SOON_WORKING_DAYS"]
         mine = (visible_case_records(select(Deadline), Deadline, "deadline").join(Deadline.rule)
-                .where(needs_action(today, soon), DeadlineRule.responsible_role.in_(user_roles())))
-        case_named = joinedload(Deadline.case).options(  # its name only: not its agencies and categories
-            load_only(*(getattr(Case, c) for c in Case.NAMED_BY)), lazyload("*"))
-        shown = mine.options(case_named, contains_eager(Deadline.rule)).order_by(Deadline.due_date, Deadline.id).limit(WORK_SHOWN)
-        overdue = status_condition(DeadlineStatus.OVERDUE, today, soon)
-        counted = dict(db.session.execute(
-            mine.with_only_columns(overdue, func.count()).group_by(overdue).order_by(None)).all())
-        counts = {DeadlineStatus.OVERDUE: counted.get(True, 0), DeadlineStatus.DUE_SOON: counted.get(False, 0)}
+                .where(DeadlineRule.responsible_role.in_(user_roles())))
+        shown = (mine.where(needs_action(today, soon)).options(case_named(joinedload(Deadline.case)),
+                                                               contains_eager(Deadline.rule))
+                 .order_by(Deadline.due_date, Deadline.id).limit(WORK_SHOWN))
+        wanted = (DeadlineStatus.OVERDUE, DeadlineStatus.DUE_SOON)
+        counted = db.session.execute(
+            select(*(counted_to(mine.where(status_condition(w, today, soon))) for w in wanted))).one()
+        counts = {w: capped(n) for w, n in zip(wanted, counted)}
         return [(d, deadline_status(d, today, soon)) for d in db.session.scalars(shown).unique()], counts
 
     def _referrals_waiting(self) -> int:

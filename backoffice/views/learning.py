@@ -10,7 +10,7 @@ from flask_admin.helpers import get_redirect_target
 from flask_login import current_user
 from markupsafe import Markup
 from sqlalchemy import and_, case as sql_case, func, inspect, select
-from sqlalchemy.orm import joinedload, lazyload, load_only, selectinload
+from sqlalchemy.orm import joinedload, lazyload, selectinload
 from wtforms import RadioField, TextAreaField
 from wtforms.validators import DataRequired, Length
 
@@ -25,7 +25,7 @@ from backoffice.models import (
 from backoffice.policy import may, user_streams
 from backoffice.refusals import Refused
 from backoffice.scope import visible_case_records
-from backoffice.views.admin_parts import ThemeFilter, label_formatter
+from backoffice.views.admin_parts import ThemeFilter, case_named, label_formatter
 from backoffice.views.base import SecureModelView, saved, today
 from backoffice.views.cases import CaseRecordView, agency_loader, opened_from_case
 from backoffice.views.decisions import ApprovalForm
@@ -371,8 +371,7 @@ def actions_due_for_dashboard(limit: int) -> tuple[list[ReviewAction], int]:
     # action's recommendation, finding and case would load besides (six statements at national scale).
     shown = query.options(lazyload("*"), selectinload(ReviewAction.updates),
                           joinedload(ReviewAction.owner_agency).lazyload("*"),
-                          joinedload(ReviewAction.case).options(load_only(*(getattr(Case, c) for c in Case.NAMED_BY)),
-                                                                lazyload("*")))
+                          case_named(joinedload(ReviewAction.case)))
     rows = db.session.scalars(shown.order_by(ReviewAction.due_date, ReviewAction.id).limit(limit)).all()
     return list(rows), total
 
