@@ -121,15 +121,16 @@ class AtLeast(int):
         return f"more than {int(self):,}"
 
 
-def counted_to(query, cap: int = COUNT_AT_LEAST):
-    """A scalar subquery counting the rows of the Select `query` no further than one past `cap`; see
-    `capped`. A count of a whole large table is what made a page slow as the data grew."""
-    rows = query.with_only_columns(literal_column("1")).order_by(None).limit(cap + 1).subquery()
+def counted_to(query, cap: int | None = None):
+    """A scalar subquery counting the rows of the Select `query` no further than one past `cap` (at
+    least COUNT_AT_LEAST); see `capped`. Counting a whole large table is what slowed pages as data grew."""
+    rows = query.with_only_columns(literal_column("1")).order_by(None).limit((cap or COUNT_AT_LEAST) + 1).subquery()
     return select(func.count()).select_from(rows).scalar_subquery()
 
 
-def capped(counted: int, cap: int = COUNT_AT_LEAST) -> int:
+def capped(counted: int, cap: int | None = None) -> int:
     """A count from `counted_to`: the number, or "more than `cap`" once it passed the cap."""
+    cap = cap or COUNT_AT_LEAST
     return AtLeast(cap) if counted > cap else counted
 
 

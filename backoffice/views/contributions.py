@@ -331,17 +331,15 @@ def outstanding_for(agency: Agency) -> list[contributions.Row]:
     return rows
 
 
-def due_for_dashboard(limit: int) -> tuple[list[contributions.Row], int]:
-    """The contributions overdue or due within 5 working days, soonest first, and how many there are."""
-    from sqlalchemy import func
-
+def due_for_dashboard(limit: int, counting: dict) -> list[contributions.Row]:
+    """The contributions overdue or due within 5 working days, soonest first; `counting` gets them all
+    (as "contributions_due") for the home page to count."""
     condition = contributions.due_within_sql(today(), contributions.DUE_SOON_WORKING_DAYS)
     query = visible_case_records(select(AgencyContribution), AgencyContribution, "contribution").where(condition)
-    total = db.session.scalar(select(func.count()).select_from(query.subquery()))
-    rows = [contributions.Row(c, contributions.status(c, today()), contributions.days_late(c, today()))
+    counting["contributions_due"] = query
+    return [contributions.Row(c, contributions.status(c, today()), contributions.days_late(c, today()))
             for c in db.session.scalars(query.options(_named_cases())
                                         .order_by(contributions.current_due_sql(), AgencyContribution.id).limit(limit))]
-    return rows, total
 
 
 class AppointmentView(CaseRecordView):

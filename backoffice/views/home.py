@@ -51,25 +51,31 @@ class HomeView(AdminIndexView):
 
     @expose("/")
     def index(self):
-        work, work_counts = self._my_deadlines() if may("deadline", "read") else (None, None)
-        owed, owed_count = due_for_dashboard(WORK_SHOWN) if may("contribution", "edit") else (None, None)
+        counting: dict[str, object] = {}  # what the page counts, by name: each a Select of the rows
+        work = self._my_deadlines(counting) if may("deadline", "read") else None
+        owed = due_for_dashboard(WORK_SHOWN, counting) if may("contribution", "edit") else None
         acting = may("action", "edit") or may("action", "accept_evidence")
-        actions, actions_count = actions_due_for_dashboard(WORK_SHOWN) if acting else (None, None)
+        actions = actions_due_for_dashboard(WORK_SHOWN, counting) if acting else None
+        if may("decision", "approve"):
+            counting["awaiting_approval"] = self._awaiting_approval()
+        if may("intake", "triage"):
+            counting["referrals_waiting"] = self._referrals_waiting()
+        counts = counted(counting)
         return self.render(
             "admin/index.html",
             work=work,
-            work_counts=work_counts,
+            work_counts={s: counts[s] for s in (DeadlineStatus.OVERDUE, DeadlineStatus.DUE_SOON)} if work is not None else None,
             work_shown=WORK_SHOWN,
             contributions_due=owed,
-            contributions_due_count=owed_count,
+            contributions_due_count=counts.get("contributions_due"),
             contributions_due_days=DUE_SOON_WORKING_DAYS,
             actions_due=actions,
-            actions_due_count=actions_count,
+            actions_due_count=counts.get("actions_due"),
             learning_summary=board_learning_summary() if may("action", "accept_evidence") else None,
             today=clock.today(),
             case_counts=self._case_counts() if may("case", "read") else None,
-            awaiting_approval=self._awaiting_approval() if may("decision", "approve") else None,
-            referrals_waiting=self._referrals_waiting() if may("intake", "triage") else None,
+            awaiting_approval=counts.get("awaiting_approval"),
+            referrals_waiting=counts.get("referrals_waiting"),
             roles=sorted(user_roles()),
             reminder_frequency=Frequency(current_user.reminder_frequency or Frequency.DAILY),
             streams=[t for t in types_in_streams(user_streams())],
@@ -97,29 +103,34 @@ class HomeView(AdminIndexView):
             for review_type, state, count in db.session.execute(query)
         ]
 
-    def _my_deadlines(self) -> tuple[list[tuple[Deadline, DeadlineStatus]], dict[DeadlineStatus, int]]:
+    def _my_deadlines(self, counting: dict) -> list[tuple[Deadline, DeadlineStatus]]:
         """The most urgent overdue and soon-due deadlines of visible cases that the user's roles must act
-        on (WORK_SHOWN of them), and how many of each there are, counted as far as a list counts (past
-        that, "more than 1,000" is what a person needs to know, and counting on reads every case)."""
+        on (WORK_SHOWN of them); `counting` gets how many of each there are in all."""
         today, soon = clock.today(), current_app.config["DUE_SOON_WORKING_DAYS"]
         mine = (visible_case_records(select(Deadline), Deadline, "deadline").join(Deadline.rule)
                 .where(DeadlineRule.responsible_role.in_(user_roles())))
+        for wanted in (DeadlineStatus.OVERDUE, DeadlineStatus.DUE_SOON):
+            counting[wanted] = mine.where(status_condition(wanted, today, soon))
         shown = (mine.where(needs_action(today, soon)).options(case_named(joinedload(Deadline.case)),
                                                                contains_eager(Deadline.rule))
                  .order_by(Deadline.due_date, Deadline.id).limit(WORK_SHOWN))
-        wanted = (DeadlineStatus.OVERDUE, DeadlineStatus.DUE_SOON)
-        counted = db.session.execute(
-            select(*(counted_to(mine.where(status_condition(w, today, soon))) for w in wanted))).one()
-        counts = {w: capped(n) for w, n in zip(wanted, counted)}
-        return [(d, deadline_status(d, today, soon)) for d in db.session.scalars(shown).unique()], counts
+        return [(d, deadline_status(d, today, soon)) for d in db.session.scalars(shown).unique()]
 
-    def _referrals_waiting(self) -> int:
-        """Online referrals of the user's streams waiting for triage."""
-        query = within_streams(select(func.count()).select_from(IncomingReferral), IncomingReferral)
-        return db.session.execute(query.where(IncomingReferral.status == IntakeStatus.NEW)).scalar_one()
+    def _referrals_waiting(self):
+        """Online referrals of the user's streams waiting for triage (to count)."""
+        return within_streams(select(IncomingReferral.id), IncomingReferral).where(IncomingReferral.status == IntakeStatus.NEW)
 
-    def _awaiting_approval(self) -> int:
-        query = visible_case_records(
-            select(func.count()).select_from(PanelDecision), PanelDecision, "decision"
-        ).where(awaiting_answer_from(current_user.id))
-        return db.session.execute(query).scalar_one()
+    def _awaiting_approval(self):
+        """Decisions of visible cases waiting for this board member's answer (to count)."""
+        return visible_case_records(select(PanelDecision.id), PanelDecision, "decision").where(
+            awaiting_answer_from(current_user.id))
+
+
+def counted(counting: dict) -> dict:
+    """Every count the home page shows, in one statement, each counted as far as a list counts (past
+    that, "more than 1,000" is what a person needs to know, and counting on would read every case)."""
+    if not counting:
+        return {}
+    names = list(counting)
+    row = db.session.execute(select(*(counted_to(counting[name]) for name in names))).one()
+    return {name: capped(n) for name, n in zip(names, row)}

@@ -363,17 +363,17 @@ def learning_panel(case: Case) -> dict | None:
             "may_decide_evidence": may("action", "accept_evidence")}
 
 
-def actions_due_for_dashboard(limit: int) -> tuple[list[ReviewAction], int]:
-    """The open actions overdue or due within 20 working days, soonest first, and how many there are."""
+def actions_due_for_dashboard(limit: int, counting: dict) -> list[ReviewAction]:
+    """The open actions overdue or due within 20 working days, soonest first; `counting` gets them all
+    (as "actions_due") for the home page to count."""
     query = visible_case_records(select(ReviewAction), ReviewAction, "action").where(learning.due_within_sql(today()))
-    total = db.session.scalar(select(func.count()).select_from(query.subquery()))
+    counting["actions_due"] = query
     # What the panel shows: the case's reference, the owner's name and the updates RAG reads; nothing the
     # action's recommendation, finding and case would load besides (six statements at national scale).
     shown = query.options(lazyload("*"), selectinload(ReviewAction.updates),
                           joinedload(ReviewAction.owner_agency).lazyload("*"),
                           case_named(joinedload(ReviewAction.case)))
-    rows = db.session.scalars(shown.order_by(ReviewAction.due_date, ReviewAction.id).limit(limit)).all()
-    return list(rows), total
+    return list(db.session.scalars(shown.order_by(ReviewAction.due_date, ReviewAction.id).limit(limit)).all())
 
 
 def board_learning_summary() -> dict:

@@ -38,3 +38,19 @@ def test_each_count_on_the_home_page_opens_a_list_of_exactly_that_many(session, 
     for count, href in links:
         rows = list_records(board.get(href + "&page_size=100"))
         assert len(rows) == count, f"{href} lists {len(rows)}, the home page said {count}"
+
+
+def test_a_count_past_what_a_list_counts_says_more_than(session, login_as, monkeypatch):
+    """The home page counts as far as a list does: past that it says so, and does not read every case."""
+    from backoffice.views import admin_parts
+
+    support = login_as("business_support")
+    with factories.in_one_commit():
+        factories.CaseFactory.create_batch(3)  # aware a year ago: their notifications are overdue
+    exact = support.get("/admin/").get_data(as_text=True)
+    overdue = int(re.search(r'data-testid="overdue-count"[^>]*>(\d+) overdue', exact).group(1))
+    assert overdue >= 3
+
+    monkeypatch.setattr(admin_parts, "COUNT_AT_LEAST", 2)
+    capped = support.get("/admin/").get_data(as_text=True)
+    assert re.search(r'data-testid="overdue-count"[^>]*>more than 2 overdue<', capped)
