@@ -26,6 +26,7 @@ from flask_login import current_user
 from flask_security import check_and_update_authn_fresh
 from flask_wtf.form import _Auto
 from markupsafe import Markup, escape
+from jinja2 import pass_context
 from sqlalchemy.exc import DataError, DBAPIError, IntegrityError, StatementError
 from sqlalchemy.orm import defaultload, lazyload
 from sqlalchemy.orm.exc import StaleDataError
@@ -274,6 +275,13 @@ class SecureModelView(FlaskAdminSeams, ModelView):
         if not row_id.isdigit():
             raise ValueError(f"{self.endpoint}: row ids are whole numbers here, not {row_id!r}")
         return Markup("".join(f"{before}{row_id}{after}" for before, after in halves))
+
+    @pass_context
+    def row_cells(self, context, row) -> Markup:
+        """A row's cells, none of them editable in place, as the list template's loop would write them,
+        in one call: a hundred rows of eight columns through the loop took most of a long page's time."""
+        return Markup("".join(f'<td class="col-{column}">{escape(self.get_list_value(context, row, column))}</td>'
+                              for column, _ in self._list_columns))
 
     def _row_link_halves(self, return_url: str) -> list[tuple[str, str]]:
         """Each row action's link, split where the row's id goes."""
