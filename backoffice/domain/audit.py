@@ -78,7 +78,7 @@ from backoffice.models import (
     UserStream,
 )
 from backoffice import context
-from backoffice.models.base import utcnow
+from backoffice.models.base import keeping_loaded, utcnow
 from backoffice.policy import CASE_RESOURCES
 
 GENESIS = "0" * 64
@@ -581,14 +581,10 @@ def record_now(action: AuditAction, **fields) -> None:
     load the page's records (and the signed-in user) a second time."""
     from backoffice.extensions import db
 
-    session = db.session()
-    try:
-        record(session, action, **fields)
-        keep, session.expire_on_commit = session.expire_on_commit, False
+    with keeping_loaded(db.session) as session:
         try:
+            record(session, action, **fields)
             session.commit()
-        finally:
-            session.expire_on_commit = keep
-    except Exception:
-        session.rollback()
-        raise
+        except Exception:
+            session.rollback()
+            raise

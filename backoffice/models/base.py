@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
+from contextlib import contextmanager
 from datetime import datetime, timezone
 from enum import Enum as PyEnum
 
 from sqlalchemy import DateTime, Enum, ForeignKey, Index, MetaData, String, TypeDecorator
-from sqlalchemy.orm import DeclarativeBase, Mapped, Session, declared_attr, mapped_column, registry
+from sqlalchemy.orm import DeclarativeBase, Mapped, Session, declared_attr, mapped_column, registry, scoped_session
 
 from backoffice import clock, context
 from backoffice.refusals import Refused
@@ -18,6 +19,19 @@ NAMING_CONVENTION = {
     "fk": "fk_%(table_name)s_%(column_0_name)s_%(referred_table_name)s",
     "pk": "pk_%(table_name)s",
 }
+
+
+@contextmanager
+def keeping_loaded(session):
+    """Commits inside keep what the session has loaded, instead of expiring it all: what a request
+    goes on to read after its commit (the saved record's address, the page being drawn, the signed-in
+    user) is what it wrote or read, and expiring it would load each again."""
+    session = session() if isinstance(session, scoped_session) else session
+    keep, session.expire_on_commit = session.expire_on_commit, False
+    try:
+        yield session
+    finally:
+        session.expire_on_commit = keep
 
 
 def utcnow() -> datetime:

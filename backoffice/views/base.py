@@ -38,7 +38,7 @@ from backoffice.domain.history import (
     SHOWN_FIELDS, conflict_message, described_changes, history, humanise, linked_names)
 from backoffice.extensions import db
 from backoffice.models.audit import AuditAction
-from backoffice.models.base import Archivable, TextTooLong, current_actor_id
+from backoffice.models.base import Archivable, TextTooLong, current_actor_id, keeping_loaded
 from backoffice.policy import may, user_streams
 from backoffice.refusals import Refused
 from backoffice.scope import unarchived_unless_allowed
@@ -376,7 +376,14 @@ class SecureModelView(FlaskAdminSeams, ModelView):
             if int(loaded) != model.version:
                 flash(conflict_message(self.audit_type, model.id, int(loaded)), "error")
                 return False
-        return super().update_model(form, model)
+        with keeping_loaded(db.session):
+            return super().update_model(form, model)
+
+    def create_model(self, form):
+        """Flask-Admin's, the saved record staying loaded after the commit: its page's address and the
+        message that it was saved are read from it next (expired, it and its links were loaded again)."""
+        with keeping_loaded(db.session):
+            return super().create_model(form)
 
     def _restrict_form(self, form):
         """Drop fields the role may not see, so posted values for them are ignored too."""
