@@ -131,7 +131,7 @@ def initial_state(review_type: ReviewType) -> str:
 
 def state_label(review_type: ReviewType, state: str) -> str:
     """The human label of `state` for `review_type` (the code itself if unknown)."""
-    return STATES[ReviewType(review_type)].get(state, state)
+    return STATES[review_type].get(state, state)  # a str or the member: StrEnum keys hash as their values
 
 
 ALL_STATES: dict[str, str] = {

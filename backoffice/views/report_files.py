@@ -9,14 +9,28 @@ from docx import Document
 from backoffice.domain.reports import SabSection, YearlyReviews
 
 
+class Styles:
+    """The document's heading and bullet styles, each looked up once: by name, every heading and bullet
+    searched the styles again (most of a long report's time)."""
+
+    def __init__(self, doc) -> None:
+        self.doc = doc
+        self.bullet = doc.styles["List Bullet"]
+        self._headings = {level: doc.styles[f"Heading {level}"] for level in (1, 2, 3)}
+
+    def heading(self, text: str, level: int):
+        """`doc.add_heading`, with the style found once."""
+        return self.doc.add_paragraph(text, style=self._headings[level])
+
+
 def _document(title: str, intro: str):
-    """A new document with its title, heading and opening paragraph; and its bullet style, looked up
-    once (by name, each paragraph would search the styles)."""
+    """A new document with its title, heading and opening paragraph; and its styles."""
     doc = Document()
     doc.core_properties.title = title
-    doc.add_heading(title, level=1)
+    styles = Styles(doc)
+    styles.heading(title, 1)
     doc.add_paragraph(intro)
-    return doc, doc.styles["List Bullet"]
+    return doc, styles
 
 
 def _saved(doc) -> bytes:
@@ -27,23 +41,23 @@ def _saved(doc) -> bytes:
 
 def sab_docx(section: SabSection, partnership: str) -> bytes:
     """The Safeguarding Adults Board annual report section (Care Act 2014 Sch 2 para 4) as a .docx."""
-    doc, bullet = _document(
+    doc, styles = _document(
         f"Safeguarding Adults Reviews, {section.period.label}",
         f"{partnership}. This section reports, as the Care Act 2014 (Schedule 2, paragraph 4) requires, the "
         "Safeguarding Adults Reviews arranged that concluded in the year with their findings, those ongoing at the "
         "year's end, what was done to implement their findings, and any decision not to implement a finding, with "
         "the reasons.")
-    doc.add_heading(f"Reviews concluded in the year ({len(section.concluded)})", level=2)
+    styles.heading(f"Reviews concluded in the year ({len(section.concluded)})", 2)
     if not section.concluded:
         doc.add_paragraph("No Safeguarding Adults Review arranged by the board concluded in the year.")
     for entry in section.concluded:
         c = entry.case
-        doc.add_heading(f"{c.reference}: {c.subject_pseudonym} (concluded {c.report_completed_date:%d %B %Y})", level=3)
+        styles.heading(f"{c.reference}: {c.subject_pseudonym} (concluded {c.report_completed_date:%d %B %Y})", 3)
         if not entry.findings:
             doc.add_paragraph("No findings are recorded for this review.")
         for finding in entry.findings:
-            doc.add_paragraph(f"{finding.title}. {finding.text}", style=bullet)
-    doc.add_heading(f"Reviews ongoing at the year's end ({len(section.ongoing)})", level=2)
+            doc.add_paragraph(f"{finding.title}. {finding.text}", style=styles.bullet)
+    styles.heading(f"Reviews ongoing at the year's end ({len(section.ongoing)})", 2)
     if section.ongoing:
         table = doc.add_table(rows=1, cols=3)
         table.style = "Table Grid"
@@ -55,45 +69,45 @@ def sab_docx(section: SabSection, partnership: str) -> bytes:
                 cell.text = text
     else:
         doc.add_paragraph("None.")
-    doc.add_heading("What was done to implement the findings", level=2)
+    styles.heading("What was done to implement the findings", 2)
     acted = [e for e in [*section.concluded, *section.ongoing] if e.actions]
     if not acted:
         doc.add_paragraph("No actions are recorded on the findings of these reviews.")
     for entry in acted:
-        doc.add_heading(f"{entry.case.reference}: {entry.case.subject_pseudonym}", level=3)
+        styles.heading(f"{entry.case.reference}: {entry.case.subject_pseudonym}", 3)
         for recommendation, action in entry.actions:
             outcome = f" Evidence: {action.evidence_outcome}" if action.evidence_outcome else ""
             doc.add_paragraph(f"{action.description} ({action.owner_agency.name}, {action.status.label.lower()}).{outcome}",
-                              style=bullet)
-    doc.add_heading(f"Decisions not to implement a finding ({len(section.not_implemented)})", level=2)
+                              style=styles.bullet)
+    styles.heading(f"Decisions not to implement a finding ({len(section.not_implemented)})", 2)
     if not section.not_implemented:
         doc.add_paragraph("None.")
     for c, recommendation, action in section.not_implemented:
         doc.add_paragraph(f"{c.reference}: {recommendation.text} Reason: "
-                          f"{action.not_implemented_reason or 'No reason recorded.'}", style=bullet)
+                          f"{action.not_implemented_reason or 'No reason recorded.'}", style=styles.bullet)
     return _saved(doc)
 
 
 def yearly_docx(section: YearlyReviews, title: str, partnership: str) -> bytes:
     """A yearly report section on one type of review: each review, what was done as a result, and the
     evidence of change and of impact, as a .docx."""
-    doc, bullet = _document(f"{title}, {section.period.label}",
+    doc, styles = _document(f"{title}, {section.period.label}",
                             f"{partnership}. The reviews under way or finished in the year, what was done as a result, "
                             "and the evidence of change and of its impact, from the partnership's records.")
-    doc.add_heading(f"The reviews ({len(section.entries)})", level=2)
+    styles.heading(f"The reviews ({len(section.entries)})", 2)
     if not section.entries:
         doc.add_paragraph("None in the year.")
     for entry in section.entries:
         c = entry.case
         published = f", published {c.publication_date:%d %B %Y}" if c.publication_date else ""
-        doc.add_heading(f"{c.reference}: {c.subject_pseudonym} ({c.state_label}{published})", level=3)
+        styles.heading(f"{c.reference}: {c.subject_pseudonym} ({c.state_label}{published})", 3)
         for finding in entry.findings:
-            doc.add_paragraph(f"Finding: {finding.title}.", style=bullet)
+            doc.add_paragraph(f"Finding: {finding.title}.", style=styles.bullet)
         if not entry.actions:
             doc.add_paragraph("No action is recorded.")
         for recommendation, action in entry.actions:
             evidence = f" Evidence of change: {action.evidence_outcome}" if action.evidence_outcome else ""
             impact = f" Impact: {action.impact_outcome}" if action.impact_outcome else " Impact: not yet recorded."
             doc.add_paragraph(f"{action.description} ({action.owner_agency.name}, {action.status.label.lower()})."
-                              f"{evidence}{impact}", style=bullet)
+                              f"{evidence}{impact}", style=styles.bullet)
     return _saved(doc)

@@ -25,7 +25,7 @@ from backoffice.extensions import db
 from backoffice.models import AuditAction
 from backoffice.policy import ROUTES, may, roles_allowed, user_roles, user_streams
 from backoffice.vocabulary import ReviewType, types_in_streams
-from backoffice.views.admin_parts import neutralise_formula
+from backoffice.views.admin_parts import neutralised_cells
 from backoffice.views.fields import UKDateField
 from backoffice.views.forms import PlainForm
 from backoffice.views.report_files import sab_docx, yearly_docx
@@ -73,7 +73,7 @@ def _csv(rows: list[list], header: list[str], filename: str) -> Response:
     out = io.StringIO()
     writer = csv.writer(out)
     writer.writerow(header)
-    writer.writerows([[neutralise_formula(str(v) if v is not None else "") for v in row] for row in rows])
+    writer.writerows(map(neutralised_cells, rows))
     return Response("\ufeff" + out.getvalue(), mimetype="text/csv",
                     headers={"Content-Disposition": f'attachment; filename="{filename}"', "Cache-Control": "no-store"})
 
