@@ -20,7 +20,14 @@ class Styles:
 
     def heading(self, text: str, level: int):
         """`doc.add_heading`, with the style found once."""
-        return self.doc.add_paragraph(text, style=self._headings[level])
+        return self.styled(text, self._headings[level])
+
+    def styled(self, text: str, style):
+        """`doc.add_paragraph(text, style=style)`, naming the style's id in the paragraph itself: given a
+        style, python-docx still searches every style for the default one, for each paragraph."""
+        paragraph = self.doc.add_paragraph(text)
+        paragraph._p.get_or_add_pPr().style = style.style_id
+        return paragraph
 
 
 def _document(title: str, intro: str):
@@ -56,7 +63,7 @@ def sab_docx(section: SabSection, partnership: str) -> bytes:
         if not entry.findings:
             doc.add_paragraph("No findings are recorded for this review.")
         for finding in entry.findings:
-            doc.add_paragraph(f"{finding.title}. {finding.text}", style=styles.bullet)
+            styles.styled(f"{finding.title}. {finding.text}", styles.bullet)
     styles.heading(f"Reviews ongoing at the year's end ({len(section.ongoing)})", 2)
     if section.ongoing:
         table = doc.add_table(rows=1, cols=3)
@@ -77,14 +84,14 @@ def sab_docx(section: SabSection, partnership: str) -> bytes:
         styles.heading(f"{entry.case.reference}: {entry.case.subject_pseudonym}", 3)
         for recommendation, action in entry.actions:
             outcome = f" Evidence: {action.evidence_outcome}" if action.evidence_outcome else ""
-            doc.add_paragraph(f"{action.description} ({action.owner_agency.name}, {action.status.label.lower()}).{outcome}",
-                              style=styles.bullet)
+            styles.styled(f"{action.description} ({action.owner_agency.name}, {action.status.label.lower()}).{outcome}",
+                          styles.bullet)
     styles.heading(f"Decisions not to implement a finding ({len(section.not_implemented)})", 2)
     if not section.not_implemented:
         doc.add_paragraph("None.")
     for c, recommendation, action in section.not_implemented:
-        doc.add_paragraph(f"{c.reference}: {recommendation.text} Reason: "
-                          f"{action.not_implemented_reason or 'No reason recorded.'}", style=styles.bullet)
+        styles.styled(f"{c.reference}: {recommendation.text} Reason: "
+                      f"{action.not_implemented_reason or 'No reason recorded.'}", styles.bullet)
     return _saved(doc)
 
 
@@ -102,12 +109,12 @@ def yearly_docx(section: YearlyReviews, title: str, partnership: str) -> bytes:
         published = f", published {c.publication_date:%d %B %Y}" if c.publication_date else ""
         styles.heading(f"{c.reference}: {c.subject_pseudonym} ({c.state_label}{published})", 3)
         for finding in entry.findings:
-            doc.add_paragraph(f"Finding: {finding.title}.", style=styles.bullet)
+            styles.styled(f"Finding: {finding.title}.", styles.bullet)
         if not entry.actions:
             doc.add_paragraph("No action is recorded.")
         for recommendation, action in entry.actions:
             evidence = f" Evidence of change: {action.evidence_outcome}" if action.evidence_outcome else ""
             impact = f" Impact: {action.impact_outcome}" if action.impact_outcome else " Impact: not yet recorded."
-            doc.add_paragraph(f"{action.description} ({action.owner_agency.name}, {action.status.label.lower()})."
-                              f"{evidence}{impact}", style=styles.bullet)
+            styles.styled(f"{action.description} ({action.owner_agency.name}, {action.status.label.lower()})."
+                          f"{evidence}{impact}", styles.bullet)
     return _saved(doc)

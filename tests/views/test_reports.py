@@ -9,6 +9,7 @@ import io
 import zipfile
 from datetime import date, datetime, timezone
 
+import docx
 import pytest
 from sqlalchemy import select
 
@@ -75,6 +76,9 @@ class TestTheSabAnnualReportSection:
                       "Decisions not to implement a finding (1)", "No funding this year; the ICB will review it in 2027."):
             assert words.replace("&apos;", "'") in document.replace("&apos;", "'"), words
         assert "Adult C" not in document and "Adult E" not in document
+        styles = {p.style.name for p in docx.Document(io.BytesIO(download.data)).paragraphs
+                  if p.text.startswith("Reviews concluded") or "Discharge went ahead" in p.text}
+        assert styles == {"Heading 2", "List Bullet"}, "headings and findings keep Word's own styles"
 
     def test_the_csv_has_a_row_for_each_finding_ongoing_review_action_and_decision_not_to_implement(
             self, login_as, session, year_of_sars):
