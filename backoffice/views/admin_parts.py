@@ -172,8 +172,8 @@ class Counting:
             return None
         if rows is not None and (0 < len(rows) < self.per_page or (not self.offset and len(rows) < self.per_page)):
             return self.offset + len(rows)
-        rows = self.query.with_entities(literal_column("1")).limit(self.cap + 1).subquery()
-        return capped(self.query.session.execute(select(func.count()).select_from(rows)).scalar_one(), self.cap)
+        counted = self.query.session.execute(select(counted_to(self.query.statement, self.cap))).scalar_one()
+        return capped(counted, self.cap)
 
 
 class ScopedAjaxLoader(QueryAjaxModelLoader):
