@@ -8,6 +8,7 @@ from datetime import date, datetime, timezone
 from collections.abc import Callable
 from contextvars import ContextVar
 from typing import Any
+from urllib.parse import urlencode
 
 from flask import request
 from flask_admin.babel import lazy_gettext
@@ -19,6 +20,7 @@ from flask_admin.model import typefmt
 from flask_admin.model.form import converts
 from flask_admin.model.widgets import XEditableWidget
 from sqlalchemy import func, literal_column, or_, select
+from werkzeug.datastructures import iter_multi_items
 from sqlalchemy.orm import Query, lazyload, load_only, selectinload
 from wtforms import SelectMultipleField, TextAreaField
 from wtforms.fields.core import UnboundField
@@ -42,6 +44,7 @@ EXPORT_BATCH = 500  # rows an export holds in memory at once
 COUNT_AT_LEAST = 1_000
 PAGES_AHEAD = 10
 _COUNTING: ContextVar[Counting | None] = ContextVar("list_counting", default=None)
+URL_SAFE = "!$'()*,/:;?@"  # what Werkzeug's url_for leaves unescaped in a query string (werkzeug.urls)
 FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r")
 FORMULA_STARTS = frozenset(FORMULA_PREFIXES)  # each is one character
 
@@ -262,6 +265,19 @@ class FlaskAdminSeams:
         if args.filters:
             args.filters = [(idx, name, plain_text(value, MAX_SEARCH_LENGTH)) for idx, name, value in args.filters]
         return args
+
+    # Flask-Admin's BaseModelView._get_list_url writes each of a list's links to itself (every sort
+    # heading, page, page size, the clear-search link) through url_for: a dozen route builds a page.
+    def _get_list_url(self, view_args) -> str:
+        """This list with `view_args`, as Flask-Admin's url_for writes it: the list's own address (built
+        once, by get_url) and the same arguments in the same order, encoded as Werkzeug encodes them."""
+        arguments = {"page": view_args.page or None, "sort": view_args.sort,
+                     "desc": 1 if view_args.sort_desc else None, "search": view_args.search,
+                     **view_args.extra_args, "page_size": self.get_safe_page_size(view_args.page_size),
+                     **self._get_filters(view_args.filters)}
+        query = urlencode([item for item in iter_multi_items(arguments) if item[1] is not None], safe=URL_SAFE)
+        address = self.get_url(".index_view")
+        return f"{address}?{query}" if query else address
 
     # Flask-Admin's ModelView.get_list runs the count query it gets from get_count_query with .scalar(),
     # before the page's own query; index_view works the pager out from the count it returns.
