@@ -35,6 +35,17 @@ def test_migrations_roll_back_to_empty_and_up_again(app, engine, session):
     assert {t.name for t in Base.metadata.sorted_tables} <= set(inspect(engine).get_table_names())
 
 
+def test_the_searched_case_columns_keep_a_finer_histogram_on_postgresql(engine):
+    """So the planner tells a rare search term from a common one (migration 0025)."""
+    if engine.dialect.name != "postgresql":
+        pytest.skip("PostgreSQL's planner statistics")
+    with engine.connect() as conn:
+        targets = dict(conn.execute(text(
+            "SELECT attname, attstattarget FROM pg_attribute WHERE attrelid = '\"case\"'::regclass "
+            "AND attname IN ('reference', 'subject_pseudonym', 'external_reference', 'concerns')")).all())
+    assert targets == {"reference": 300, "subject_pseudonym": 300, "external_reference": 300, "concerns": -1}
+
+
 def test_the_first_migration_seeds_exactly_the_five_roles(session):
     assert set(session.scalars(select(Role.name))) == {r.value for r in RoleName}
 
