@@ -7,8 +7,10 @@ no per-row queries (lazy loads) on any list.
 from __future__ import annotations
 
 import pytest
+from flask_admin.model.base import ViewArgs
 
 from tests import factories
+from tests.test_access_matrix import admin_views
 
 ROWS = 101
 
@@ -218,6 +220,24 @@ def test_a_long_list_counts_only_as_far_as_its_pager_reaches(session, login_as, 
     assert "List (more than 40)" in further and "page=3&" in further.replace("&amp;", "&")
     last = signed_in.get("/admin/case/?page_size=10&page=4").get_data(as_text=True)
     assert "List (45)" in last
+
+
+def test_a_list_counts_only_what_its_search_and_filters_match(app, session, login_as):
+    """The count is built after the page's rows, and only if they do not tell it: it must keep the
+    search, the filters and the joins a related column's filter needs."""
+    with factories.in_one_commit():
+        factories.CaseFactory.create_batch(12, subject_pseudonym="Child Q")
+        factories.CaseFactory.create_batch(4, subject_pseudonym="Adult R")
+        factories.MeetingFactory.create_batch(12)
+        factories.MeetingFactory.create_batch(3, meeting_type=factories.meeting_type("Family meeting"))
+    signed_in = login_as("business_support")
+    assert "List (12)" in signed_in.get("/admin/case/?page_size=10&search=Child").get_data(as_text=True)
+    meetings = admin_views(app)["meeting"]
+    by_type = next(i for i, f in enumerate(meetings._filters)
+                   if f.column.key == "name" and f.operation() == "equals")
+    with app.test_request_context("/admin/meeting/"):
+        address = meetings._get_list_url(ViewArgs(page_size=10, filters=[(by_type, "", "Rapid review panel")]))
+    assert "List (12)" in signed_in.get(address).get_data(as_text=True)
 
 
 @pytest.mark.parametrize("view, make", [("case", lambda: _linked_case(2)), ("agency", lambda: factories.AgencyFactory().id)])

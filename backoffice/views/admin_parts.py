@@ -159,6 +159,39 @@ class CappedCount(Query):
         counting.query = self  # counted (or not) by FlaskAdminSeams.get_list, after the rows
         return None
 
+    def built(self) -> CappedCount:
+        return self
+
+
+class DeferredCount:
+    """A list's count query while Flask-Admin builds it: the search's and filters' criteria are kept, and
+    the query (with its scope) is built only if the page's rows do not tell the count already. Anything
+    but a filter (a join for a related column's filter) builds it there and then."""
+
+    def __init__(self, build: Callable[[], CappedCount]) -> None:
+        self._build = build
+        self._criteria: list[tuple] = []
+
+    def filter(self, *criteria) -> DeferredCount:
+        self._criteria.append(criteria)
+        return self
+
+    def built(self) -> CappedCount:
+        query = self._build()
+        for criteria in self._criteria:
+            query = query.filter(*criteria)
+        return query
+
+    def scalar(self):
+        counting = _COUNTING.get()
+        if counting is None:
+            return self.built().scalar()
+        counting.query = self
+        return None
+
+    def __getattr__(self, name: str):
+        return getattr(self.built(), name)
+
 
 class Counting:
     """One list's count: how far it may go, and the query, once Flask-Admin has asked for it."""
@@ -167,7 +200,7 @@ class Counting:
         self.offset = (page or 0) * per_page
         self.per_page = per_page
         self.cap = max(COUNT_AT_LEAST, self.offset + (1 + PAGES_AHEAD) * per_page)
-        self.query: CappedCount | None = None
+        self.query: CappedCount | DeferredCount | None = None
 
     def count(self, rows: list | None) -> int | None:
         """The count, from the page's `rows` where they end the list (a short page), else counted."""
@@ -175,7 +208,8 @@ class Counting:
             return None
         if rows is not None and (0 < len(rows) < self.per_page or (not self.offset and len(rows) < self.per_page)):
             return self.offset + len(rows)
-        counted = self.query.session.execute(select(counted_to(self.query.statement, self.cap))).scalar_one()
+        query = self.query.built()
+        counted = query.session.execute(select(counted_to(query.statement, self.cap))).scalar_one()
         return capped(counted, self.cap)
 
 

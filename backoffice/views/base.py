@@ -44,7 +44,7 @@ from backoffice.policy import may, user_roles, user_streams
 from backoffice.refusals import Refused
 from backoffice.scope import unarchived_unless_allowed
 from backoffice.views.admin_parts import (
-    DETAIL_FORMATTERS, EXPORT_FORMATTERS, LIST_FORMATTERS, LOOKUP_LIMIT, AdminConverter, FlaskAdminSeams,
+    DETAIL_FORMATTERS, EXPORT_FORMATTERS, LIST_FORMATTERS, LOOKUP_LIMIT, AdminConverter, DeferredCount, FlaskAdminSeams,
     URL_SAFE, InlineEditWidget, ScopedAjaxLoader, limit_text_fields, neutralise_formula, once_per_request, one_by_id,
     plain_text,
 )
@@ -340,6 +340,11 @@ class SecureModelView(FlaskAdminSeams, ModelView):
         return options
 
     def get_count_query(self):
+        if not _in_request():
+            return self.scoped_count_query()
+        return DeferredCount(self.scoped_count_query)  # most pages end before a count is needed
+
+    def scoped_count_query(self):
         return self.scope(super().get_count_query())
 
     def get_one(self, id):
