@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import secrets
+from functools import cached_property
 
 from urllib.parse import urlsplit
 
@@ -14,7 +15,7 @@ from flask_login import current_user
 from flask_security import SQLAlchemyUserDatastore
 from flask_security.forms import LoginForm as PasswordLoginForm
 from flask_security.totp import Totp
-from sqlalchemy import select
+from sqlalchemy import Select, bindparam, select
 from sqlalchemy.orm import joinedload
 from wtforms import SubmitField
 
@@ -80,11 +81,15 @@ class UserDatastore(SQLAlchemyUserDatastore):
     def find_user(self, case_insensitive: bool = False, **kwargs):
         if case_insensitive or list(kwargs) != ["fs_uniquifier"]:
             return super().find_user(case_insensitive, **kwargs)
+        return self.db.session.scalars(self.signed_in_user, {"uniquifier": kwargs["fs_uniquifier"]}).unique().one_or_none()
+
+    @cached_property
+    def signed_in_user(self) -> Select:
+        """The statement each request loads its user with, built once: SQLAlchemy keeps its cache key
+        on the statement, so it is not worked out again on every request."""
         user = self.user_model
-        return self.db.session.scalars(
-            select(user).where(user.fs_uniquifier == kwargs["fs_uniquifier"])
-            .options(joinedload(user.roles), joinedload(user.stream_links))
-        ).unique().one_or_none()
+        return (select(user).where(user.fs_uniquifier == bindparam("uniquifier"))
+                .options(joinedload(user.roles), joinedload(user.stream_links)))
 
 
 class NoCookieOnPublicPages(SecureCookieSessionInterface):
