@@ -20,8 +20,8 @@ from flask_admin.model import typefmt
 from flask_admin.model.form import converts
 from flask_admin.model.widgets import XEditableWidget
 from sqlalchemy import func, literal_column, or_, select
-from werkzeug.datastructures import iter_multi_items
 from sqlalchemy.orm import Query, lazyload, load_only, selectinload
+from werkzeug.datastructures import iter_multi_items
 from wtforms import SelectMultipleField, TextAreaField
 from wtforms.fields.core import UnboundField
 from wtforms.validators import Length
