@@ -161,3 +161,33 @@ def test_twenty_thousand_unbroken_characters_wrap_inside_the_page(page, session)
 
     page_width, viewport = page.evaluate("[document.documentElement.scrollWidth, window.innerWidth]")
     assert page_width <= viewport
+
+
+def test_business_support_searches_sorts_and_opens_a_case_by_keyboard(page, session):
+    """The list's own links (sort headings) keep the search, and a row's link returns to the searched list."""
+    with factories.in_one_commit():
+        for name in ("Child Q", "Child P", "Child S"):
+            factories.CaseFactory(subject_pseudonym=name)
+        factories.CaseFactory(subject_pseudonym="Adult R")
+    sign_in_as(page, "business_support")
+    page.goto("/admin/case/")
+
+    page.focus("input[name=search]")
+    page.keyboard.type("Child")
+    page.keyboard.press("Enter")
+    page.wait_for_url("**search=Child**")
+    assert page.locator("td.col-subject_pseudonym").count() == 3
+    page.focus("th a:has-text('Reference')")
+    page.keyboard.press("Enter")
+    page.wait_for_url("**sort=**")
+    assert "search=Child" in page.url
+    references = page.locator("td.col-reference").all_inner_texts()
+    assert len(references) == 3 and references == sorted(references)
+
+    view = page.locator("a.icon[href*='/details/']").first
+    assert "search%3DChild" in view.get_attribute("href")  # back to this searched, sorted list
+    view.focus()
+    page.keyboard.press("Enter")
+    page.wait_for_url("**/admin/case/details/**")
+    assert serious_accessibility_findings(page) == []
+    assert page.problems == []
