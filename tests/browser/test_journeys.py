@@ -167,13 +167,15 @@ def test_an_auditor_finds_who_changed_a_field_in_plain_english(page, session):
     page.goto(f"/admin/case/edit/?id={case.id}")
     page.fill("#referrer_name", "Sam Patel")
     page.click("input[type=submit][value=Save]")
-    page.wait_for_url("**/admin/case/**")
+    page.wait_for_url(re.compile(r"/admin/case/(\?.*)?$"))  # back on the list: the edit page matched too soon
     sign_out(page)
 
     sign_in_as(page, "auditor")
     page.click("a.nav-link[href='/admin/case/']")
     page.click(f"a[href*='/admin/case/history/?id={case.id}']")
+    page.wait_for_url("**/admin/case/history/**")  # all_inner_texts, below, does not wait for the page
     change = page.locator("[data-testid=history] tr", has_text="Referrer name").last
+    change.wait_for()
 
     assert change.locator("td").all_inner_texts()[-3:] == ["Referrer name", "Sam Jones", "Sam Patel"]
     row = page.locator("[data-testid=history] tr", has=page.locator("td", has_text=editor.email)).last
